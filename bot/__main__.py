@@ -1,0 +1,69 @@
+"""Command line: `python -m bot run | migrate | demo`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from bot.app import build_bot, build_dispatcher, build_services
+from bot.config import Settings, SettingsError, load_settings
+from bot.db.migrate import upgrade
+from bot.surveys.calendar import CalendarError
+from bot.surveys.questionnaire import QuestionnaireError
+from bot.texts import console as texts
+
+log = logging.getLogger("bot")
+
+
+async def run_polling(settings: Settings) -> None:
+    services = build_services(settings)
+    bot = build_bot(settings)
+    dispatcher = build_dispatcher(services)
+    try:
+        await services.windows.close_due_windows()
+        me = await bot.get_me()
+        log.info(texts.STARTING.format(username=me.username))
+        if not settings.admin_ids:
+            log.warning(texts.NO_ADMINS_WARNING)
+        await dispatcher.start_polling(bot)
+    finally:
+        await services.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Бот обратной связи")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="применить миграции и запустить бота (long polling)")
+    sub.add_parser("migrate", help="только применить миграции базы данных")
+    sub.add_parser("demo", help="показать работу бота без Telegram и сети")
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+    try:
+        settings = load_settings()
+        if args.command == "demo" or (args.command == "run" and settings.bot_token is None):
+            from bot.devtools.demo import run_demo
+
+            if args.command == "run":
+                print(texts.NO_TOKEN)
+            run_demo(sys.stdout)
+            return 0
+        upgrade(settings.database_url)
+        if args.command == "migrate":
+            print(texts.MIGRATED.format(url=settings.database_url))
+            return 0
+        asyncio.run(run_polling(settings))
+    except (SettingsError, QuestionnaireError, CalendarError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

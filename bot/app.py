@@ -1,0 +1,94 @@
+"""The composition root: builds every service from settings, and the Telegram bot on top.
+
+Nothing in the package creates an engine, a bot or settings at import time; tests and the demo
+call these builders with their own settings, clock and API address.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.chat.citizen import CitizenChat
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.db.session import create_engine, create_sessionmaker
+from bot.handlers.telegram import get_routers
+from bot.handlers.telegram.storage import SqlStorage
+from bot.reports.service import ReportService
+from bot.surveys.anonymity import Anonymizer, load_or_create_secret
+from bot.surveys.calendar import load_calendar
+from bot.surveys.questionnaire import load_questionnaires
+from bot.surveys.service import SurveyService
+from bot.surveys.windows import WindowService
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    clock: Clock
+    windows: WindowService
+    surveys: SurveyService
+    reports: ReportService
+    chat: CitizenChat
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def build_services(settings: Settings, clock: Clock | None = None) -> Services:
+    clock = clock or SystemClock()
+    engine = create_engine(settings.database_url)
+    sessionmaker = create_sessionmaker(engine)
+    secret = load_or_create_secret(
+        settings.anon_secret.get_secret_value() if settings.anon_secret else None,
+        settings.anon_secret_file,
+    )
+    windows = WindowService(
+        sessionmaker,
+        load_questionnaires(settings.questionnaires_dir),
+        load_calendar(settings.calendar_overrides),
+        clock,
+        settings.tz,
+    )
+    surveys = SurveyService(sessionmaker, windows, Anonymizer(secret))
+    return Services(
+        settings=settings,
+        engine=engine,
+        sessionmaker=sessionmaker,
+        clock=clock,
+        windows=windows,
+        surveys=surveys,
+        reports=ReportService(sessionmaker, windows, settings.min_group_size),
+        chat=CitizenChat(surveys, windows),
+    )
+
+
+def build_bot(settings: Settings) -> Bot:
+    assert settings.bot_token is not None
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(
+        settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+def build_dispatcher(services: Services) -> Dispatcher:
+    dispatcher = Dispatcher(
+        storage=SqlStorage(services.sessionmaker),
+        admin_ids=services.settings.admin_ids,
+        chat=services.chat,
+        windows=services.windows,
+        reports=services.reports,
+    )
+    dispatcher.include_routers(*get_routers())
+    return dispatcher

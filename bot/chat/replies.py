@@ -1,0 +1,31 @@
+"""What the bot says, independent of the messenger: text plus rows of buttons.
+
+Each button carries an `action` string that comes back unchanged when it is pressed (Telegram
+callback data, VK callback payload), so both adapters route presses to the same domain code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: list[list[Button]] = field(default_factory=list)
+    # True: replace the message whose button was pressed instead of sending a new one.
+    edit: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one input: messages to send, and a short pop-up for a pressed button."""
+
+    replies: list[Reply] = field(default_factory=list)
+    toast: str | None = None

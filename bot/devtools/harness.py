@@ -1,0 +1,57 @@
+"""Run the real dispatcher with long polling against the fake Bot API, and act as users."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+
+from bot.app import Services, build_bot, build_dispatcher, build_services
+from bot.clock import Clock
+from bot.config import Settings
+from bot.devtools.fake_telegram import Call, FakeTelegram
+
+
+class RunningBot:
+    """`async with RunningBot(settings, fake):` polls until the block ends, like `bot run`."""
+
+    def __init__(self, settings: Settings, fake: FakeTelegram, clock: Clock | None = None) -> None:
+        self.settings = settings.model_copy(update={"telegram_api_url": fake.base_url})
+        self.fake = fake
+        self.clock = clock
+        self.services: Services
+        self.bot: Bot
+        self.dispatcher: Dispatcher
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> RunningBot:
+        self.services = build_services(self.settings, self.clock)
+        self.bot = build_bot(self.settings)
+        self.dispatcher = build_dispatcher(self.services)
+        self._task = asyncio.create_task(
+            self.dispatcher.start_polling(
+                self.bot, handle_as_tasks=False, polling_timeout=1, handle_signals=False
+            )
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.dispatcher.stop_polling()
+        if self._task is not None:
+            await self._task
+        await self.services.close()
+
+    # --- acting as a user -------------------------------------------------------------------
+    async def say(self, user_id: int, text: str | None = None, **extra: Any) -> None:
+        await self.fake.push(self.fake.message_update(user_id, text, **extra))
+
+    async def press(self, user_id: int, label: str, call: Call | None = None) -> None:
+        """Press a button of `call` (default: the last message with buttons sent to the user)."""
+        if call is None:
+            with_buttons = [c for c in self.fake.sent(user_id) if c.buttons]
+            if not with_buttons:
+                raise LookupError(f"no message with buttons was sent to {user_id}")
+            call = with_buttons[-1]
+        data = call.button(label)["callback_data"]
+        await self.fake.push(self.fake.callback_update(user_id, data, call.message_id))

@@ -1,0 +1,10 @@
+"""aiogram adapters: thin routers that call the domain and send back what it returns."""
+
+from aiogram import Router
+
+from bot.handlers.telegram import admin, citizen
+
+
+def get_routers() -> list[Router]:
+    """Admin commands first, so they are never taken for a citizen's survey answer."""
+    return [admin.router, citizen.router]

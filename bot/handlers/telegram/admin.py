@@ -1,0 +1,96 @@
+"""Admin commands for survey windows and reports; everyone else gets a refusal and no data."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject, Filter
+from aiogram.types import Message
+
+from bot.reports.service import ReportService
+from bot.surveys.windows import WindowError, WindowService, parse_date
+from bot.texts import admin as texts
+
+ADMIN_COMMANDS = ("open_survey", "close_survey", "surveys", "report")
+
+
+class IsAdmin(Filter):
+    async def __call__(self, message: Message, admin_ids: frozenset[int]) -> bool:
+        return message.from_user is not None and message.from_user.id in admin_ids
+
+
+router = Router(name="admin")
+router.message.filter(F.chat.type == "private")
+admin = Router(name="admin-only")
+admin.message.filter(IsAdmin())
+refusal = Router(name="admin-refusal")
+router.include_routers(admin, refusal)
+
+
+@admin.message(Command("open_survey"))
+async def open_survey(message: Message, command: CommandObject, windows: WindowService) -> None:
+    args = (command.args or "").split()
+    kinds = ", ".join(sorted(windows.questionnaires))
+    if not 1 <= len(args) <= 2:
+        await message.answer(texts.OPEN_SURVEY_USAGE.format(kinds=kinds))
+        return
+    try:
+        start = parse_date(args[1]) if len(args) == 2 else None
+        view = await windows.open_window(args[0], start)
+    except WindowError as exc:
+        await message.answer(str(exc))
+        return
+    if view.state == "scheduled":
+        await message.answer(
+            texts.window_scheduled(view.id, view.title, view.opens_on, view.closes_on)
+        )
+        return
+    me = await message.bot.me() if message.bot else None
+    link = f"https://t.me/{me.username}?start={view.kind}" if me and me.username else None
+    await message.answer(
+        texts.window_opened(view.id, view.title, view.opens_on, view.closes_on, link)
+    )
+
+
+@admin.message(Command("close_survey"))
+async def close_survey(message: Message, command: CommandObject, windows: WindowService) -> None:
+    arg = (command.args or "").strip()
+    if not arg.isdigit():
+        await message.answer(texts.CLOSE_USAGE)
+        return
+    try:
+        view = await windows.close_window(int(arg))
+    except WindowError as exc:
+        await message.answer(str(exc))
+        return
+    await message.answer(texts.window_closed(view.id, view.respondents))
+
+
+@admin.message(Command("surveys"))
+async def list_surveys(message: Message, windows: WindowService) -> None:
+    await windows.close_due_windows()
+    views = await windows.list_windows()
+    if not views:
+        await message.answer(texts.NO_WINDOWS)
+        return
+    lines = [
+        texts.windows_line(v.id, v.kind, v.opens_on, v.closes_on, v.state, v.respondents)
+        for v in views
+    ]
+    await message.answer("\n".join([texts.WINDOWS_HEADER, *lines]))
+
+
+@admin.message(Command("report"))
+async def report(
+    message: Message, command: CommandObject, windows: WindowService, reports: ReportService
+) -> None:
+    arg = (command.args or "").strip()
+    if arg and not arg.isdigit():
+        await message.answer(texts.REPORT_USAGE)
+        return
+    await windows.close_due_windows()
+    await message.answer(await reports.window_report_text(int(arg) if arg else None))
+
+
+@refusal.message(Command(*ADMIN_COMMANDS))
+async def refuse(message: Message) -> None:
+    await message.answer(texts.NOT_ADMIN)

@@ -1,0 +1,68 @@
+"""SQL aggregates over a window's answers: the database does the counting, Python gets one row
+per question (and row, and scale), however many people answered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import SurveyAnswer
+
+HIGH_RATING = 8
+"""8-10 counts as satisfied / important (domain.md); 1-7 as not."""
+
+
+@dataclass(frozen=True)
+class NumericStat:
+    question_id: str
+    row_id: str
+    scale: str
+    answers: int
+    mean: float
+    high: int
+    """How many answers were 8-10."""
+
+
+async def numeric_stats(session: AsyncSession, window_id: int) -> list[NumericStat]:
+    a = SurveyAnswer
+    rows = await session.execute(
+        select(
+            a.question_id,
+            a.row_id,
+            a.scale,
+            func.count(a.num),
+            func.avg(a.num),
+            func.sum(case((a.num >= HIGH_RATING, 1), else_=0)),
+        )
+        .where(a.window_id == window_id, a.num.is_not(None))
+        .group_by(a.question_id, a.row_id, a.scale)
+    )
+    return [NumericStat(q, r, s, int(n), float(m), int(h or 0)) for q, r, s, n, m, h in rows]
+
+
+async def choice_counts(
+    session: AsyncSession, window_id: int
+) -> dict[tuple[str, str], dict[str, int]]:
+    """(question, row) -> option -> count."""
+    a = SurveyAnswer
+    rows = await session.execute(
+        select(a.question_id, a.row_id, a.choice, func.count())
+        .where(a.window_id == window_id, a.choice != "")
+        .group_by(a.question_id, a.row_id, a.choice)
+    )
+    out: dict[tuple[str, str], dict[str, int]] = {}
+    for question_id, row_id, choice, count in rows:
+        out.setdefault((question_id, row_id), {})[choice] = int(count)
+    return out
+
+
+async def text_counts(session: AsyncSession, window_id: int) -> dict[tuple[str, str], int]:
+    a = SurveyAnswer
+    rows = await session.execute(
+        select(a.question_id, a.row_id, func.count())
+        .where(a.window_id == window_id, a.text.is_not(None))
+        .group_by(a.question_id, a.row_id)
+    )
+    return {(q, r): int(n) for q, r, n in rows}

@@ -1,0 +1,78 @@
+"""A survey step as a messenger-neutral reply: prompt text and answer buttons."""
+
+from __future__ import annotations
+
+from bot.chat.replies import Button, Reply
+from bot.surveys.flow import NOT_APPLICABLE, SKIP, Draft, SurveyFlow
+from bot.surveys.questionnaire import (
+    CriterionQuestion,
+    RatingQuestion,
+    SingleChoiceQuestion,
+    Step,
+    TextQuestion,
+)
+from bot.texts import survey as texts
+
+ACTION_PREFIX = "sv"
+BACK_VALUE = "back"
+
+
+def step_action(window_id: int, step: Step, value: str) -> str:
+    """Button payload naming the window and step, so a stale button can be recognised."""
+    return f"{ACTION_PREFIX}:{window_id}:{step.index}:{value}"
+
+
+def parse_step_action(action: str) -> tuple[int, int, str] | None:
+    parts = action.split(":", 3)
+    if len(parts) != 4 or parts[0] != ACTION_PREFIX:
+        return None
+    _, window_id, index, value = parts
+    if not (window_id.isdigit() and index.isdigit()):
+        return None
+    return int(window_id), int(index), value
+
+
+def rating_rows(window_id: int, step: Step, allow_na: bool) -> list[list[Button]]:
+    """1-10 as two rows of five: fits a phone, and VK's inline keyboard limits."""
+    rows = [
+        [Button(str(n), step_action(window_id, step, str(n))) for n in range(start, start + 5)]
+        for start in (1, 6)
+    ]
+    if allow_na:
+        rows.append([Button(texts.NOT_APPLICABLE, step_action(window_id, step, NOT_APPLICABLE))])
+    return rows
+
+
+def render_step(flow: SurveyFlow, draft: Draft, step: Step, *, edit: bool = False) -> Reply:
+    window_id = draft.window_id
+    question = step.question
+    position, total = flow.progress(draft, step)
+    if isinstance(question, CriterionQuestion):
+        prompt = (
+            texts.criterion_score_prompt(question.text)
+            if step.scale == "score"
+            else texts.criterion_importance_prompt(question.text)
+        )
+        buttons = rating_rows(window_id, step, question.allow_na and step.scale == "score")
+    elif isinstance(question, RatingQuestion):
+        prompt = texts.rating_prompt(
+            question.text,
+            step.row.text if step.row else None,
+            question.low_label,
+            question.high_label,
+        )
+        buttons = rating_rows(window_id, step, question.allow_na)
+    elif isinstance(question, SingleChoiceQuestion):
+        prompt = texts.choice_prompt(question.text)
+        buttons = [[Button(o.text, step_action(window_id, step, o.id))] for o in question.options]
+    elif isinstance(question, TextQuestion):
+        prompt = texts.text_prompt(question.text, question.optional)
+        buttons = (
+            [[Button(texts.SKIP, step_action(window_id, step, SKIP))]] if question.optional else []
+        )
+    else:
+        raise AssertionError(f"unknown question kind {question!r}")
+    if draft.history:
+        buttons = [*buttons, [Button(texts.BACK, step_action(window_id, step, BACK_VALUE))]]
+    header = texts.question_header(position, total)
+    return Reply(f"{header}\n\n{prompt}", buttons, edit=edit)

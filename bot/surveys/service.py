@@ -1,0 +1,206 @@
+"""Taking a survey: start, answer, go back, cancel, submit, with drafts kept in the database.
+
+Every call is one short transaction, so a survey in progress survives any restart of the bot:
+the next message simply finds the draft where the last one left it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+
+from sqlalchemy import delete, exists, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.chat.replies import Outcome, Reply
+from bot.db.models import (
+    SurveyAnswer,
+    SurveyDraft,
+    SurveyParticipation,
+    SurveyResponse,
+    SurveyWindow,
+)
+from bot.identity import Person
+from bot.surveys.anonymity import Anonymizer
+from bot.surveys.flow import Draft, InvalidAnswer, SurveyFlow
+from bot.surveys.questionnaire import Questionnaire
+from bot.surveys.render import BACK_VALUE, parse_step_action, render_step
+from bot.surveys.windows import WindowService
+from bot.texts import survey as texts
+
+
+@lru_cache(maxsize=32)
+def flow_for(snapshot: str) -> SurveyFlow:
+    """The flow of a window's questionnaire snapshot (parsed once per snapshot)."""
+    return SurveyFlow(Questionnaire.from_json(snapshot))
+
+
+class SurveyService:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        windows: WindowService,
+        anonymizer: Anonymizer,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._windows = windows
+        self._anon = anonymizer
+
+    async def start(self, person: Person, kind: str) -> Outcome:
+        window = await self._windows.open_for(kind)
+        if window is None:
+            return Outcome([Reply(texts.NO_OPEN_SURVEY)])
+        key = self._anon.draft_key(person)
+        async with self._sessionmaker() as session, session.begin():
+            if await self._took_part(session, window, person):
+                return Outcome([Reply(texts.ALREADY_TOOK_PART)])
+            row = await session.get(SurveyDraft, key)
+            draft = self._unseal(key, row) if row is not None else None
+            if draft is None or draft.window_id != window.id:
+                draft = Draft(window.id)
+                await self._save(session, key, draft)
+            flow = flow_for(window.questionnaire)
+            step = flow.current_step(draft)
+            assert step is not None, "a saved draft always has a next step"
+            intro = Reply(f"{flow.questionnaire.intro}\n\n{texts.ANONYMITY_NOTICE}")
+            return Outcome([intro, render_step(flow, draft, step)])
+
+    async def in_survey(self, person: Person) -> bool:
+        async with self._sessionmaker() as session:
+            return await session.get(SurveyDraft, self._anon.draft_key(person)) is not None
+
+    async def cancel(self, person: Person) -> bool:
+        async with self._sessionmaker() as session, session.begin():
+            result = await session.execute(
+                delete(SurveyDraft).where(SurveyDraft.person_key == self._anon.draft_key(person))
+            )
+            return result.rowcount > 0
+
+    async def handle_action(self, person: Person, action: str) -> Outcome | None:
+        """A pressed survey button; None if the action is not a survey's."""
+        parsed = parse_step_action(action)
+        if parsed is None:
+            return None
+        window_id, index, value = parsed
+        return await self._advance(person, window_id=window_id, index=index, button=value)
+
+    async def handle_text(self, person: Person, text: str | None) -> Outcome | None:
+        """Typed input (None for a sticker, photo...); None if the person is not in a survey."""
+        return await self._advance(person, text=text)
+
+    async def _advance(
+        self,
+        person: Person,
+        *,
+        window_id: int | None = None,
+        index: int | None = None,
+        button: str | None = None,
+        text: str | None = None,
+    ) -> Outcome | None:
+        pressed = button is not None
+        key = self._anon.draft_key(person)
+        async with self._sessionmaker() as session, session.begin():
+            row = await session.get(SurveyDraft, key)
+            if row is None:
+                return Outcome(toast=texts.STALE_BUTTON) if pressed else None
+            draft = self._unseal(key, row)
+            if draft is None:
+                await session.delete(row)
+                return Outcome([Reply(texts.DRAFT_LOST)])
+            if pressed and draft.window_id != window_id:
+                return Outcome(toast=texts.STALE_BUTTON)
+            window = await session.get(SurveyWindow, draft.window_id)
+            if window is None or self._windows.state(window) != "open":
+                await session.delete(row)
+                return Outcome([Reply(texts.SURVEY_CLOSED_MEANWHILE)])
+            flow = flow_for(window.questionnaire)
+            step = flow.current_step(draft)
+            assert step is not None
+            if pressed and button == BACK_VALUE:
+                if index != step.index or not flow.back(draft):
+                    return Outcome(toast=texts.STALE_BUTTON)
+            else:
+                if pressed and index != step.index:
+                    return Outcome(toast=texts.STALE_BUTTON)
+                try:
+                    if not pressed and text is None:
+                        raise InvalidAnswer(texts.HINT_NOT_TEXT)
+                    flow.record(draft, step, flow.parse(step, button=button, text=text))
+                except InvalidAnswer as exc:
+                    return Outcome([Reply(str(exc)), render_step(flow, draft, step)])
+            following = flow.current_step(draft)
+            if following is None:
+                return await self._submit(session, row, window, flow, draft, person, pressed)
+            await self._save(session, key, draft)
+            return Outcome([render_step(flow, draft, following, edit=pressed)])
+
+    async def _submit(
+        self,
+        session: AsyncSession,
+        row: SurveyDraft,
+        window: SurveyWindow,
+        flow: SurveyFlow,
+        draft: Draft,
+        person: Person,
+        pressed: bool,
+    ) -> Outcome:
+        assert window.salt is not None, "an open window always has its salt"
+        try:
+            async with session.begin_nested():
+                session.add(
+                    SurveyParticipation(
+                        window_id=window.id,
+                        token=self._anon.participation_token(window.salt, person),
+                    )
+                )
+                await session.flush()
+        except IntegrityError:
+            await session.delete(row)
+            return Outcome([Reply(texts.ALREADY_TOOK_PART)])
+        response_id = secrets.token_hex(16)
+        await session.execute(insert(SurveyResponse).values(id=response_id, window_id=window.id))
+        records = flow.records(draft)
+        if records:
+            await session.execute(
+                insert(SurveyAnswer),
+                [
+                    {"response_id": response_id, "window_id": window.id, **vars(record)}
+                    for record in records
+                ],
+            )
+        await session.execute(
+            update(SurveyWindow)
+            .where(SurveyWindow.id == window.id)
+            .values(respondents=SurveyWindow.respondents + 1)
+        )
+        await session.delete(row)
+        return Outcome([Reply(texts.SURVEY_DONE, edit=pressed)])
+
+    async def _took_part(self, session: AsyncSession, window: SurveyWindow, person: Person) -> bool:
+        if window.salt is None:
+            return False
+        token = self._anon.participation_token(window.salt, person)
+        return bool(
+            await session.scalar(
+                select(
+                    exists().where(
+                        SurveyParticipation.window_id == window.id,
+                        SurveyParticipation.token == token,
+                    )
+                )
+            )
+        )
+
+    def _unseal(self, key: str, row: SurveyDraft) -> Draft | None:
+        data = self._anon.unseal(key, row.payload)
+        return Draft.from_dict(data) if data is not None else None
+
+    async def _save(self, session: AsyncSession, key: str, draft: Draft) -> None:
+        await session.merge(
+            SurveyDraft(
+                person_key=key,
+                window_id=draft.window_id,
+                payload=self._anon.seal(key, draft.to_dict()),
+            )
+        )

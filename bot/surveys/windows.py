@@ -1,0 +1,234 @@
+"""Survey windows: opening on the production calendar, closing, listing.
+
+A window is open from 00:00 of its first day to 23:59:59 of its last working day in the body's
+time zone; its state follows from those times and `closed_at`, so a window whose end has passed
+refuses answers even before the closing job has run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.db.models import SurveyDraft, SurveyParticipation, SurveyWindow
+from bot.surveys.anonymity import new_window_salt
+from bot.surveys.calendar import ProductionCalendar
+from bot.surveys.questionnaire import Questionnaire
+from bot.texts import admin as texts
+from bot.texts.common import fmt_date
+
+WindowState = Literal["scheduled", "open", "closed"]
+END_OF_DAY = time(23, 59, 59)
+
+
+class WindowError(Exception):
+    """An admin's request cannot be carried out; the message is for the admin."""
+
+
+def parse_date(value: str) -> date:
+    value = value.strip()
+    for pattern, order in (
+        (r"(\d{1,2})\.(\d{1,2})\.(\d{4})", "dmy"),
+        (r"(\d{4})-(\d{2})-(\d{2})", "ymd"),
+    ):
+        match = re.fullmatch(pattern, value)
+        if match:
+            a, b, c = (int(g) for g in match.groups())
+            try:
+                return date(c, b, a) if order == "dmy" else date(a, b, c)
+            except ValueError:
+                break
+    raise WindowError(texts.BAD_DATE.format(value=value))
+
+
+@dataclass(frozen=True)
+class WindowView:
+    """A window as shown to admins, with dates in the body's time zone."""
+
+    id: int
+    kind: str
+    title: str
+    audience: str
+    opens_on: date
+    closes_on: date
+    state: WindowState
+    respondents: int
+
+
+class WindowService:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        questionnaires: dict[str, Questionnaire],
+        calendar: ProductionCalendar,
+        clock: Clock,
+        tz: ZoneInfo,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self.questionnaires = questionnaires
+        self.calendar = calendar
+        self.clock = clock
+        self.tz = tz
+
+    def today(self) -> date:
+        return self.clock.now().astimezone(self.tz).date()
+
+    def state(self, window: SurveyWindow) -> WindowState:
+        now = self.clock.now()
+        if window.closed_at is not None or now > window.closes_at:
+            return "closed"
+        return "scheduled" if now < window.opens_at else "open"
+
+    def view(self, window: SurveyWindow) -> WindowView:
+        return WindowView(
+            id=window.id,
+            kind=window.kind,
+            title=window.title,
+            audience=window.audience,
+            opens_on=window.opens_at.astimezone(self.tz).date(),
+            closes_on=window.closes_at.astimezone(self.tz).date(),
+            state=self.state(window),
+            respondents=window.respondents,
+        )
+
+    def last_day(self, questionnaire: Questionnaire, start: date) -> date:
+        return self.calendar.nth_working_day(start, questionnaire.working_days)
+
+    async def open_window(self, kind: str, start: date | None = None) -> WindowView:
+        questionnaire = self.questionnaires.get(kind)
+        if questionnaire is None:
+            raise WindowError(
+                texts.UNKNOWN_KIND.format(kind=kind, kinds=", ".join(sorted(self.questionnaires)))
+            )
+        today = self.today()
+        start = start or today
+        if start < today:
+            raise WindowError(texts.DATE_IN_PAST.format(day=fmt_date(start)))
+        end = self.last_day(questionnaire, start)
+        async with self._sessionmaker() as session, session.begin():
+            for other in await self._unclosed(session, kind):
+                other_view = self.view(other)
+                if other_view.state != "closed":
+                    raise WindowError(
+                        texts.window_already_open(
+                            other.id, other_view.opens_on, other_view.closes_on
+                        )
+                    )
+            window = SurveyWindow(
+                kind=kind,
+                audience=questionnaire.audience,
+                title=questionnaire.title,
+                questionnaire=questionnaire.to_json(),
+                opens_at=datetime.combine(start, time.min, self.tz),
+                closes_at=datetime.combine(end, END_OF_DAY, self.tz),
+                created_at=self.clock.now(),
+                salt=new_window_salt(),
+                respondents=0,
+            )
+            session.add(window)
+            await session.flush()
+            return self.view(window)
+
+    async def _unclosed(self, session: AsyncSession, kind: str) -> list[SurveyWindow]:
+        rows = await session.scalars(
+            select(SurveyWindow).where(SurveyWindow.kind == kind, SurveyWindow.closed_at.is_(None))
+        )
+        return list(rows)
+
+    async def close_window(self, window_id: int) -> WindowView:
+        """Close now (early) or confirm a close that fell due; idempotent for closed windows."""
+        async with self._sessionmaker() as session, session.begin():
+            window = await session.get(SurveyWindow, window_id)
+            if window is None:
+                raise WindowError(texts.WINDOW_NOT_FOUND.format(id=window_id))
+            if window.closed_at is not None:
+                raise WindowError(texts.WINDOW_ALREADY_CLOSED.format(id=window_id))
+            await self._finalize(session, window, min(self.clock.now(), window.closes_at))
+            return self.view(window)
+
+    async def close_due_windows(self) -> list[WindowView]:
+        """Close every window whose last day has passed; returns the ones closed by this call."""
+        closed: list[WindowView] = []
+        async with self._sessionmaker() as session, session.begin():
+            due = await session.scalars(
+                select(SurveyWindow).where(
+                    SurveyWindow.closed_at.is_(None), SurveyWindow.closes_at < self.clock.now()
+                )
+            )
+            for window in due:
+                if await self._finalize(session, window, window.closes_at):
+                    closed.append(self.view(window))
+        return closed
+
+    @staticmethod
+    async def _finalize(session: AsyncSession, window: SurveyWindow, at: datetime) -> bool:
+        """Mark closed and destroy what could still tie people to the window: salt, marks,
+        unfinished drafts. The conditional UPDATE makes a concurrent second close a no-op."""
+        result = await session.execute(
+            update(SurveyWindow)
+            .where(SurveyWindow.id == window.id, SurveyWindow.closed_at.is_(None))
+            .values(closed_at=at, salt=None)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            return False
+        await session.execute(
+            delete(SurveyParticipation).where(SurveyParticipation.window_id == window.id)
+        )
+        await session.execute(delete(SurveyDraft).where(SurveyDraft.window_id == window.id))
+        window.closed_at, window.salt = at, None
+        return True
+
+    async def get(self, window_id: int) -> SurveyWindow | None:
+        async with self._sessionmaker() as session:
+            return await session.get(SurveyWindow, window_id)
+
+    async def latest(self) -> SurveyWindow | None:
+        """The most recently opened window that has started."""
+        async with self._sessionmaker() as session:
+            return await session.scalar(
+                select(SurveyWindow)
+                .where(SurveyWindow.opens_at <= self.clock.now())
+                .order_by(SurveyWindow.opens_at.desc(), SurveyWindow.id.desc())
+                .limit(1)
+            )
+
+    async def open_for(self, kind: str) -> SurveyWindow | None:
+        """The window of this kind that accepts answers right now, if any."""
+        now = self.clock.now()
+        async with self._sessionmaker() as session:
+            return await session.scalar(
+                select(SurveyWindow).where(
+                    SurveyWindow.kind == kind,
+                    SurveyWindow.closed_at.is_(None),
+                    SurveyWindow.opens_at <= now,
+                    SurveyWindow.closes_at >= now,
+                )
+            )
+
+    async def open_kinds(self, audience: str) -> list[str]:
+        now = self.clock.now()
+        async with self._sessionmaker() as session:
+            rows = await session.scalars(
+                select(SurveyWindow.kind).where(
+                    SurveyWindow.audience == audience,
+                    SurveyWindow.closed_at.is_(None),
+                    SurveyWindow.opens_at <= now,
+                    SurveyWindow.closes_at >= now,
+                )
+            )
+            return list(rows)
+
+    async def list_windows(self, limit: int = 20) -> list[WindowView]:
+        async with self._sessionmaker() as session:
+            rows = await session.scalars(
+                select(SurveyWindow).order_by(SurveyWindow.opens_at.desc()).limit(limit)
+            )
+            return [self.view(w) for w in rows]
