@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     questionnaires_dir: Path | None = None
     min_group_size: int = Field(default=5, ge=1)
 
-    @field_validator("bot_token", "anon_secret", mode="before")
+    @field_validator("bot_token", "anon_secret", "questionnaires_dir", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -7,4 +7,4 @@ from bot.handlers.telegram import admin, citizen
 
 def get_routers() -> list[Router]:
     """Admin commands first, so they are never taken for a citizen's survey answer."""
-    return [admin.router, citizen.router]
+    return [admin.make_router(), citizen.make_router()]

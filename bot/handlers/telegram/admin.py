@@ -18,15 +18,6 @@ class IsAdmin(Filter):
         return message.from_user is not None and message.from_user.id in admin_ids
 
 
-router = Router(name="admin")
-router.message.filter(F.chat.type == "private")
-admin = Router(name="admin-only")
-admin.message.filter(IsAdmin())
-refusal = Router(name="admin-refusal")
-router.include_routers(admin, refusal)
-
-
-@admin.message(Command("open_survey"))
 async def open_survey(message: Message, command: CommandObject, windows: WindowService) -> None:
     args = (command.args or "").split()
     kinds = ", ".join(sorted(windows.questionnaires))
@@ -51,7 +42,6 @@ async def open_survey(message: Message, command: CommandObject, windows: WindowS
     )
 
 
-@admin.message(Command("close_survey"))
 async def close_survey(message: Message, command: CommandObject, windows: WindowService) -> None:
     arg = (command.args or "").strip()
     if not arg.isdigit():
@@ -65,7 +55,6 @@ async def close_survey(message: Message, command: CommandObject, windows: Window
     await message.answer(texts.window_closed(view.id, view.respondents))
 
 
-@admin.message(Command("surveys"))
 async def list_surveys(message: Message, windows: WindowService) -> None:
     await windows.close_due_windows()
     views = await windows.list_windows()
@@ -79,7 +68,6 @@ async def list_surveys(message: Message, windows: WindowService) -> None:
     await message.answer("\n".join([texts.WINDOWS_HEADER, *lines]))
 
 
-@admin.message(Command("report"))
 async def report(
     message: Message, command: CommandObject, windows: WindowService, reports: ReportService
 ) -> None:
@@ -91,6 +79,21 @@ async def report(
     await message.answer(await reports.window_report_text(int(arg) if arg else None))
 
 
-@refusal.message(Command(*ADMIN_COMMANDS))
 async def refuse(message: Message) -> None:
     await message.answer(texts.NOT_ADMIN)
+
+
+def make_router() -> Router:
+    """Admins' handlers first; the same commands from anyone else end in the refusal."""
+    router = Router(name="admin")
+    router.message.filter(F.chat.type == "private")
+    admin = Router(name="admin-only")
+    admin.message.filter(IsAdmin())
+    admin.message.register(open_survey, Command("open_survey"))
+    admin.message.register(close_survey, Command("close_survey"))
+    admin.message.register(list_surveys, Command("surveys"))
+    admin.message.register(report, Command("report"))
+    refusal = Router(name="admin-refusal")
+    refusal.message.register(refuse, Command(*ADMIN_COMMANDS))
+    router.include_routers(admin, refusal)
+    return router

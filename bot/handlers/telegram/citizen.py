@@ -10,9 +10,6 @@ from bot.chat.citizen import CitizenChat
 from bot.handlers.telegram.delivery import answer_callback, answer_message
 from bot.identity import Person
 
-router = Router(name="citizen")
-router.message.filter(F.chat.type == "private")
-
 
 def person_of(message_or_callback: Message | CallbackQuery) -> Person:
     user = message_or_callback.from_user
@@ -20,22 +17,30 @@ def person_of(message_or_callback: Message | CallbackQuery) -> Person:
     return Person("tg", user.id)
 
 
-@router.message(CommandStart())
 async def start(message: Message, command: CommandObject, chat: CitizenChat) -> None:
     await answer_message(message, await chat.start(person_of(message), command.args))
 
 
-@router.message(Command("cancel"))
 async def cancel(message: Message, chat: CitizenChat) -> None:
     await answer_message(message, await chat.cancel(person_of(message)))
 
 
-@router.callback_query(F.data)
 async def pressed(callback: CallbackQuery, chat: CitizenChat) -> None:
     assert callback.data is not None
     await answer_callback(callback, await chat.action(person_of(callback), callback.data))
 
 
-@router.message()
 async def typed(message: Message, chat: CitizenChat) -> None:
     await answer_message(message, await chat.text(person_of(message), message.text))
+
+
+def make_router() -> Router:
+    """A new router each call: aiogram routers attach to one dispatcher only, and tests and
+    the demo build several."""
+    router = Router(name="citizen")
+    router.message.filter(F.chat.type == "private")
+    router.message.register(start, CommandStart())
+    router.message.register(cancel, Command("cancel"))
+    router.callback_query.register(pressed, F.data)
+    router.message.register(typed)
+    return router

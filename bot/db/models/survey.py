@@ -1,6 +1,6 @@
-"""Database models.
+"""Survey tables.
 
-Survey tables are laid out for anonymity (README, "Anonymity"): responses and answers carry no
+They are laid out for anonymity (README, "Anonymity"): responses and answers carry no
 person id, no timestamp and no insertion order (random ids, `WITHOUT ROWID` on SQLite), and the
 participation marks live in a table of their own with nothing in common with the responses but
 the window id. See `bot/surveys/anonymity.py` for how the marks are made.
@@ -116,13 +116,3 @@ class SurveyDraft(Base):
     payload: Mapped[bytes] = mapped_column(LargeBinary)
 
     __table_args__ = (NO_ROWID,)
-
-
-class FsmState(Base):
-    """aiogram FSM storage for transport-level dialogs, so they survive a restart."""
-
-    __tablename__ = "fsm_states"
-
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    state: Mapped[str | None] = mapped_column(String(200), default=None)
-    data: Mapped[str] = mapped_column(Text, default="{}")

@@ -1,0 +1,20 @@
+"""Database models, one module per part of the bot; importing this package registers them all
+on `Base.metadata` (Alembic relies on that)."""
+
+from bot.db.models.fsm import FsmState
+from bot.db.models.survey import (
+    SurveyAnswer,
+    SurveyDraft,
+    SurveyParticipation,
+    SurveyResponse,
+    SurveyWindow,
+)
+
+__all__ = [
+    "FsmState",
+    "SurveyAnswer",
+    "SurveyDraft",
+    "SurveyParticipation",
+    "SurveyResponse",
+    "SurveyWindow",
+]

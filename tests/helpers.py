@@ -1,0 +1,33 @@
+"""Acting as a citizen who answers the shipped CSI questionnaire through Telegram."""
+
+from __future__ import annotations
+
+from bot.devtools.harness import RunningBot
+from bot.texts import survey as texts
+
+CRITERIA = 10
+
+
+async def complete_csi(
+    bot: RunningBot,
+    user_id: int,
+    score: int,
+    importance: int,
+    *,
+    website: str = "Не пользуюсь",
+    suggestion: str | None = None,
+) -> None:
+    """Answer every criterion with the same score and importance, by pressing buttons."""
+    await bot.say(user_id, "/start csi")
+    for _ in range(CRITERIA):
+        await bot.press(user_id, str(score))
+        await bot.press(user_id, str(importance))
+    await bot.press(user_id, website)
+    if website != "Не пользуюсь":
+        await bot.press(user_id, str(score))
+    for _ in range(3):  # Telegram, VK, website rows of the resources question
+        await bot.press(user_id, texts.NOT_APPLICABLE)
+    if suggestion is None:
+        await bot.press(user_id, texts.SKIP)
+    else:
+        await bot.say(user_id, suggestion)
