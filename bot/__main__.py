@@ -20,7 +20,7 @@ log = logging.getLogger("bot")
 async def run_polling(settings: Settings) -> None:
     services = build_services(settings)
     bot = build_bot(settings)
-    dispatcher = build_dispatcher(services)
+    dispatcher = build_dispatcher(services, bot)
     try:
         await services.windows.close_due_windows()
         me = await bot.get_me()

@@ -16,10 +16,12 @@ from aiogram.enums import ParseMode
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.chat.citizen import CitizenChat
+from bot.chat.messengers import Messengers
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db.session import create_engine, create_sessionmaker
 from bot.handlers.telegram import get_routers
+from bot.handlers.telegram.delivery import TelegramMessenger
 from bot.handlers.telegram.storage import SqlStorage
 from bot.reports.service import ReportService
 from bot.surveys.anonymity import Anonymizer, load_or_create_secret
@@ -39,6 +41,7 @@ class Services:
     surveys: SurveyService
     reports: ReportService
     chat: CitizenChat
+    messengers: Messengers
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -69,6 +72,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         surveys=surveys,
         reports=ReportService(sessionmaker, windows, settings.min_group_size),
         chat=CitizenChat(surveys, windows),
+        messengers=Messengers(),
     )
 
 
@@ -82,7 +86,9 @@ def build_bot(settings: Settings) -> Bot:
     )
 
 
-def build_dispatcher(services: Services) -> Dispatcher:
+def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
+    """The dispatcher for `bot`; also registers the bot as the Telegram messenger."""
+    services.messengers.register(TelegramMessenger(bot))
     dispatcher = Dispatcher(
         storage=SqlStorage(services.sessionmaker),
         admin_ids=services.settings.admin_ids,

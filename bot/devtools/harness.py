@@ -28,7 +28,7 @@ class RunningBot:
     async def __aenter__(self) -> RunningBot:
         self.services = build_services(self.settings, self.clock)
         self.bot = build_bot(self.settings)
-        self.dispatcher = build_dispatcher(self.services)
+        self.dispatcher = build_dispatcher(self.services, self.bot)
         self._task = asyncio.create_task(
             self.dispatcher.start_polling(
                 self.bot, handle_as_tasks=False, polling_timeout=1, handle_signals=False

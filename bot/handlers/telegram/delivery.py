@@ -47,3 +47,15 @@ async def answer_callback(callback: CallbackQuery, outcome: Outcome) -> None:
     if message is None or callback.bot is None:
         return
     await send_replies(callback.bot, message.chat.id, outcome.replies, editable=message)
+
+
+class TelegramMessenger:
+    """Telegram side of `bot.chat.messengers.Messengers`."""
+
+    platform = "tg"
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def send(self, user_id: int, replies: list[Reply]) -> None:
+        await send_replies(self._bot, user_id, replies)
