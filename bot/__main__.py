@@ -7,9 +7,7 @@ import asyncio
 import logging
 import sys
 
-from bot.app import build_bot, build_dispatcher, build_services
 from bot.config import Settings, SettingsError, load_settings
-from bot.db.migrate import upgrade
 from bot.surveys.calendar import CalendarError
 from bot.surveys.questionnaire import QuestionnaireError
 from bot.texts import console as texts
@@ -18,6 +16,8 @@ log = logging.getLogger("bot")
 
 
 async def run_polling(settings: Settings) -> None:
+    from bot.app import build_bot, build_dispatcher, build_services
+
     services = build_services(settings)
     bot = build_bot(settings)
     dispatcher = build_dispatcher(services, bot)
@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(texts.NO_TOKEN)
             run_demo(sys.stdout)
             return 0
+        from bot.db.migrate import upgrade
+
         upgrade(settings.database_url)
         if args.command == "migrate":
             print(texts.MIGRATED.format(url=settings.database_url))

@@ -22,6 +22,7 @@ from bot.config import Settings
 from bot.db.session import create_engine, create_sessionmaker
 from bot.handlers.telegram import get_routers
 from bot.handlers.telegram.delivery import TelegramMessenger
+from bot.handlers.telegram.middlewares import PerUserLock
 from bot.handlers.telegram.storage import SqlStorage
 from bot.reports.service import ReportService
 from bot.surveys.anonymity import Anonymizer, load_or_create_secret
@@ -96,5 +97,6 @@ def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
         windows=services.windows,
         reports=services.reports,
     )
+    dispatcher.update.outer_middleware(PerUserLock())
     dispatcher.include_routers(*get_routers())
     return dispatcher
