@@ -49,6 +49,10 @@ class RunningBot:
                 self.bot, handle_as_tasks=False, polling_timeout=1, handle_signals=False
             )
         )
+        # Until polling has started, stop_polling() would refuse: wait for it, so a block that
+        # does nothing but start and stop (a restart) still works.
+        while not self.dispatcher._running_lock.locked() and not self._task.done():
+            await asyncio.sleep(0.01)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -103,7 +103,13 @@ class SurveyService:
         async with self._sessionmaker() as session, session.begin():
             row = await session.get(SurveyDraft, key)
             if row is None:
-                return Outcome(toast=texts.STALE_BUTTON) if pressed else None
+                if not pressed:
+                    return None
+                # The closing job deletes drafts: a button of a closed window says so.
+                pressed_window = await session.get(SurveyWindow, window_id)
+                if pressed_window is not None and self._windows.state(pressed_window) == "closed":
+                    return Outcome([Reply(texts.SURVEY_CLOSED_MEANWHILE)])
+                return Outcome(toast=texts.STALE_BUTTON)
             draft = self._unseal(key, row)
             if draft is None:
                 await session.delete(row)
