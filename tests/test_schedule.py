@@ -148,7 +148,7 @@ async def test_publication_reminder_on_due_day_with_report(
         clock.set(msk(2027, 2, 5, 9))
         assert await jobs.run_due() == ["1:publication"]
         reminder = fake.last(ADMIN).text
-        assert "срок публикации" in reminder and "05.02.2027" in reminder
+        assert "05.02.2027 — срок публикации" in reminder
         assert "Отчёт по окну №1" in reminder
         assert await jobs.run_due() == []
 
@@ -267,3 +267,21 @@ async def test_calendar_lists_days_off_and_working_saturdays(running: RunningBot
     assert "Использование" in running.fake.last(ADMIN).text
     await running.say(500, "/calendar")
     assert running.fake.last(500).text.startswith("Эта команда доступна только")
+
+
+async def test_optional_last_day_post_for_citizens(
+    with_channels: Settings, fake: FakeTelegram, clock: FakeClock
+) -> None:
+    async with RunningBot(with_channels, fake, clock) as bot:
+        await bot.say(ADMIN, "/open_survey csi")
+        clock.set(msk(2027, 1, 15, 10))
+        assert "1:last_day" not in await bot.services.jobs.run_due()
+
+    on = with_channels.model_copy(update={"external_last_day_reminder": True})
+    async with RunningBot(on, fake, clock) as bot:
+        clock.set(msk(2027, 1, 15, 9, 59))
+        assert await bot.services.jobs.run_due() == []
+        clock.set(msk(2027, 1, 15, 10))
+        assert await bot.services.jobs.run_due() == ["1:last_day"]
+        assert "последний день" in fake.last(CHANNEL).text
+        assert len(fake.sent(CHANNEL)) == 2  # the invitation, then this

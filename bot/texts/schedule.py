@@ -71,8 +71,9 @@ def report_on_close(publish_by: date) -> str:
 
 def publication_due(window_id: int, title: str, publish_by: date) -> str:
     return (
-        f"⏰ Сегодня, {fmt_date(publish_by)}, срок публикации результатов опроса "
-        f"№{window_id} «{escape(title)}» на официальном сайте. Итоги:"
+        f"⏰ {fmt_date(publish_by)} — срок публикации результатов опроса "
+        f"№{window_id} «{escape(title)}» на официальном сайте (15 рабочих дней после "
+        "окончания). Итоги:"
     )
 
 

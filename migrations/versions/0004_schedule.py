@@ -46,16 +46,18 @@ def upgrade() -> None:
         sa.Column("blocked_at", bot.db.types.UtcDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("platform", "user_id", name=op.f("pk_reminder_subscribers")),
     )
-    # Windows that existed before: their admins already got the link when opening and could
-    # read /report after closing, so neither is sent again when the scheduler first runs.
+    # Windows that existed before: their admins already got the link when opening, and
+    # closed ones were reported and published without the bot; none of that is sent again
+    # when the scheduler first runs.
     op.execute(
         "INSERT INTO survey_window_events (window_id, event, done_at) "
         "SELECT id, 'invite', created_at FROM survey_windows WHERE opens_at <= created_at"
     )
-    op.execute(
-        "INSERT INTO survey_window_events (window_id, event, done_at) "
-        "SELECT id, 'report', closed_at FROM survey_windows WHERE closed_at IS NOT NULL"
-    )
+    for event in ("report", "publication"):
+        op.execute(
+            "INSERT INTO survey_window_events (window_id, event, done_at) "
+            f"SELECT id, '{event}', closed_at FROM survey_windows WHERE closed_at IS NOT NULL"
+        )
 
 
 def downgrade() -> None:
