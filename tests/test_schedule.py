@@ -6,7 +6,7 @@ calls) instead of waiting for APScheduler, or restart the bot with its scheduler
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,7 @@ from bot.devtools.fake_telegram import BOT_USERNAME, FakeTelegram
 from bot.devtools.harness import RunningBot
 from bot.identity import Person
 from bot.texts import survey as survey_texts
-from tests.conftest import ADMIN, FakeClock
+from tests.conftest import ADMIN, FakeClock, wait_until
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 CHANNEL = -1001
@@ -285,3 +285,33 @@ async def test_optional_last_day_post_for_citizens(
         assert await bot.services.jobs.run_due() == ["1:last_day"]
         assert "последний день" in fake.last(CHANNEL).text
         assert len(fake.sent(CHANNEL)) == 2  # the invitation, then this
+
+
+async def test_report_not_lost_when_admins_unreachable(
+    settings: Settings, fake: FakeTelegram, clock: FakeClock
+) -> None:
+    async with RunningBot(settings, fake, clock) as bot:
+        await bot.say(ADMIN, "/open_survey csi")
+        clock.set(msk(2027, 1, 16, 8))
+        fake.blocked.add(ADMIN)
+        assert await bot.services.jobs.run_due() == []
+        fake.blocked.clear()
+        assert await bot.services.jobs.run_due() == ["1:report"]
+        assert sum(REPORT_MARK in t for t in admin_texts(fake)) == 1
+
+
+async def test_apscheduler_fires_the_close_in_real_time(
+    settings: Settings, fake: FakeTelegram
+) -> None:
+    """The one test on the system clock: the date job APScheduler plans really runs."""
+    async with RunningBot(settings, fake, scheduler=True) as bot:
+        await bot.say(ADMIN, "/open_survey csi")
+        async with bot.services.sessionmaker() as session, session.begin():
+            row = await session.get(SurveyWindow, 1)
+            assert row is not None
+            row.closes_at = datetime.now(UTC) + timedelta(seconds=0.3)
+        assert bot.scheduler is not None
+        await bot.scheduler.rebuild()
+        assert "agenda:1:close" in bot.scheduler.job_ids()
+        await wait_until(lambda: any(REPORT_MARK in t for t in admin_texts(fake)), timeout=5)
+        assert (await window(bot, 1)).closed_at is not None

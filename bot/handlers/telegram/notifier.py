@@ -41,8 +41,11 @@ class TelegramNotifier:
         return delivery is Delivery.SENT
 
     async def to_admins(self, text: str) -> None:
-        for admin_id in self._admin_ids:
-            await self._broadcaster.send(admin_id, text)
+        """Raises when no admin could be reached, so the caller's claim is released and the
+        message retried later instead of being lost."""
+        results = [await self._broadcaster.send(a, text) for a in self._admin_ids]
+        if results and Delivery.SENT not in results:
+            raise ConnectionError("no admin could be reached")
 
     async def to_people(
         self, people: list[Person], text: str, button: str, link: str | None
