@@ -202,11 +202,15 @@ class WindowJobs:
                 )
             )
 
-    async def _post_invitation(self, window: SurveyWindow) -> bool:
+    def _invitation_text(self, window: SurveyWindow) -> str:
         closes_on = self._windows.local_date(window.closes_at)
-        text = texts.invitation(window.title, window.audience, closes_on)
+        return texts.invitation(window.title, window.audience, closes_on)
+
+    async def _post_invitation(self, window: SurveyWindow) -> bool:
         link = await self.notifier.link(window.kind)
-        return await self.notifier.post(window.audience, text, texts.START_BUTTON, link)
+        return await self.notifier.post(
+            window.audience, self._invitation_text(window), texts.START_BUTTON, link
+        )
 
     async def _post_or_hand_over(self, window: SurveyWindow, text: str) -> None:
         link = await self.notifier.link(window.kind)
@@ -214,10 +218,7 @@ class WindowJobs:
             await self.notifier.to_admins(texts.ready_to_post(text, link, window.audience))
 
     async def _invite(self, window: SurveyWindow) -> None:
-        closes_on = self._windows.local_date(window.closes_at)
-        await self._post_or_hand_over(
-            window, texts.invitation(window.title, window.audience, closes_on)
-        )
+        await self._post_or_hand_over(window, self._invitation_text(window))
 
     async def _midpoint(self, window: SurveyWindow) -> None:
         """Halfway through an employee survey: the work chat, then each subscriber who has not
