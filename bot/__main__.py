@@ -16,19 +16,21 @@ log = logging.getLogger("bot")
 
 
 async def run_polling(settings: Settings) -> None:
-    from bot.app import build_bot, build_dispatcher, build_services
+    from bot.app import build_bot, build_dispatcher, build_scheduler, build_services
 
     services = build_services(settings)
     bot = build_bot(settings)
     dispatcher = build_dispatcher(services, bot)
+    scheduler = build_scheduler(services)
     try:
-        await services.windows.close_due_windows()
+        await scheduler.start()
         me = await bot.get_me()
         log.info(texts.STARTING.format(username=me.username))
         if not settings.admin_ids:
             log.warning(texts.NO_ADMINS_WARNING)
         await dispatcher.start_polling(bot)
     finally:
+        scheduler.shutdown()
         await services.close()
 
 

@@ -17,17 +17,24 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.chat.citizen import CitizenChat
 from bot.chat.messengers import Messengers
+from bot.chat.reminders import ReminderChat
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db.session import create_engine, create_sessionmaker
 from bot.handlers.telegram import get_routers
+from bot.handlers.telegram.broadcast import Broadcaster
 from bot.handlers.telegram.delivery import TelegramMessenger
 from bot.handlers.telegram.middlewares import PerUserLock
+from bot.handlers.telegram.notifier import TelegramNotifier
 from bot.handlers.telegram.storage import SqlStorage
 from bot.reports.service import ReportService
+from bot.scheduler import WindowScheduler
 from bot.surveys.anonymity import Anonymizer, load_or_create_secret
 from bot.surveys.calendar import load_calendar
+from bot.surveys.jobs import WindowJobs
+from bot.surveys.plan import FrequencyPlan
 from bot.surveys.questionnaire import load_questionnaires
+from bot.surveys.reminders import ReminderList
 from bot.surveys.service import SurveyService
 from bot.surveys.windows import WindowService
 
@@ -43,6 +50,9 @@ class Services:
     reports: ReportService
     chat: CitizenChat
     messengers: Messengers
+    plan: FrequencyPlan
+    reminder_chat: ReminderChat
+    jobs: WindowJobs
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -63,7 +73,11 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         clock,
         settings.tz,
     )
-    surveys = SurveyService(sessionmaker, windows, Anonymizer(secret))
+    anonymizer = Anonymizer(secret)
+    surveys = SurveyService(sessionmaker, windows, anonymizer)
+    reports = ReportService(sessionmaker, windows, settings.min_group_size)
+    plan = FrequencyPlan(windows)
+    subscribers = ReminderList(sessionmaker, anonymizer, clock)
     return Services(
         settings=settings,
         engine=engine,
@@ -71,9 +85,19 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         clock=clock,
         windows=windows,
         surveys=surveys,
-        reports=ReportService(sessionmaker, windows, settings.min_group_size),
+        reports=reports,
         chat=CitizenChat(surveys, windows),
         messengers=Messengers(),
+        plan=plan,
+        reminder_chat=ReminderChat(subscribers),
+        jobs=WindowJobs(
+            sessionmaker,
+            windows,
+            plan,
+            subscribers,
+            reports.window_report_text,
+            external_last_day_reminder=settings.external_last_day_reminder,
+        ),
     )
 
 
@@ -88,15 +112,33 @@ def build_bot(settings: Settings) -> Bot:
 
 
 def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
-    """The dispatcher for `bot`; also registers the bot as the Telegram messenger."""
+    """The dispatcher for `bot`; also registers the bot as the Telegram messenger and as the
+    way survey jobs reach channels, admins and employees."""
     services.messengers.register(TelegramMessenger(bot))
+    settings = services.settings
+    services.jobs.use(
+        TelegramNotifier(
+            bot,
+            Broadcaster(bot),
+            settings.admin_ids,
+            {"external": settings.tg_channel_id, "internal": settings.tg_employee_chat_id},
+        )
+    )
     dispatcher = Dispatcher(
         storage=SqlStorage(services.sessionmaker),
         admin_ids=services.settings.admin_ids,
         chat=services.chat,
         windows=services.windows,
         reports=services.reports,
+        jobs=services.jobs,
+        plan=services.plan,
+        reminder_chat=services.reminder_chat,
     )
     dispatcher.update.outer_middleware(PerUserLock())
     dispatcher.include_routers(*get_routers())
     return dispatcher
+
+
+def build_scheduler(services: Services) -> WindowScheduler:
+    """Call after `build_dispatcher` (the jobs need the messenger); `await start()` it."""
+    return WindowScheduler(services.jobs)

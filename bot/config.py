@@ -36,8 +36,18 @@ class Settings(BaseSettings):
     calendar_overrides: Path = Path("config/calendar.yaml")
     questionnaires_dir: Path | None = None
     min_group_size: int = Field(default=5, ge=1)
+    tg_channel_id: str | None = None
+    tg_employee_chat_id: str | None = None
+    external_last_day_reminder: bool = False
 
-    @field_validator("bot_token", "anon_secret", "questionnaires_dir", mode="before")
+    @field_validator(
+        "bot_token",
+        "anon_secret",
+        "questionnaires_dir",
+        "tg_channel_id",
+        "tg_employee_chat_id",
+        mode="before",
+    )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -64,6 +74,15 @@ class Settings(BaseSettings):
             return frozenset(int(p) for p in parts)
         if isinstance(value, int):
             return frozenset({value})
+        return value
+
+    @field_validator("tg_channel_id", "tg_employee_chat_id")
+    @classmethod
+    def _chat_shape(cls, value: str | None) -> str | None:
+        if value is not None:
+            value = value.strip()
+            if not (value.lstrip("-").isdigit() or value.startswith("@")):
+                raise ValueError("ожидался числовой id чата (-100...) или @имя_канала")
         return value
 
     @field_validator("timezone")

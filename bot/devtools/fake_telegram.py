@@ -76,6 +76,8 @@ class FakeTelegram:
     chat_members: dict[tuple[int, int], str] = field(default_factory=dict)
     failures: dict[str, list[int]] = field(default_factory=dict)
     """method -> retry-after seconds for each of its next calls that must fail with 429."""
+    blocked: set[int] = field(default_factory=set)
+    """Users who blocked the bot: sending them anything fails with 403."""
 
     def __post_init__(self) -> None:
         self._pending: list[dict[str, Any]] = []
@@ -184,6 +186,16 @@ class FakeTelegram:
                     "parameters": {"retry_after": seconds},
                 },
                 status=429,
+            )
+        if method in SENDING_METHODS and Call(method, params).chat_id in self.blocked:
+            self.calls.append(Call(f"{method}:403", params))
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 403,
+                    "description": "Forbidden: bot was blocked by the user",
+                },
+                status=403,
             )
         if method == "getUpdates":
             return web.json_response({"ok": True, "result": await self._get_updates(params)})

@@ -26,6 +26,8 @@ from bot.texts.common import fmt_date
 
 WindowState = Literal["scheduled", "open", "closed"]
 END_OF_DAY = time(23, 59, 59)
+# Results go to the body's website this many working days after the survey closes (seeds/003 V).
+PUBLICATION_WORKING_DAYS = 15
 
 
 class WindowError(Exception):
@@ -60,6 +62,9 @@ class WindowView:
     closes_on: date
     state: WindowState
     respondents: int
+    # The day the results are due on the website: counted from the actual close when the
+    # window was closed early, else from its planned last day.
+    publish_by: date
 
 
 class WindowService:
@@ -86,7 +91,21 @@ class WindowService:
             return "closed"
         return "scheduled" if now < window.opens_at else "open"
 
+    def local_date(self, moment: datetime) -> date:
+        return moment.astimezone(self.tz).date()
+
+    def working_days(self, window: SurveyWindow) -> list[date]:
+        """The window's working days, first to last, on the production calendar."""
+        last = self.local_date(window.closes_at)
+        days: list[date] = []
+        for day in self.calendar.working_days_from(self.local_date(window.opens_at)):
+            if day > last:
+                break
+            days.append(day)
+        return days
+
     def view(self, window: SurveyWindow) -> WindowView:
+        closed_on = self.local_date(window.closed_at or window.closes_at)
         return WindowView(
             id=window.id,
             kind=window.kind,
@@ -96,6 +115,7 @@ class WindowService:
             closes_on=window.closes_at.astimezone(self.tz).date(),
             state=self.state(window),
             respondents=window.respondents,
+            publish_by=self.calendar.add_working_days(closed_on, PUBLICATION_WORKING_DAYS),
         )
 
     def last_day(self, questionnaire: Questionnaire, start: date) -> date:
@@ -225,6 +245,16 @@ class WindowService:
                 )
             )
             return list(rows)
+
+    async def windows_between(self, start: datetime, end: datetime) -> list[WindowView]:
+        """Windows opening in [start, end), earliest first (the frequency plan of a year)."""
+        async with self._sessionmaker() as session:
+            rows = await session.scalars(
+                select(SurveyWindow)
+                .where(SurveyWindow.opens_at >= start, SurveyWindow.opens_at < end)
+                .order_by(SurveyWindow.opens_at, SurveyWindow.id)
+            )
+            return [self.view(w) for w in rows]
 
     async def list_windows(self, limit: int = 20) -> list[WindowView]:
         async with self._sessionmaker() as session:

@@ -2,6 +2,7 @@
 on `Base.metadata` (Alembic relies on that)."""
 
 from bot.db.models.fsm import FsmState
+from bot.db.models.schedule import PlanReminder, ReminderSubscriber, WindowEvent
 from bot.db.models.survey import (
     SurveyAnswer,
     SurveyDraft,
@@ -12,9 +13,12 @@ from bot.db.models.survey import (
 
 __all__ = [
     "FsmState",
+    "PlanReminder",
+    "ReminderSubscriber",
     "SurveyAnswer",
     "SurveyDraft",
     "SurveyParticipation",
     "SurveyResponse",
     "SurveyWindow",
+    "WindowEvent",
 ]

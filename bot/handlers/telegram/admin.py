@@ -7,10 +7,13 @@ from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import Message
 
 from bot.reports.service import ReportService
+from bot.surveys.jobs import WindowJobs
+from bot.surveys.plan import FrequencyPlan
 from bot.surveys.windows import WindowError, WindowService, parse_date
 from bot.texts import admin as texts
+from bot.texts import schedule as schedule_texts
 
-ADMIN_COMMANDS = ("open_survey", "close_survey", "surveys", "report")
+ADMIN_COMMANDS = ("open_survey", "close_survey", "surveys", "report", "plan", "calendar")
 
 
 class IsAdmin(Filter):
@@ -18,7 +21,9 @@ class IsAdmin(Filter):
         return message.from_user is not None and message.from_user.id in admin_ids
 
 
-async def open_survey(message: Message, command: CommandObject, windows: WindowService) -> None:
+async def open_survey(
+    message: Message, command: CommandObject, windows: WindowService, jobs: WindowJobs
+) -> None:
     args = (command.args or "").split()
     kinds = ", ".join(sorted(windows.questionnaires))
     if not 1 <= len(args) <= 2:
@@ -37,9 +42,12 @@ async def open_survey(message: Message, command: CommandObject, windows: WindowS
         return
     me = await message.bot.me() if message.bot else None
     link = f"https://t.me/{me.username}?start={view.kind}" if me and me.username else None
-    await message.answer(
-        texts.window_opened(view.id, view.title, view.opens_on, view.closes_on, link)
-    )
+    posted = await jobs.invite_now(view.id)
+    text = texts.window_opened(view.id, view.title, view.opens_on, view.closes_on, link)
+    if posted:
+        chat = schedule_texts.AUDIENCE_CHATS[view.audience]
+        text += "\n\n" + schedule_texts.INVITATION_POSTED.format(chat=chat)
+    await message.answer(text)
 
 
 async def close_survey(message: Message, command: CommandObject, windows: WindowService) -> None:
@@ -63,6 +71,8 @@ async def list_surveys(message: Message, windows: WindowService) -> None:
         return
     lines = [
         texts.windows_line(v.id, v.kind, v.opens_on, v.closes_on, v.state, v.respondents)
+        + " · "
+        + schedule_texts.publish_by_line(v.publish_by)
         for v in views
     ]
     await message.answer("\n".join([texts.WINDOWS_HEADER, *lines]))
@@ -79,6 +89,41 @@ async def report(
     await message.answer(await reports.window_report_text(int(arg) if arg else None))
 
 
+async def show_plan(message: Message, windows: WindowService, plan: FrequencyPlan) -> None:
+    year = windows.today().year
+    lines = [schedule_texts.plan_header(year)]
+    warnings = []
+    for period in await plan.year(year):
+        lines.append(
+            schedule_texts.plan_period_line(
+                period.audience, period.start, period.end, len(period.windows)
+            )
+        )
+        lines += [
+            schedule_texts.plan_window_line(
+                v.id, v.kind, v.opens_on, v.closes_on, texts.STATE_NAMES[v.state]
+            )
+            for v in period.windows
+        ]
+        if not period.met:
+            warnings.append(schedule_texts.plan_warning(period.audience, period.start, period.end))
+    lines += ["", *(warnings or [schedule_texts.PLAN_OK])]
+    await message.answer("\n".join(lines))
+
+
+async def show_calendar(message: Message, command: CommandObject, windows: WindowService) -> None:
+    arg = (command.args or "").strip()
+    if arg and not (arg.isdigit() and 2000 <= int(arg) <= 2100):
+        await message.answer(schedule_texts.CALENDAR_USAGE)
+        return
+    year = int(arg) if arg else windows.today().year
+    await message.answer(
+        schedule_texts.calendar_text(
+            year, windows.calendar.days_off(year), windows.calendar.working_weekend_days(year)
+        )
+    )
+
+
 async def refuse(message: Message) -> None:
     await message.answer(texts.NOT_ADMIN)
 
@@ -93,6 +138,8 @@ def make_router() -> Router:
     admin.message.register(close_survey, Command("close_survey"))
     admin.message.register(list_surveys, Command("surveys"))
     admin.message.register(report, Command("report"))
+    admin.message.register(show_plan, Command("plan"))
+    admin.message.register(show_calendar, Command("calendar"))
     refusal = Router(name="admin-refusal")
     refusal.message.register(refuse, Command(*ADMIN_COMMANDS))
     router.include_routers(admin, refusal)

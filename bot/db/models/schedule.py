@@ -1,0 +1,55 @@
+"""Tables that let survey windows run themselves exactly once across restarts.
+
+The windows table stays the source of truth for when things are due; these tables only record
+which side effects (invitation, reminders, report, publication reminder) have been claimed, and
+who agreed to private reminders. A claim is a row whose primary key makes a second claim fail,
+so two processes or a restart can never perform the same side effect twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.db.base import Base
+from bot.db.types import UtcDateTime
+
+
+class WindowEvent(Base):
+    """A side effect of a window that was performed (or is being performed right now)."""
+
+    __tablename__ = "survey_window_events"
+
+    window_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_windows.id", ondelete="CASCADE"), primary_key=True
+    )
+    event: Mapped[str] = mapped_column(String(32), primary_key=True)
+    done_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class PlanReminder(Base):
+    """An admin reminder that a period of the frequency plan ends without its survey."""
+
+    __tablename__ = "plan_reminders"
+
+    period: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ReminderSubscriber(Base):
+    """A person who asked for private reminders about employee surveys.
+
+    Nothing here is linked to answers or participation marks: whether the person has taken
+    part is tested, while the window is open, with the same keyed hash the survey uses.
+    """
+
+    __tablename__ = "reminder_subscribers"
+
+    platform: Mapped[str] = mapped_column(String(8), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    subscribed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Set when the messenger refused delivery (the person blocked the bot); skipped until
+    # they subscribe again.
+    blocked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)

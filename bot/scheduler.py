@@ -1,0 +1,75 @@
+"""APScheduler wiring for `WindowJobs`: the scheduler only decides *when* to look; what to do
+is recomputed from the windows table each time (`WindowJobs.run_due`).
+
+At start-up it performs at once whatever fell due while the bot was down, then adds one date
+job per future moment of the agenda (an opening, a reminder, a close) and a periodic tick that
+catches windows created or closed since and rebuilds the date jobs. Jobs live in memory only:
+the database, not a job store, says what has been done.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.surveys.jobs import WindowJobs
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 60
+AGENDA_PREFIX = "agenda:"
+
+
+class WindowScheduler:
+    def __init__(self, jobs: WindowJobs, tick_seconds: int = TICK_SECONDS) -> None:
+        self._jobs = jobs
+        self._tick_seconds = tick_seconds
+        self._scheduler = AsyncIOScheduler(
+            timezone=UTC,
+            job_defaults={
+                # After a pause (suspended laptop, blocked loop) run a missed job once, not
+                # once per missed moment; run_due catches up on everything anyway.
+                "coalesce": True,
+                "misfire_grace_time": 24 * 3600,
+                "max_instances": 1,
+            },
+        )
+
+    async def start(self) -> None:
+        await self.tick()
+        self._scheduler.start()
+        self._scheduler.add_job(
+            self.tick, IntervalTrigger(seconds=self._tick_seconds), id="tick", name="tick"
+        )
+
+    async def tick(self) -> None:
+        performed = await self._jobs.run_due()
+        if performed:
+            log.info("survey jobs performed: %s", ", ".join(performed))
+        await self.rebuild()
+
+    async def rebuild(self) -> None:
+        """One date job per future moment of the agenda, replacing the previous set."""
+        moments = dict(await self._jobs.moments())
+        for job in self._scheduler.get_jobs():
+            if job.id.startswith(AGENDA_PREFIX) and job.id[len(AGENDA_PREFIX) :] not in moments:
+                job.remove()
+        for key, at in moments.items():
+            self._scheduler.add_job(
+                self.tick,
+                DateTrigger(run_date=at),
+                id=AGENDA_PREFIX + key,
+                name=key,
+                replace_existing=True,
+            )
+
+    def job_ids(self) -> list[str]:
+        return sorted(job.id for job in self._scheduler.get_jobs())
+
+    def shutdown(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)

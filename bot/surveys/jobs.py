@@ -1,0 +1,276 @@
+"""What survey windows do on their own: invite, remind, close, report, recall the publication
+deadline and the frequency plan.
+
+The windows table is the source of truth: `run_due()` recomputes from it everything that has
+fallen due by now and performs it, so a scheduler only has to call it at the right moments (and
+once at start-up, which catches up whatever fell due while the bot was down). Each side effect
+is claimed first by inserting a row whose primary key is (window, event); a second claim fails,
+so a restart, a second tick or a second process never repeats it. A side effect that fails is
+released and tried again on the next call.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, time, timedelta
+from typing import ClassVar, Protocol
+
+from sqlalchemy import delete, exists, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import PlanReminder, SurveyWindow, WindowEvent
+from bot.identity import Person
+from bot.surveys.plan import FrequencyPlan, PlanPeriod
+from bot.surveys.reminders import ReminderList
+from bot.surveys.windows import WindowService
+from bot.texts import schedule as texts
+
+log = logging.getLogger(__name__)
+
+REMINDER_TIME = time(10, 0)
+PUBLICATION_TIME = time(9, 0)
+# The close is due once `closes_at` (23:59:59) has passed, i.e. a second later.
+CLOSE_DELAY = timedelta(seconds=1)
+
+
+class Notifier(Protocol):
+    """How the domain reaches people; implemented by a messenger adapter."""
+
+    async def link(self, kind: str) -> str | None:
+        """A link that opens the survey of this kind in the bot."""
+        ...
+
+    async def post(self, audience: str, text: str, button: str, link: str | None) -> bool:
+        """Post to the audience's chat (channel / work chat); False if there is none or the
+        post failed, so the caller can hand the text to the admins instead."""
+        ...
+
+    async def to_admins(self, text: str) -> None: ...
+
+    async def to_people(
+        self, people: list[Person], text: str, button: str, link: str | None
+    ) -> list[Person]:
+        """Send one message to each person; returns those who blocked the bot."""
+        ...
+
+
+ReportText = Callable[[int], Awaitable[str]]
+
+
+class WindowJobs:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        windows: WindowService,
+        plan: FrequencyPlan,
+        subscribers: ReminderList,
+        report_text: ReportText,
+        *,
+        external_last_day_reminder: bool = False,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._windows = windows
+        self._plan = plan
+        self._subscribers = subscribers
+        self._report_text = report_text
+        self._external_last_day = external_last_day_reminder
+        self._notifier: Notifier | None = None
+
+    def use(self, notifier: Notifier) -> None:
+        """Called by the composition root once the messenger exists."""
+        self._notifier = notifier
+
+    @property
+    def notifier(self) -> Notifier:
+        if self._notifier is None:
+            raise RuntimeError("WindowJobs.use(notifier) was not called")
+        return self._notifier
+
+    # --- the agenda ------------------------------------------------------------------------
+    def _at(self, day: date, moment: time) -> datetime:
+        return datetime.combine(day, moment, self._windows.tz)
+
+    def agenda(self, window: SurveyWindow, done: set[str]) -> list[tuple[str, datetime]]:
+        """The window's side effects still to perform, in order, with the moment each is due."""
+        if window.closed_at is not None:
+            items = [("report", window.closed_at)]
+            publish_by = self._windows.view(window).publish_by
+            items.append(("publication", self._at(publish_by, PUBLICATION_TIME)))
+            return [(event, at) for event, at in items if event not in done]
+        days = self._windows.working_days(window) or [self._windows.local_date(window.opens_at)]
+        items = [("invite", window.opens_at)]
+        if window.audience == "internal":
+            items.append(("midpoint", self._at(days[len(days) // 2], REMINDER_TIME)))
+        if window.audience == "external" and self._external_last_day:
+            items.append(("last_day", self._at(days[-1], REMINDER_TIME)))
+        items = [(event, at) for event, at in items if event not in done]
+        return [*items, ("close", window.closes_at + CLOSE_DELAY)]
+
+    async def _unfinished(self) -> list[tuple[SurveyWindow, set[str]]]:
+        """Windows with something left to do: not closed, or publication not yet recalled."""
+        async with self._sessionmaker() as session:
+            windows = list(
+                await session.scalars(
+                    select(SurveyWindow)
+                    .where(
+                        or_(
+                            SurveyWindow.closed_at.is_(None),
+                            ~exists().where(
+                                WindowEvent.window_id == SurveyWindow.id,
+                                WindowEvent.event == "publication",
+                            ),
+                        )
+                    )
+                    .order_by(SurveyWindow.opens_at, SurveyWindow.id)
+                )
+            )
+            done: dict[int, set[str]] = {w.id: set() for w in windows}
+            rows = await session.execute(
+                select(WindowEvent.window_id, WindowEvent.event).where(
+                    WindowEvent.window_id.in_(list(done))
+                )
+            )
+            for window_id, event in rows:
+                done[window_id].add(event)
+        return [(w, done[w.id]) for w in windows]
+
+    async def moments(self) -> list[tuple[str, datetime]]:
+        """Future moments at which something falls due, keyed `window:event`, for a scheduler."""
+        now = self._windows.clock.now()
+        return [
+            (f"{window.id}:{event}", at)
+            for window, done in await self._unfinished()
+            for event, at in self.agenda(window, done)
+            if at > now
+        ]
+
+    # --- performing ------------------------------------------------------------------------
+    async def run_due(self) -> list[str]:
+        """Perform everything due by now; returns `window:event` keys performed by this call."""
+        await self._windows.close_due_windows()
+        now = self._windows.clock.now()
+        performed: list[str] = []
+        for window, done in await self._unfinished():
+            for event, at in self.agenda(window, done):
+                if event != "close" and at <= now and await self._perform(window, event):
+                    performed.append(f"{window.id}:{event}")
+        for period in await self._plan.due_reminders(self._windows.today()):
+            if await self._remind_plan(period):
+                performed.append(f"plan:{period.key}")
+        return performed
+
+    async def invite_now(self, window_id: int) -> bool:
+        """The invitation of a window an admin has just opened. True if it was posted to the
+        audience's chat; otherwise the admin's own reply carries the link to post."""
+        window = await self._windows.get(window_id)
+        if window is None or not await self._claim(window_id, "invite"):
+            return False
+        try:
+            return await self._post_invitation(window)
+        except Exception:
+            await self._release(window_id, "invite")
+            raise
+
+    async def _perform(self, window: SurveyWindow, event: str) -> bool:
+        if not await self._claim(window.id, event):
+            return False
+        try:
+            await self._actions[event](self, window)
+        except Exception:
+            log.exception("survey window %s: %s failed, will retry", window.id, event)
+            await self._release(window.id, event)
+            return False
+        return True
+
+    async def _claim(self, window_id: int, event: str) -> bool:
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                session.add(
+                    WindowEvent(window_id=window_id, event=event, done_at=self._windows.clock.now())
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    async def _release(self, window_id: int, event: str) -> None:
+        async with self._sessionmaker() as session, session.begin():
+            await session.execute(
+                delete(WindowEvent).where(
+                    WindowEvent.window_id == window_id, WindowEvent.event == event
+                )
+            )
+
+    def _invitation_text(self, window: SurveyWindow) -> str:
+        closes_on = self._windows.local_date(window.closes_at)
+        return texts.invitation(window.title, window.audience, closes_on)
+
+    async def _post_invitation(self, window: SurveyWindow) -> bool:
+        link = await self.notifier.link(window.kind)
+        return await self.notifier.post(
+            window.audience, self._invitation_text(window), texts.START_BUTTON, link
+        )
+
+    async def _post_or_hand_over(self, window: SurveyWindow, text: str) -> None:
+        link = await self.notifier.link(window.kind)
+        if not await self.notifier.post(window.audience, text, texts.START_BUTTON, link):
+            await self.notifier.to_admins(texts.ready_to_post(text, link, window.audience))
+
+    async def _invite(self, window: SurveyWindow) -> None:
+        await self._post_or_hand_over(window, self._invitation_text(window))
+
+    async def _midpoint(self, window: SurveyWindow) -> None:
+        """Halfway through an employee survey: the work chat, then each subscriber who has not
+        answered yet, privately."""
+        if self._windows.state(window) != "open":
+            return
+        closes_on = self._windows.local_date(window.closes_at)
+        await self._post_or_hand_over(window, texts.midpoint_post(window.title, closes_on))
+        people = await self._subscribers.not_yet_answered(window)
+        link = await self.notifier.link(window.kind)
+        blocked = await self.notifier.to_people(
+            people, texts.private_reminder(window.title, closes_on), texts.START_BUTTON, link
+        )
+        await self._subscribers.mark_blocked(blocked, self._windows.clock.now())
+
+    async def _last_day(self, window: SurveyWindow) -> None:
+        if self._windows.state(window) == "open":
+            await self._post_or_hand_over(window, texts.last_day_post(window.title))
+
+    async def _report(self, window: SurveyWindow) -> None:
+        publish_by = self._windows.view(window).publish_by
+        report = await self._report_text(window.id)
+        await self.notifier.to_admins(f"{texts.report_on_close(publish_by)}\n\n{report}")
+
+    async def _publication(self, window: SurveyWindow) -> None:
+        publish_by = self._windows.view(window).publish_by
+        report = await self._report_text(window.id)
+        header = texts.publication_due(window.id, window.title, publish_by)
+        await self.notifier.to_admins(f"{header}\n\n{report}")
+
+    _actions: ClassVar[dict[str, Callable[[WindowJobs, SurveyWindow], Awaitable[None]]]] = {
+        "invite": _invite,
+        "midpoint": _midpoint,
+        "last_day": _last_day,
+        "report": _report,
+        "publication": _publication,
+    }
+
+    async def _remind_plan(self, period: PlanPeriod) -> bool:
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                session.add(PlanReminder(period=period.key, sent_at=self._windows.clock.now()))
+        except IntegrityError:
+            return False
+        text = texts.plan_reminder(
+            period.audience, period.start, period.end, self._plan.last_start(period)
+        )
+        try:
+            await self.notifier.to_admins(text)
+        except Exception:
+            log.exception("plan reminder %s failed, will retry", period.key)
+            async with self._sessionmaker() as session, session.begin():
+                await session.execute(delete(PlanReminder).where(PlanReminder.period == period.key))
+            return False
+        return True

@@ -1,0 +1,89 @@
+"""Who agreed to private reminders about employee surveys, and who of them has not answered.
+
+The list is kept apart from everything about answers. Whether a subscriber has already taken
+part is tested while the window is open with the same keyed hash the survey itself stores
+(`Anonymizer.participation_token`), in memory; the result is never written down, so the
+database never learns who was reminded, let alone who answered.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.clock import Clock
+from bot.db.models import ReminderSubscriber, SurveyParticipation, SurveyWindow
+from bot.identity import Person
+from bot.surveys.anonymity import Anonymizer
+
+
+class ReminderList:
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], anonymizer: Anonymizer, clock: Clock
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._anon = anonymizer
+        self._clock = clock
+
+    async def subscribe(self, person: Person) -> None:
+        """Agree to reminders; also undoes a 'blocked' mark, since the person writes again."""
+        async with self._sessionmaker() as session, session.begin():
+            row = await session.get(ReminderSubscriber, (person.platform, person.user_id))
+            if row is None:
+                session.add(
+                    ReminderSubscriber(
+                        platform=person.platform,
+                        user_id=person.user_id,
+                        subscribed_at=self._clock.now(),
+                    )
+                )
+            else:
+                row.blocked_at = None
+
+    async def unsubscribe(self, person: Person) -> bool:
+        async with self._sessionmaker() as session, session.begin():
+            result = await session.execute(
+                delete(ReminderSubscriber).where(
+                    ReminderSubscriber.platform == person.platform,
+                    ReminderSubscriber.user_id == person.user_id,
+                )
+            )
+            return result.rowcount > 0
+
+    async def mark_blocked(self, people: list[Person], at: datetime) -> None:
+        if not people:
+            return
+        async with self._sessionmaker() as session, session.begin():
+            for person in people:
+                await session.execute(
+                    update(ReminderSubscriber)
+                    .where(
+                        ReminderSubscriber.platform == person.platform,
+                        ReminderSubscriber.user_id == person.user_id,
+                    )
+                    .values(blocked_at=at)
+                )
+
+    async def not_yet_answered(self, window: SurveyWindow) -> list[Person]:
+        """Subscribers (not blocked) without a participation mark in this open window."""
+        if window.salt is None:
+            return []
+        async with self._sessionmaker() as session:
+            rows = await session.execute(
+                select(ReminderSubscriber.platform, ReminderSubscriber.user_id)
+                .where(ReminderSubscriber.blocked_at.is_(None))
+                .order_by(ReminderSubscriber.platform, ReminderSubscriber.user_id)
+            )
+            people = [Person(platform, user_id) for platform, user_id in rows]
+            tokens = {self._anon.participation_token(window.salt, p): p for p in people}
+            taken = set(
+                await session.scalars(
+                    select(SurveyParticipation.token).where(
+                        SurveyParticipation.window_id == window.id,
+                        SurveyParticipation.token.in_(list(tokens)),
+                    )
+                )
+            )
+        return [person for token, person in tokens.items() if token not in taken]
