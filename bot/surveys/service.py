@@ -126,7 +126,7 @@ class SurveyService:
                 try:
                     if not pressed and text is None:
                         raise InvalidAnswer(texts.HINT_NOT_TEXT)
-                    flow.record(draft, step, flow.parse(step, button=button, text=text))
+                    flow.answer(draft, step, button=button, text=text)
                 except InvalidAnswer as exc:
                     return Outcome([Reply(str(exc)), render_step(flow, draft, step)])
             following = flow.current_step(draft)
