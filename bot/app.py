@@ -22,8 +22,10 @@ from bot.config import Settings
 from bot.db.session import create_engine, create_sessionmaker
 from bot.handlers.telegram import get_routers
 from bot.handlers.telegram.delivery import TelegramMessenger
+from bot.handlers.telegram.membership import TelegramMembership
 from bot.handlers.telegram.storage import SqlStorage
 from bot.reports.service import ReportService
+from bot.surveys.access import EmployeeAccess
 from bot.surveys.anonymity import Anonymizer, load_or_create_secret
 from bot.surveys.calendar import load_calendar
 from bot.surveys.questionnaire import load_questionnaires
@@ -42,6 +44,7 @@ class Services:
     reports: ReportService
     chat: CitizenChat
     messengers: Messengers
+    access: EmployeeAccess
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -62,7 +65,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         clock,
         settings.tz,
     )
-    surveys = SurveyService(sessionmaker, windows, Anonymizer(secret))
+    anonymizer = Anonymizer(secret)
+    surveys = SurveyService(sessionmaker, windows, anonymizer)
+    access = EmployeeAccess(sessionmaker, anonymizer)
     return Services(
         settings=settings,
         engine=engine,
@@ -71,8 +76,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         windows=windows,
         surveys=surveys,
         reports=ReportService(sessionmaker, windows, settings.min_group_size),
-        chat=CitizenChat(surveys, windows),
+        chat=CitizenChat(surveys, windows, access),
         messengers=Messengers(),
+        access=access,
     )
 
 
@@ -89,12 +95,15 @@ def build_bot(settings: Settings) -> Bot:
 def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
     """The dispatcher for `bot`; also registers the bot as the Telegram messenger."""
     services.messengers.register(TelegramMessenger(bot))
+    if services.settings.tg_employee_chat_id is not None:
+        services.access.register(TelegramMembership(bot, services.settings.tg_employee_chat_id))
     dispatcher = Dispatcher(
         storage=SqlStorage(services.sessionmaker),
         admin_ids=services.settings.admin_ids,
         chat=services.chat,
         windows=services.windows,
         reports=services.reports,
+        access=services.access,
     )
     dispatcher.include_routers(*get_routers())
     return dispatcher

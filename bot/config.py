@@ -36,8 +36,11 @@ class Settings(BaseSettings):
     calendar_overrides: Path = Path("config/calendar.yaml")
     questionnaires_dir: Path | None = None
     min_group_size: int = Field(default=5, ge=1)
+    tg_employee_chat_id: int | None = None
 
-    @field_validator("bot_token", "anon_secret", "questionnaires_dir", mode="before")
+    @field_validator(
+        "bot_token", "anon_secret", "questionnaires_dir", "tg_employee_chat_id", mode="before"
+    )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

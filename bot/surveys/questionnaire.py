@@ -120,7 +120,7 @@ class MultiChoiceQuestion(_Question):
 
 
 class RecommendQuestion(_Question):
-    """"How likely are you to recommend...", 1-10; reported as eNPS and the mean."""
+    """ "How likely are you to recommend...", 1-10; reported as eNPS and the mean."""
 
     kind: Literal["recommend"]
     low_label: str = "очень маловероятно"

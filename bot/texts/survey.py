@@ -104,9 +104,7 @@ def text_with_options_prompt(text: str) -> str:
 
 def multi_prompt(text: str, chosen: int) -> str:
     state = f"Отмечено: {chosen}." if chosen else "Пока ничего не отмечено."
-    return (
-        f"<b>{escape(text)}</b>\n\nОтметьте все подходящие варианты и нажмите «Готово». {state}"
-    )
+    return f"<b>{escape(text)}</b>\n\nОтметьте все подходящие варианты и нажмите «Готово». {state}"
 
 
 def other_prompt(option: str) -> str:

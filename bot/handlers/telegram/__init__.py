@@ -2,9 +2,9 @@
 
 from aiogram import Router
 
-from bot.handlers.telegram import admin, citizen
+from bot.handlers.telegram import admin, citizen, invites
 
 
 def get_routers() -> list[Router]:
     """Admin commands first, so they are never taken for a citizen's survey answer."""
-    return [admin.make_router(), citizen.make_router()]
+    return [admin.make_router(), invites.make_router(), citizen.make_router()]

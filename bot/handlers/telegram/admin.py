@@ -6,6 +6,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import Message
 
+from bot.chat.replies import split_text
 from bot.reports.service import ReportService
 from bot.surveys.windows import WindowError, WindowService, parse_date
 from bot.texts import admin as texts
@@ -76,7 +77,8 @@ async def report(
         await message.answer(texts.REPORT_USAGE)
         return
     await windows.close_due_windows()
-    await message.answer(await reports.window_report_text(int(arg) if arg else None))
+    for part in split_text(await reports.window_report_text(int(arg) if arg else None)):
+        await message.answer(part)
 
 
 async def refuse(message: Message) -> None:
