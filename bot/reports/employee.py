@@ -8,6 +8,7 @@ marked hidden and carries no numbers at all; the texts of open answers never app
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,8 +49,12 @@ class Counted:
     """Matrix rows: fully + rather satisfied among the answers that are not "not applicable"."""
 
 
+BlockKind = Literal["choice", "open", "recommend"]
+
+
 @dataclass(frozen=True)
 class ChoiceBlock:
+    kind: ClassVar[BlockKind] = "choice"
     number: int
     text: str
     rows: list[Counted]
@@ -66,6 +71,7 @@ class OpenRow:
 
 @dataclass(frozen=True)
 class OpenBlock:
+    kind: ClassVar[BlockKind] = "open"
     number: int
     text: str
     rows: list[OpenRow]
@@ -73,6 +79,7 @@ class OpenBlock:
 
 @dataclass(frozen=True)
 class RecommendBlock:
+    kind: ClassVar[BlockKind] = "recommend"
     number: int
     text: str
     answers: int

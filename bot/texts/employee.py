@@ -90,7 +90,18 @@ def _choice_block(block: ChoiceBlock, minimum: int) -> list[str]:
         if not row.hidden:
             head += f" (ответов: {row.total})"
         lines.append(head)
-        lines += _counted_lines(row, minimum, indent="   ")
+        if row.hidden:
+            lines.append(f"   <i>{too_few_here(minimum)}</i>")
+        else:
+            lines.append(
+                "   "
+                + " · ".join(
+                    f"{escape(text)} {count} ({_share(count, row.total)})"
+                    if count
+                    else f"{escape(text)} 0"
+                    for text, count in row.counts
+                )
+            )
     return lines
 
 
@@ -134,9 +145,9 @@ def employee_body(report: EmployeeReport) -> str:
             )
         lines.append("")
     for block in report.blocks:
-        if isinstance(block, ChoiceBlock):
+        if block.kind == "choice":
             lines += _choice_block(block, minimum)
-        elif isinstance(block, OpenBlock):
+        elif block.kind == "open":
             lines += _open_block(block, minimum)
         else:
             lines += _recommend_block(block, minimum)
