@@ -10,6 +10,7 @@ from bot.chat.replies import split_text
 from bot.reports.employee import enps
 from bot.surveys.flow import DONE, AnswerRecord, Draft, InvalidAnswer, SurveyFlow
 from bot.surveys.questionnaire import QuestionnaireError, load_questionnaire, load_questionnaires
+from bot.texts.employee import fmt_signed
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +40,7 @@ def test_eNPS_by_hand() -> None:
     # 8 answers: 1 promoter (12.5 %), 4 detractors (50 %): -37.5.
     assert enps(promoters=1, detractors=4, answers=8) == pytest.approx(-37.5)
     assert enps(promoters=0, detractors=0, answers=3) == 0.0
+    assert [fmt_signed(v) for v in (40.0, -37.5, 0.0, 12.5)] == ["+40", "−37,5", "0", "+12,5"]
 
 
 def test_row_condition_and_back_drop_orphaned_answers(flow: SurveyFlow) -> None:

@@ -176,13 +176,19 @@ async def test_back_across_condition_drops_orphaned_answers(office: RunningBot) 
     assert await answers_of(office, "adaptation_measures") == [("", "hard", None, None)]
 
 
-async def test_non_member_is_refused(office: RunningBot) -> None:
+@pytest.mark.parametrize("status", [None, "left", "kicked"])
+async def test_non_member_is_refused(office: RunningBot, status: str | None) -> None:
+    if status is not None:
+        office.fake.chat_members[(WORK_CHAT, EMPLOYEE)] = status
     await office.say(EMPLOYEE, "/start employee")
-    assert office.fake.last(EMPLOYEE).text == employee_texts.NOT_EMPLOYEE
+    assert [c.text for c in office.fake.sent(EMPLOYEE)] == [employee_texts.NOT_EMPLOYEE]
     assert await count(office, SurveyDraft) == 0
-    office.fake.chat_members[(WORK_CHAT, EMPLOYEE)] = "left"
+
+
+async def test_muted_member_is_still_an_employee(office: RunningBot) -> None:
+    office.fake.chat_members[(WORK_CHAT, EMPLOYEE)] = "restricted"  # muted, still in the chat
     await office.say(EMPLOYEE, "/start employee")
-    assert office.fake.last(EMPLOYEE).text == employee_texts.NOT_EMPLOYEE
+    assert "Вопрос 1 из" in office.fake.last(EMPLOYEE).text
 
 
 async def test_invitation_code_works_once(office: RunningBot) -> None:
@@ -196,14 +202,15 @@ async def test_invitation_code_works_once(office: RunningBot) -> None:
     await office.say(EMPLOYEE, f"/start {first}")  # not in the work chat, but invited
     assert "Вопрос 1 из" in office.fake.last(EMPLOYEE).text
     assert await count(office, EmployeeInvite) == 1
+    office.fake.clear()
     await office.say(EMPLOYEE, "/start employee")  # resuming needs no second check
     assert "Вопрос 1 из" in office.fake.last(EMPLOYEE).text
 
     stranger = EMPLOYEE + 1
-    await office.say(stranger, f"/start {first}")
-    assert office.fake.last(stranger).text == employee_texts.INVITE_INVALID
-    await office.say(stranger, "/start emp_notarealcode")
-    assert office.fake.last(stranger).text == employee_texts.INVITE_INVALID
+    for payload in (first, "emp_notarealcode", "emp_"):
+        office.fake.clear()
+        await office.say(stranger, f"/start {payload}")
+        assert [c.text for c in office.fake.sent(stranger)] == [employee_texts.INVITE_INVALID]
     await office.say(stranger, f"/start {second}")
     assert "Вопрос 1 из" in office.fake.last(stranger).text
     assert await count(office, EmployeeInvite) == 0

@@ -18,11 +18,11 @@ if TYPE_CHECKING:
 
 
 def fmt_signed(value: float) -> str:
-    """eNPS -20.0 -> '−20', 33.3 -> '+33': the sign is the point of the number."""
-    rounded = round(value)
-    if rounded == 0:
+    """eNPS -20.0 -> '−20', 37.5 -> '+37,5': the sign is the point of the number."""
+    shown = fmt_num(abs(value)).removesuffix(",0")
+    if shown == "0":
         return "0"
-    return f"+{rounded}" if rounded > 0 else f"−{-rounded}"
+    return f"+{shown}" if value > 0 else f"−{shown}"
 
 
 # --- Access -------------------------------------------------------------------------------
@@ -51,7 +51,7 @@ def invite_codes(links: list[str], unused: int) -> str:
 # --- The employee report -----------------------------------------------------------------
 def interim(respondents: int) -> str:
     return (
-        f"Окно ещё идёт. Ответили: {respondents}.\n"
+        f"Окно ещё не закрыто. Ответили: {respondents}.\n"
         "Результаты опроса сотрудников показываются только после закрытия окна: сравнение двух "
         "промежуточных отчётов раскрыло бы ответы одного человека."
     )

@@ -6,7 +6,7 @@ import logging
 
 from aiogram import Bot
 from aiogram.enums import ChatMemberStatus
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import AiogramError
 from aiogram.types import ChatMemberRestricted
 
 log = logging.getLogger(__name__)
@@ -29,9 +29,9 @@ class TelegramMembership:
     async def is_member(self, user_id: int) -> bool:
         try:
             member = await self._bot.get_chat_member(self._chat_id, user_id)
-        except TelegramAPIError as exc:
-            # Misconfigured chat id or the bot removed from the chat: refuse, and tell the
-            # operator why employees are being refused.
+        except AiogramError as exc:
+            # Misconfigured chat id, the bot removed from the chat, Telegram unreachable:
+            # refuse politely, and tell the operator why employees are being refused.
             log.warning("getChatMember in the employee chat %s failed: %s", self._chat_id, exc)
             return False
         if isinstance(member, ChatMemberRestricted):
