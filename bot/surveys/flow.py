@@ -134,18 +134,19 @@ class SurveyFlow:
         """Apply input to the current step: record an answer (True), or tick/untick an option
         of a multiple choice (False, the step stays current until "done")."""
         question = step.question
-        if isinstance(question, MultiChoiceQuestion) and not step.scale and button != DONE:
-            if button is not None:
-                self._toggle(draft, question, button)
-                return False
-            value: Value = _parse_multi_typed(question, text)
-        else:
-            if isinstance(question, MultiChoiceQuestion) and not step.scale:
+        value: Value
+        if isinstance(question, MultiChoiceQuestion) and not step.scale:
+            if button == DONE:
                 if not draft.selection:
                     raise InvalidAnswer(texts.HINT_MULTI_EMPTY)
                 value = [o.id for o in question.options if o.id in draft.selection]
+            elif button is not None:
+                self._toggle(draft, question, button)
+                return False
             else:
-                value = self.parse(step, button=button, text=text)
+                value = _parse_multi_typed(question, text)
+        else:
+            value = self.parse(step, button=button, text=text)
         self.record(draft, step, value)
         return True
 
