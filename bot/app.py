@@ -24,11 +24,13 @@ from bot.db.session import create_engine, create_sessionmaker
 from bot.handlers.telegram import get_routers
 from bot.handlers.telegram.broadcast import Broadcaster
 from bot.handlers.telegram.delivery import TelegramMessenger
+from bot.handlers.telegram.membership import TelegramMembership
 from bot.handlers.telegram.middlewares import PerUserLock
 from bot.handlers.telegram.notifier import TelegramNotifier
 from bot.handlers.telegram.storage import SqlStorage
 from bot.reports.service import ReportService
 from bot.scheduler import WindowScheduler
+from bot.surveys.access import EmployeeAccess
 from bot.surveys.anonymity import Anonymizer, load_or_create_secret
 from bot.surveys.calendar import load_calendar
 from bot.surveys.jobs import WindowJobs
@@ -53,6 +55,7 @@ class Services:
     plan: FrequencyPlan
     reminder_chat: ReminderChat
     jobs: WindowJobs
+    access: EmployeeAccess
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -78,6 +81,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     reports = ReportService(sessionmaker, windows, settings.min_group_size)
     plan = FrequencyPlan(windows)
     subscribers = ReminderList(sessionmaker, anonymizer, clock)
+    access = EmployeeAccess(sessionmaker, anonymizer)
     return Services(
         settings=settings,
         engine=engine,
@@ -86,7 +90,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         windows=windows,
         surveys=surveys,
         reports=reports,
-        chat=CitizenChat(surveys, windows),
+        chat=CitizenChat(surveys, windows, access),
         messengers=Messengers(),
         plan=plan,
         reminder_chat=ReminderChat(subscribers),
@@ -98,6 +102,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             reports.window_report_text,
             external_last_day_reminder=settings.external_last_day_reminder,
         ),
+        access=access,
     )
 
 
@@ -124,6 +129,8 @@ def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
             {"external": settings.tg_channel_id, "internal": settings.tg_employee_chat_id},
         )
     )
+    if services.settings.tg_employee_chat_id is not None:
+        services.access.register(TelegramMembership(bot, services.settings.tg_employee_chat_id))
     dispatcher = Dispatcher(
         storage=SqlStorage(services.sessionmaker),
         admin_ids=services.settings.admin_ids,
@@ -133,6 +140,7 @@ def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
         jobs=services.jobs,
         plan=services.plan,
         reminder_chat=services.reminder_chat,
+        access=services.access,
     )
     dispatcher.update.outer_middleware(PerUserLock())
     dispatcher.include_routers(*get_routers())

@@ -29,3 +29,28 @@ class Outcome:
 
     replies: list[Reply] = field(default_factory=list)
     toast: str | None = None
+
+
+MESSAGE_LIMIT = 4000
+"""Below Telegram's and VK's 4096 characters per message, with room for markup."""
+
+
+def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Split a long text into messages at line breaks (so no HTML tag is cut in half)."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit and current:
+            parts.append(current)
+            candidate = line
+        current = candidate
+    if current:
+        parts.append(current)
+    return parts

@@ -30,6 +30,26 @@ SENDING_METHODS = {
     "forwardMessage",
 }
 
+RESTRICTED_PERMISSIONS = (
+    "can_send_messages",
+    "can_send_audios",
+    "can_send_documents",
+    "can_send_photos",
+    "can_send_videos",
+    "can_send_video_notes",
+    "can_send_voice_notes",
+    "can_send_polls",
+    "can_send_other_messages",
+    "can_add_web_page_previews",
+    "can_react_to_messages",
+    "can_edit_tag",
+    "can_change_info",
+    "can_invite_users",
+    "can_pin_messages",
+    "can_manage_topics",
+)
+"""Fields a "restricted" ChatMember must carry for aiogram to accept it."""
+
 
 @dataclass
 class Call:
@@ -280,5 +300,8 @@ class FakeTelegram:
             member: dict[str, Any] = {"status": status, "user": self.user(user_id)}
             if status == "restricted":
                 member.update(is_member=True, until_date=0)
+                member.update(dict.fromkeys(RESTRICTED_PERMISSIONS, False))
+            elif status == "kicked":
+                member.update(until_date=0)
             return member
         return True

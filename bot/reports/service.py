@@ -5,9 +5,11 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.reports.csi import build_csi_report, csi_level
+from bot.reports.employee import build_employee_report
 from bot.surveys.questionnaire import Questionnaire
 from bot.surveys.windows import WindowService
 from bot.texts import admin as admin_texts
+from bot.texts import employee as employee_texts
 from bot.texts import reports as texts
 
 
@@ -34,9 +36,18 @@ class ReportService:
             )
         view = self._windows.view(window)
         header = texts.window_header(view)
+        internal = window.audience == "internal"
+        if internal and view.state != "closed":
+            return f"{header}\n\n{employee_texts.interim(window.respondents)}"
         if window.respondents < self.min_group_size:
             return f"{header}\n\n{texts.too_few(window.respondents, self.min_group_size)}"
         questionnaire = Questionnaire.from_json(window.questionnaire)
+        if internal:
+            async with self._sessionmaker() as session:
+                employee = await build_employee_report(
+                    session, window.id, window.respondents, questionnaire, self.min_group_size
+                )
+            return f"{header}\n\n{employee_texts.employee_body(employee)}"
         async with self._sessionmaker() as session:
             report = await build_csi_report(session, window.id, window.respondents, questionnaire)
         level = csi_level(report.overall) if report.overall is not None else None

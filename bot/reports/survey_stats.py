@@ -66,3 +66,49 @@ async def text_counts(session: AsyncSession, window_id: int) -> dict[tuple[str, 
         .group_by(a.question_id, a.row_id)
     )
     return {(q, r): int(n) for q, r, n in rows}
+
+
+PROMOTER_MIN = 9
+DETRACTOR_MAX = 6
+"""eNPS on the 1-10 scale (domain.md): 9-10 promoters, 1-6 detractors, 7-8 neither."""
+
+
+@dataclass(frozen=True)
+class RecommendStat:
+    question_id: str
+    answers: int
+    mean: float
+    promoters: int
+    detractors: int
+
+
+async def recommend_stats(
+    session: AsyncSession, window_id: int, question_ids: list[str]
+) -> dict[str, RecommendStat]:
+    a = SurveyAnswer
+    rows = await session.execute(
+        select(
+            a.question_id,
+            func.count(a.num),
+            func.avg(a.num),
+            func.sum(case((a.num >= PROMOTER_MIN, 1), else_=0)),
+            func.sum(case((a.num <= DETRACTOR_MAX, 1), else_=0)),
+        )
+        .where(a.window_id == window_id, a.question_id.in_(question_ids), a.num.is_not(None))
+        .group_by(a.question_id)
+    )
+    return {
+        q: RecommendStat(q, int(n), float(m), int(p or 0), int(d or 0)) for q, n, m, p, d in rows
+    }
+
+
+async def respondents_per_question(session: AsyncSession, window_id: int) -> dict[str, int]:
+    """How many responses answered each question at all (a multiple choice has several rows
+    per response, so counting rows would overstate it)."""
+    a = SurveyAnswer
+    rows = await session.execute(
+        select(a.question_id, func.count(func.distinct(a.response_id)))
+        .where(a.window_id == window_id)
+        .group_by(a.question_id)
+    )
+    return {q: int(n) for q, n in rows}

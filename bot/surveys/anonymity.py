@@ -40,6 +40,10 @@ class Anonymizer:
     def draft_key(self, person: Person) -> str:
         return hmac.new(self._mac_key, b"draft:" + person.key.encode(), hashlib.sha256).hexdigest()
 
+    def invite_hash(self, code: str) -> str:
+        """Keyed, so a copy of the database cannot be brute-forced back into usable codes."""
+        return hmac.new(self._mac_key, b"invite:" + code.encode(), hashlib.sha256).hexdigest()
+
     def seal(self, draft_key: str, data: dict) -> bytes:
         nonce = os.urandom(12)
         plain = json.dumps(data, ensure_ascii=False).encode()

@@ -10,9 +10,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.surveys.questionnaire import (
+    OTHER_SCALE,
     CriterionQuestion,
+    MatrixQuestion,
+    MultiChoiceQuestion,
+    Option,
     Questionnaire,
     RatingQuestion,
+    RecommendQuestion,
     SingleChoiceQuestion,
     Step,
     TextQuestion,
@@ -23,8 +28,11 @@ TEXT_LIMIT = 2000
 RATING_MIN, RATING_MAX = 1, 10
 NOT_APPLICABLE = "na"
 SKIP = "skip"
+DONE = "done"
 
-Value = int | str | None
+Value = int | str | list[str] | None
+"""A rating, an option id or a text, the option ids of a multiple choice, or None for
+"not applicable" / skipped."""
 
 
 class InvalidAnswer(Exception):
@@ -36,13 +44,25 @@ class Draft:
     window_id: int
     answers: dict[str, Value] = field(default_factory=dict)
     history: list[str] = field(default_factory=list)
+    selection: list[str] = field(default_factory=list)
+    """Options ticked so far on the current multiple-choice step, before "done"."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"window_id": self.window_id, "answers": self.answers, "history": self.history}
+        return {
+            "window_id": self.window_id,
+            "answers": self.answers,
+            "history": self.history,
+            "selection": self.selection,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Draft:
-        return cls(data["window_id"], dict(data["answers"]), list(data["history"]))
+        return cls(
+            data["window_id"],
+            dict(data["answers"]),
+            list(data["history"]),
+            list(data.get("selection", [])),
+        )
 
 
 @dataclass(frozen=True)
@@ -67,13 +87,23 @@ class SurveyFlow:
         return self._by_key[key]
 
     def is_visible(self, step: Step, answers: dict[str, Value]) -> bool:
-        condition = step.question.when
+        question = step.question
+        condition = question.when
         if condition is not None and not condition.holds(answers.get(condition.question)):
             return False
+        rows_condition = question.rows_when
+        if (
+            rows_condition is not None
+            and step.row is not None
+            and not rows_condition.holds(answers.get(f"{rows_condition.question}/{step.row.id}"))
+        ):
+            return False
+        if step.scale == OTHER_SCALE:
+            assert isinstance(question, MultiChoiceQuestion) and question.other_option
+            chosen = answers.get(question.id)
+            return isinstance(chosen, list) and question.other_option.id in chosen
         # "Not applicable" on a criterion's score makes asking its importance pointless.
-        return not (
-            step.scale == "importance" and answers.get(f"{step.question.id}/score", 0) is None
-        )
+        return not (step.scale == "importance" and answers.get(f"{question.id}/score", 0) is None)
 
     def visible_steps(self, answers: dict[str, Value]) -> list[Step]:
         return [s for s in self.steps if self.is_visible(s, answers)]
@@ -89,56 +119,65 @@ class SurveyFlow:
         visible = self.visible_steps(draft.answers)
         return visible.index(step) + 1, len(visible)
 
+    def row_progress(self, draft: Draft, step: Step) -> tuple[int, int]:
+        """Which of the question's rows shown to this person the step is: "row 2 of 5"."""
+        rows = [
+            s
+            for s in self.visible_steps(draft.answers)
+            if s.question is step.question and s.row is not None
+        ]
+        return rows.index(step) + 1, len(rows)
+
+    def answer(
+        self, draft: Draft, step: Step, *, button: str | None = None, text: str | None = None
+    ) -> bool:
+        """Apply input to the current step: record an answer (True), or tick/untick an option
+        of a multiple choice (False, the step stays current until "done")."""
+        question = step.question
+        value: Value
+        if isinstance(question, MultiChoiceQuestion) and not step.scale:
+            if button == DONE:
+                if not draft.selection:
+                    raise InvalidAnswer(texts.HINT_MULTI_EMPTY)
+                value = [o.id for o in question.options if o.id in draft.selection]
+            elif button is not None:
+                self._toggle(draft, question, button)
+                return False
+            else:
+                value = _parse_multi_typed(question, text)
+        else:
+            value = self.parse(step, button=button, text=text)
+        self.record(draft, step, value)
+        return True
+
+    @staticmethod
+    def _toggle(draft: Draft, question: MultiChoiceQuestion, option_id: str) -> None:
+        """An exclusive option ("hard to say") clears the others, and any other clears it."""
+        option = next((o for o in question.options if o.id == option_id), None)
+        if option is None:
+            raise InvalidAnswer(texts.HINT_MULTI)
+        if option_id in draft.selection:
+            draft.selection.remove(option_id)
+            return
+        exclusive = {o.id for o in question.options if o.exclusive}
+        if option.exclusive:
+            draft.selection.clear()
+        else:
+            draft.selection[:] = [s for s in draft.selection if s not in exclusive]
+        draft.selection.append(option_id)
+
     def parse(self, step: Step, *, button: str | None = None, text: str | None = None) -> Value:
         """Turn a pressed button or typed text into the value to store, or raise InvalidAnswer."""
         question = step.question
-        if isinstance(question, CriterionQuestion | RatingQuestion):
-            return self._parse_rating(question, button, text)
-        if isinstance(question, SingleChoiceQuestion):
-            return self._parse_choice(question, button, text)
+        if isinstance(question, CriterionQuestion | RatingQuestion | RecommendQuestion):
+            return _parse_rating(getattr(question, "allow_na", False), button, text)
+        if isinstance(question, SingleChoiceQuestion | MatrixQuestion):
+            return _parse_choice(question.options, button, text)
         if isinstance(question, TextQuestion):
-            return self._parse_text(question, button, text)
+            return _parse_text(question.optional, question.options, button, text)
+        if isinstance(question, MultiChoiceQuestion) and step.scale == OTHER_SCALE:
+            return _parse_text(False, [], button, text)
         raise AssertionError(f"unknown question kind {question!r}")
-
-    def _parse_rating(
-        self, question: CriterionQuestion | RatingQuestion, button: str | None, text: str | None
-    ) -> Value:
-        raw = button if button is not None else (text or "").strip()
-        if question.allow_na and (
-            raw == NOT_APPLICABLE or raw.casefold() == texts.NOT_APPLICABLE.casefold()
-        ):
-            return None
-        if raw.isdigit() and RATING_MIN <= int(raw) <= RATING_MAX:
-            return int(raw)
-        raise InvalidAnswer(texts.HINT_RATING)
-
-    def _parse_choice(
-        self, question: SingleChoiceQuestion, button: str | None, text: str | None
-    ) -> Value:
-        options = question.options
-        if button is not None:
-            if any(o.id == button for o in options):
-                return button
-            raise InvalidAnswer(texts.HINT_CHOICE)
-        raw = (text or "").strip()
-        if raw.isdigit() and 1 <= int(raw) <= len(options):
-            return options[int(raw) - 1].id
-        for option in options:
-            if option.text.casefold() == raw.casefold():
-                return option.id
-        raise InvalidAnswer(texts.HINT_CHOICE)
-
-    def _parse_text(self, question: TextQuestion, button: str | None, text: str | None) -> Value:
-        if button == SKIP and question.optional:
-            return None
-        if button is not None or text is None:
-            raise InvalidAnswer(texts.HINT_TEXT)
-        value = text.strip()
-        if not value:
-            raise InvalidAnswer(texts.HINT_TEXT)
-        if len(value) > TEXT_LIMIT:
-            raise InvalidAnswer(texts.hint_text_too_long(len(value), TEXT_LIMIT))
-        return value
 
     def record(self, draft: Draft, step: Step, value: Value) -> None:
         """Store the answer to the current step and forget answers that no longer apply."""
@@ -146,14 +185,18 @@ class SurveyFlow:
             raise InvalidAnswer(texts.HINT_STALE)
         draft.answers[step.key] = value
         draft.history.append(step.key)
+        draft.selection = []
         self._prune(draft)
 
     def back(self, draft: Draft) -> bool:
-        """Undo the last answer; False when there is nothing to undo."""
+        """Undo the last answer; False when there is nothing to undo. Answers to steps that
+        the undone answer made visible are dropped with it (they are "orphaned"); a multiple
+        choice comes back with its options still ticked."""
         if not draft.history:
             return False
-        draft.answers.pop(draft.history.pop(), None)
+        undone = draft.answers.pop(draft.history.pop(), None)
         self._prune(draft)
+        draft.selection = list(undone) if isinstance(undone, list) else []
         return True
 
     def _prune(self, draft: Draft) -> None:
@@ -167,14 +210,91 @@ class SurveyFlow:
         out: list[AnswerRecord] = []
         for step in self.visible_steps(draft.answers):
             value = draft.answers.get(step.key)
-            if value is None:
+            if value is None or step.scale == OTHER_SCALE:
                 continue
             row = step.row.id if step.row else ""
             question = step.question
-            if isinstance(question, SingleChoiceQuestion):
+            if isinstance(question, MultiChoiceQuestion):
+                # One row per ticked option; "other" carries the person's own words with it.
+                other = draft.answers.get(f"{question.id}/{OTHER_SCALE}")
+                out.extend(
+                    AnswerRecord(
+                        question.id,
+                        choice=option.id,
+                        text=str(other) if option.other and other is not None else None,
+                    )
+                    for option in question.options
+                    if isinstance(value, list) and option.id in value
+                )
+            elif isinstance(question, SingleChoiceQuestion | MatrixQuestion):
                 out.append(AnswerRecord(question.id, row, step.scale, choice=str(value)))
             elif isinstance(question, TextQuestion):
-                out.append(AnswerRecord(question.id, row, step.scale, text=str(value)))
+                # A ready answer ("no problems") is a choice; anything typed is a text.
+                if any(o.id == value for o in question.options):
+                    out.append(AnswerRecord(question.id, row, step.scale, choice=str(value)))
+                else:
+                    out.append(AnswerRecord(question.id, row, step.scale, text=str(value)))
             else:
-                out.append(AnswerRecord(question.id, row, step.scale, num=int(value)))
+                assert isinstance(value, int)
+                out.append(AnswerRecord(question.id, row, step.scale, num=value))
         return out
+
+
+def _parse_rating(allow_na: bool, button: str | None, text: str | None) -> Value:
+    raw = button if button is not None else (text or "").strip()
+    if allow_na and (raw == NOT_APPLICABLE or raw.casefold() == texts.NOT_APPLICABLE.casefold()):
+        return None
+    if raw.isdigit() and RATING_MIN <= int(raw) <= RATING_MAX:
+        return int(raw)
+    raise InvalidAnswer(texts.HINT_RATING)
+
+
+def _option_by_text(options: list[Option], raw: str) -> Option | None:
+    """A typed option: its number in the list, or its text in any letter case."""
+    raw = raw.strip()
+    if raw.isdigit() and 1 <= int(raw) <= len(options):
+        return options[int(raw) - 1]
+    return next((o for o in options if o.text.casefold() == raw.casefold()), None)
+
+
+def _parse_choice(options: list[Option], button: str | None, text: str | None) -> Value:
+    if button is not None:
+        if any(o.id == button for o in options):
+            return button
+        raise InvalidAnswer(texts.HINT_CHOICE)
+    option = _option_by_text(options, text or "")
+    if option is None:
+        raise InvalidAnswer(texts.HINT_CHOICE)
+    return option.id
+
+
+def _parse_multi_typed(question: MultiChoiceQuestion, text: str | None) -> Value:
+    """Typed numbers ("1, 3, 8") answer a multiple choice at once."""
+    parts = [p for p in (text or "").replace(";", ",").replace(" ", ",").split(",") if p]
+    chosen = [_option_by_text(question.options, p) for p in parts]
+    if not chosen or any(o is None for o in chosen):
+        raise InvalidAnswer(texts.HINT_MULTI)
+    ids = {o.id for o in chosen if o is not None}
+    if len(ids) > 1 and any(o.exclusive for o in question.options if o.id in ids):
+        raise InvalidAnswer(texts.HINT_MULTI_EXCLUSIVE)
+    return [o.id for o in question.options if o.id in ids]
+
+
+def _parse_text(
+    optional: bool, options: list[Option], button: str | None, text: str | None
+) -> Value:
+    if button == SKIP and optional:
+        return None
+    if button is not None and any(o.id == button for o in options):
+        return button
+    if button is not None or text is None:
+        raise InvalidAnswer(texts.HINT_TEXT)
+    value = text.strip()
+    ready = next((o for o in options if o.text.casefold() == value.casefold()), None)
+    if ready is not None:
+        return ready.id
+    if not value:
+        raise InvalidAnswer(texts.HINT_TEXT)
+    if len(value) > TEXT_LIMIT:
+        raise InvalidAnswer(texts.hint_text_too_long(len(value), TEXT_LIMIT))
+    return value

@@ -19,6 +19,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 BUILTIN_DIR = Path(__file__).with_name("questionnaires")
 IDENT = r"^[a-z][a-z0-9_]{0,23}$"
 """Ids travel inside button payloads (Telegram allows 64 bytes), hence short and plain."""
+OTHER_SCALE = "other"
+"""Step scale of the "please specify" text that follows a multiple choice with `other`."""
+RESERVED_OPTION_IDS = frozenset({"back", "na", "skip", "done"})
+"""Button values the flow itself uses; an option with such an id would be taken for them."""
 
 
 class QuestionnaireError(Exception):
@@ -32,6 +36,14 @@ class _Model(BaseModel):
 class Option(_Model):
     id: str = Field(pattern=IDENT)
     text: str = Field(min_length=1, max_length=200)
+    satisfied: bool = False
+    """Matrix: the column counts as "satisfied" (fully or rather) in the report."""
+    na: bool = False
+    """Matrix: a "not applicable" column, left out of the satisfied share."""
+    other: bool = False
+    """Multiple choice: "other (specify)", followed by a question asking for the text."""
+    exclusive: bool = False
+    """Multiple choice: cannot be combined with other options ("hard to say")."""
 
 
 class Row(_Model):
@@ -62,6 +74,8 @@ class _Question(_Model):
     id: str = Field(pattern=IDENT)
     text: str = Field(min_length=1, max_length=1000)
     when: Condition | None = None
+    rows_when: Condition | None = None
+    """Ask a row only when the same row of an earlier matrix was answered in / not_in."""
 
 
 class CriterionQuestion(_Question):
@@ -86,15 +100,54 @@ class SingleChoiceQuestion(_Question):
     options: list[Option] = Field(min_length=2, max_length=12)
 
 
+class MatrixQuestion(_Question):
+    """Rows x columns, one column per row; asked one row at a time."""
+
+    kind: Literal["matrix"]
+    rows: list[Row] = Field(min_length=1, max_length=20)
+    options: list[Option] = Field(min_length=2, max_length=8)
+
+
+class MultiChoiceQuestion(_Question):
+    """Any number of options, confirmed with "done"; an `other` option asks for the text."""
+
+    kind: Literal["multi"]
+    options: list[Option] = Field(min_length=2, max_length=20)
+
+    @property
+    def other_option(self) -> Option | None:
+        return next((o for o in self.options if o.other), None)
+
+
+class RecommendQuestion(_Question):
+    """ "How likely are you to recommend...", 1-10; reported as eNPS and the mean."""
+
+    kind: Literal["recommend"]
+    low_label: str = "очень маловероятно"
+    high_label: str = "с большой вероятностью"
+
+
 class TextQuestion(_Question):
+    """Free text, optionally one per row; `options` are ready answers offered as buttons
+    ("no problems", "not applicable") and stored as a choice instead of a text."""
+
     kind: Literal["text"]
     optional: bool = True
+    rows: list[Row] = Field(default_factory=list, max_length=20)
+    options: list[Option] = Field(default_factory=list, max_length=4)
 
 
-Question = Annotated[
-    CriterionQuestion | RatingQuestion | SingleChoiceQuestion | TextQuestion,
-    Field(discriminator="kind"),
-]
+AnyQuestion = (
+    CriterionQuestion
+    | RatingQuestion
+    | SingleChoiceQuestion
+    | MatrixQuestion
+    | MultiChoiceQuestion
+    | RecommendQuestion
+    | TextQuestion
+)
+Question = Annotated[AnyQuestion, Field(discriminator="kind")]
+KINDS = frozenset({"criterion", "rating", "single", "matrix", "multi", "recommend", "text"})
 
 
 @dataclass(frozen=True)
@@ -102,7 +155,7 @@ class Step:
     """One thing the person is asked: a question, one row of it, or one scale of a criterion."""
 
     index: int
-    question: CriterionQuestion | RatingQuestion | SingleChoiceQuestion | TextQuestion
+    question: AnyQuestion
     row: Row | None = None
     scale: str = ""
 
@@ -132,19 +185,22 @@ class Questionnaire(_Model):
                 ids = [item.id for item in getattr(question, group, [])]
                 if len(ids) != len(set(ids)):
                     raise ValueError(f"{where}: повторяются id в {group}")
+            _check_options(where, question)
             if question.when is not None:
-                target = seen.get(question.when.question)
-                if target is None:
-                    raise ValueError(
-                        f"{where}: условие ссылается на {question.when.question!r}, "
-                        "которого нет среди предыдущих вопросов"
-                    )
+                target = _condition_target(where, question.when, seen)
                 if not isinstance(target, SingleChoiceQuestion):
                     raise ValueError(f"{where}: условие может зависеть только от вопроса single")
-                known = {o.id for o in target.options}
-                unknown = set(question.when.in_ or question.when.not_in or []) - known
-                if unknown:
-                    raise ValueError(f"{where}: в условии неизвестные варианты {sorted(unknown)}")
+            if question.rows_when is not None:
+                target = _condition_target(where, question.rows_when, seen)
+                if not isinstance(target, MatrixQuestion):
+                    raise ValueError(f"{where}: rows_when может зависеть только от вопроса matrix")
+                rows = getattr(question, "rows", [])
+                missing = {r.id for r in rows} - {r.id for r in target.rows}
+                if not rows or missing:
+                    raise ValueError(
+                        f"{where}: для rows_when строки вопроса должны быть строками "
+                        f"{target.id!r}; нет таких: {sorted(missing)}"
+                    )
             seen[question.id] = question
         return self
 
@@ -152,10 +208,13 @@ class Questionnaire(_Model):
         """The questionnaire flattened into the order a person meets it."""
         steps: list[Step] = []
         for question in self.questions:
+            rows = getattr(question, "rows", None)
             if isinstance(question, CriterionQuestion):
                 parts: Iterable[tuple[Row | None, str]] = [(None, "score"), (None, "importance")]
-            elif isinstance(question, RatingQuestion) and question.rows:
-                parts = [(row, "") for row in question.rows]
+            elif rows:
+                parts = [(row, "") for row in rows]
+            elif isinstance(question, MultiChoiceQuestion) and question.other_option:
+                parts = [(None, ""), (None, OTHER_SCALE)]
             else:
                 parts = [(None, "")]
             for row, scale in parts:
@@ -173,6 +232,45 @@ class Questionnaire(_Model):
         return cls.model_validate(json.loads(raw))
 
 
+def _condition_target(where: str, condition: Condition, seen: dict[str, Question]) -> Question:
+    target = seen.get(condition.question)
+    if target is None:
+        raise ValueError(
+            f"{where}: условие ссылается на {condition.question!r}, "
+            "которого нет среди предыдущих вопросов"
+        )
+    known = {o.id for o in getattr(target, "options", [])}
+    unknown = set(condition.in_ or condition.not_in or []) - known
+    if unknown:
+        raise ValueError(f"{where}: в условии неизвестные варианты {sorted(unknown)}")
+    return target
+
+
+def _check_options(where: str, question: Question) -> None:
+    """Option flags make sense for one kind each; a misplaced one is a mistake in the file."""
+    options: list[Option] = getattr(question, "options", [])
+    reserved = sorted({o.id for o in options} & RESERVED_OPTION_IDS)
+    if reserved:
+        raise ValueError(f"{where}: id вариантов {reserved} зарезервированы, выберите другие")
+    allowed = {
+        MatrixQuestion: {"satisfied", "na"},
+        MultiChoiceQuestion: {"other", "exclusive"},
+    }.get(type(question), set())
+    for option in options:
+        for flag in ("satisfied", "na", "other", "exclusive"):
+            if getattr(option, flag) and flag not in allowed:
+                raise ValueError(
+                    f"{where}: вариант {option.id!r}: {flag} не подходит для вопроса "
+                    f"{question.kind}"
+                )
+        if option.satisfied and option.na:
+            raise ValueError(f"{where}: вариант {option.id!r} не может быть и satisfied, и na")
+    if sum(o.other for o in options) > 1:
+        raise ValueError(f"{where}: вариант other может быть только один")
+    if isinstance(question, MatrixQuestion) and all(o.na for o in options):
+        raise ValueError(f"{where}: все столбцы помечены na, ответить нечем")
+
+
 def _describe(error: dict, data: dict) -> str:
     loc = list(error["loc"])
     where = ""
@@ -181,7 +279,7 @@ def _describe(error: dict, data: dict) -> str:
         qid = questions[loc[1]].get("id") if loc[1] < len(questions) else None
         where = f"вопрос {qid!r}" if qid else f"вопрос №{loc[1] + 1}"
         loc = loc[2:]
-        if loc and isinstance(loc[0], str) and loc[0] in {"criterion", "rating", "single", "text"}:
+        if loc and isinstance(loc[0], str) and loc[0] in KINDS:
             loc = loc[1:]
     field = ".".join(str(p) for p in loc)
     message = str(error["msg"]).removeprefix("Value error, ")

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from bot.chat.replies import Button, Reply
-from bot.surveys.flow import NOT_APPLICABLE, SKIP, Draft, SurveyFlow
+from bot.surveys.flow import DONE, NOT_APPLICABLE, SKIP, Draft, SurveyFlow
 from bot.surveys.questionnaire import (
+    OTHER_SCALE,
     CriterionQuestion,
+    MatrixQuestion,
+    MultiChoiceQuestion,
+    Option,
     RatingQuestion,
+    RecommendQuestion,
     SingleChoiceQuestion,
     Step,
     TextQuestion,
@@ -43,6 +48,31 @@ def rating_rows(window_id: int, step: Step, allow_na: bool) -> list[list[Button]
     return rows
 
 
+def option_rows(window_id: int, step: Step, options: list[Option]) -> list[list[Button]]:
+    """One option per line: the texts are long and must stay readable on a phone."""
+    return [[Button(o.text, step_action(window_id, step, o.id))] for o in options]
+
+
+def _multi(
+    window_id: int, draft: Draft, step: Step, question: MultiChoiceQuestion
+) -> tuple[str, list[list[Button]]]:
+    if step.scale == OTHER_SCALE:
+        assert question.other_option is not None
+        return texts.other_prompt(question.other_option.text), []
+    ticked = set(draft.selection)
+    buttons = [
+        [
+            Button(
+                (texts.TICK if o.id in ticked else "") + o.text,
+                step_action(window_id, step, o.id),
+            )
+        ]
+        for o in question.options
+    ]
+    buttons.append([Button(texts.DONE, step_action(window_id, step, DONE))])
+    return texts.multi_prompt(question.text, len(ticked)), buttons
+
+
 def render_step(flow: SurveyFlow, draft: Draft, step: Step, *, edit: bool = False) -> Reply:
     window_id = draft.window_id
     question = step.question
@@ -62,14 +92,33 @@ def render_step(flow: SurveyFlow, draft: Draft, step: Step, *, edit: bool = Fals
             question.high_label,
         )
         buttons = rating_rows(window_id, step, question.allow_na)
+    elif isinstance(question, RecommendQuestion):
+        prompt = texts.recommend_prompt(question.text, question.low_label, question.high_label)
+        buttons = rating_rows(window_id, step, False)
     elif isinstance(question, SingleChoiceQuestion):
         prompt = texts.choice_prompt(question.text)
-        buttons = [[Button(o.text, step_action(window_id, step, o.id))] for o in question.options]
+        buttons = option_rows(window_id, step, question.options)
+    elif isinstance(question, MatrixQuestion):
+        assert step.row is not None
+        prompt = texts.matrix_prompt(question.text, step.row.text, *flow.row_progress(draft, step))
+        buttons = option_rows(window_id, step, question.options)
+    elif isinstance(question, MultiChoiceQuestion):
+        prompt, buttons = _multi(window_id, draft, step, question)
     elif isinstance(question, TextQuestion):
-        prompt = texts.text_prompt(question.text, question.optional)
-        buttons = (
-            [[Button(texts.SKIP, step_action(window_id, step, SKIP))]] if question.optional else []
-        )
+        if step.row is not None:
+            prompt = texts.text_rows_prompt(
+                question.text,
+                step.row.text,
+                *flow.row_progress(draft, step),
+                has_buttons=bool(question.options or question.optional),
+            )
+        elif question.options:
+            prompt = texts.text_with_options_prompt(question.text)
+        else:
+            prompt = texts.text_prompt(question.text, question.optional)
+        buttons = option_rows(window_id, step, question.options)
+        if question.optional:
+            buttons.append([Button(texts.SKIP, step_action(window_id, step, SKIP))])
     else:
         raise AssertionError(f"unknown question kind {question!r}")
     if draft.history:

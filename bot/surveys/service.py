@@ -7,6 +7,7 @@ the next message simply finds the draft where the last one left it.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Awaitable, Callable
 from functools import lru_cache
 
 from sqlalchemy import delete, exists, insert, select, update
@@ -29,6 +30,10 @@ from bot.surveys.render import BACK_VALUE, parse_step_action, render_step
 from bot.surveys.windows import WindowService
 from bot.texts import survey as texts
 
+Admit = Callable[[AsyncSession], Awaitable[Reply | None]]
+"""Decides, inside the transaction that creates a new draft, whether the person may start;
+returns the refusal to show, or None. Internal surveys pass the employee check here."""
+
 
 @lru_cache(maxsize=32)
 def flow_for(snapshot: str) -> SurveyFlow:
@@ -47,7 +52,9 @@ class SurveyService:
         self._windows = windows
         self._anon = anonymizer
 
-    async def start(self, person: Person, kind: str) -> Outcome:
+    async def start(self, person: Person, kind: str, admit: Admit | None = None) -> Outcome:
+        """Begin or resume; `admit` is asked only when a new draft would be created, so a
+        person resuming their survey is not checked (or charged an invitation) again."""
         window = await self._windows.open_for(kind)
         if window is None:
             return Outcome([Reply(texts.NO_OPEN_SURVEY)])
@@ -58,6 +65,9 @@ class SurveyService:
             row = await session.get(SurveyDraft, key)
             draft = self._unseal(key, row) if row is not None else None
             if draft is None or draft.window_id != window.id:
+                refusal = await admit(session) if admit is not None else None
+                if refusal is not None:
+                    return Outcome([refusal])
                 draft = Draft(window.id)
                 await self._save(session, key, draft)
             flow = flow_for(window.questionnaire)
@@ -132,7 +142,7 @@ class SurveyService:
                 try:
                     if not pressed and text is None:
                         raise InvalidAnswer(texts.HINT_NOT_TEXT)
-                    flow.record(draft, step, flow.parse(step, button=button, text=text))
+                    flow.answer(draft, step, button=button, text=text)
                 except InvalidAnswer as exc:
                     return Outcome([Reply(str(exc)), render_step(flow, draft, step)])
             following = flow.current_step(draft)

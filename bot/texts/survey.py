@@ -8,6 +8,8 @@ from html import escape
 BACK = "← Назад"
 NOT_APPLICABLE = "Не сталкивался"
 SKIP = "Пропустить"
+DONE = "Готово ✔"
+TICK = "✅ "
 START_SURVEY = "Пройти опрос"
 MENU_SURVEY = "📝 Оценить работу органа"
 
@@ -39,6 +41,12 @@ HINT_CHOICE = "Пожалуйста, выберите один из вариан
 HINT_TEXT = "Пожалуйста, напишите ответ текстом."
 HINT_STALE = "Этот вопрос уже пройден. Ответьте, пожалуйста, на текущий вопрос."
 HINT_NOT_TEXT = "Я понимаю только текст и нажатия кнопок."
+HINT_MULTI = (
+    "Отметьте подходящие варианты кнопками и нажмите «Готово» "
+    "или отправьте их номера через запятую, например: 1, 3."
+)
+HINT_MULTI_EMPTY = "Отметьте хотя бы один вариант, затем нажмите «Готово»."
+HINT_MULTI_EXCLUSIVE = "Этот вариант нельзя сочетать с другими. Выберите его отдельно."
 
 
 def hint_text_too_long(length: int, limit: int) -> str:
@@ -72,3 +80,36 @@ def choice_prompt(text: str) -> str:
 def text_prompt(text: str, optional: bool) -> str:
     tail = " Или нажмите «Пропустить»." if optional else ""
     return f"<b>{escape(text)}</b>\n\nНапишите ответ одним сообщением.{tail}"
+
+
+def row_line(row: str, position: int, total: int) -> str:
+    return f"<i>Строка {position} из {total}:</i> <b>{escape(row)}</b>"
+
+
+def matrix_prompt(text: str, row: str, position: int, total: int) -> str:
+    return f"{escape(text)}\n\n{row_line(row, position, total)}\n\nВыберите один ответ."
+
+
+def text_rows_prompt(text: str, row: str, position: int, total: int, has_buttons: bool) -> str:
+    tail = " или нажмите кнопку" if has_buttons else ""
+    return (
+        f"{escape(text)}\n\n{row_line(row, position, total)}\n\n"
+        f"Напишите ответ одним сообщением{tail}."
+    )
+
+
+def text_with_options_prompt(text: str) -> str:
+    return f"<b>{escape(text)}</b>\n\nНапишите ответ одним сообщением или нажмите кнопку."
+
+
+def multi_prompt(text: str, chosen: int) -> str:
+    state = f"Отмечено: {chosen}." if chosen else "Пока ничего не отмечено."
+    return f"<b>{escape(text)}</b>\n\nОтметьте все подходящие варианты и нажмите «Готово». {state}"
+
+
+def other_prompt(option: str) -> str:
+    return f"Вы отметили «{escape(option)}». Уточните, пожалуйста, что именно (одним сообщением)."
+
+
+def recommend_prompt(text: str, low: str, high: str) -> str:
+    return f"<b>{escape(text)}</b>\n\nОцените от 1 — {escape(low)} до 10 — {escape(high)}."

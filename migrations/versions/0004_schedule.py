@@ -1,7 +1,7 @@
 """survey windows run themselves: claimed side effects, plan reminders, reminder subscribers
 
 Revision ID: 0004_schedule
-Revises: 0001
+Revises: 0003_employee
 Create Date: 2026-11-22 22:20:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import bot.db.types
 
 revision: str = "0004_schedule"
-down_revision: str | None = "0001"
+down_revision: str | None = "0003_employee"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

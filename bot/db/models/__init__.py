@@ -1,6 +1,7 @@
 """Database models, one module per part of the bot; importing this package registers them all
 on `Base.metadata` (Alembic relies on that)."""
 
+from bot.db.models.employee import EmployeeInvite
 from bot.db.models.fsm import FsmState
 from bot.db.models.schedule import PlanReminder, ReminderSubscriber, WindowEvent
 from bot.db.models.survey import (
@@ -12,6 +13,7 @@ from bot.db.models.survey import (
 )
 
 __all__ = [
+    "EmployeeInvite",
     "FsmState",
     "PlanReminder",
     "ReminderSubscriber",

@@ -6,6 +6,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import Message
 
+from bot.chat.replies import split_text
 from bot.reports.service import ReportService
 from bot.surveys.jobs import WindowJobs
 from bot.surveys.plan import FrequencyPlan
@@ -86,7 +87,8 @@ async def report(
         await message.answer(texts.REPORT_USAGE)
         return
     await windows.close_due_windows()
-    await message.answer(await reports.window_report_text(int(arg) if arg else None))
+    for part in split_text(await reports.window_report_text(int(arg) if arg else None)):
+        await message.answer(part)
 
 
 async def show_plan(message: Message, windows: WindowService, plan: FrequencyPlan) -> None:
