@@ -98,7 +98,7 @@ async def test_workbook_has_summary_anonymous_responses_and_open_answers(
         export_texts.OPEN_SHEET,
     ]
     summary = [row for row in book[export_texts.SUMMARY_SHEET].iter_rows(values_only=True)]
-    assert [export_texts.OVERALL, 63.0] == list(summary[3][:2])
+    assert list(summary[3][:2]) == [export_texts.OVERALL, 63.0]
 
     responses = list(book[export_texts.RESPONSES_SHEET].iter_rows(values_only=True))
     header, rows = responses[0], responses[1:]

@@ -99,3 +99,7 @@ def painmap_filename(window_id: int) -> str:
 
 def accounting_filename(year: int) -> str:
     return f"forma-ucheta-{year}.xlsx"
+
+
+CLI_USAGE = "Укажите номер окна или accounting: python -m bot export 3 [--csv] [--out ФАЙЛ]"
+SAVED = "Сохранено: {path}"
