@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from bot.reports.csi import HIGH_ABOVE, LOW_BELOW, CriterionResult
@@ -48,6 +49,33 @@ def _figure(height: float) -> Figure:
     return Figure(figsize=(WIDTH_IN, height), dpi=DPI, layout="constrained")
 
 
+LABEL_WIDTH_IN = 2.75
+"""Room for a row label wrapped at `WRAP` characters in `FONT - 2` points."""
+TITLE_IN, XAXIS_IN, LEGEND_ROW_IN = 0.55, 0.65, 0.28
+
+
+def _fixed_axes(rows: int, legend_rows: int) -> tuple[Figure, Axes]:
+    """A bar chart with margins computed in inches rather than by a layout engine: the CSI
+    charts are drawn for every report, and constrained layout would cost a third of the time.
+    Row labels are wrapped to `WRAP` characters, so `LABEL_WIDTH_IN` always holds them."""
+    bottom = XAXIS_IN + LEGEND_ROW_IN * legend_rows + 0.15
+    height = TITLE_IN + bottom + max(2.0, 0.62 * rows)
+    fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
+    ax = fig.add_axes(
+        (
+            LABEL_WIDTH_IN / WIDTH_IN,
+            bottom / height,
+            1 - (LABEL_WIDTH_IN + 0.3) / WIDTH_IN,
+            1 - (bottom + TITLE_IN) / height,
+        )
+    )
+    return fig, ax
+
+
+def _bottom_legend(fig: Figure, ncols: int) -> None:
+    fig.legend(loc="lower center", bbox_to_anchor=(0.5, 0.01), ncols=ncols, fontsize=FONT - 2)
+
+
 def _png(fig: Figure) -> bytes:
     buffer = BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI)
@@ -67,8 +95,7 @@ def _bar_height(rows: int) -> float:
 # --- CSI window -----------------------------------------------------------------------------
 def csi_by_criterion(criteria: Sequence[CriterionResult], overall: float) -> bytes:
     """CSI per criterion as horizontal bars, the 70 / 71 level lines and the overall value."""
-    fig = _figure(_bar_height(len(criteria)))
-    ax = fig.add_subplot()
+    fig, ax = _fixed_axes(len(criteria), legend_rows=3)
     labels = [wrap(f"{c.number}. {c.text}") for c in criteria]
     values = [c.csi for c in criteria]
     positions = range(len(criteria))
@@ -92,7 +119,7 @@ def csi_by_criterion(criteria: Sequence[CriterionResult], overall: float) -> byt
     ax.set_xlim(0, 100)
     ax.set_xlabel(texts.CSI_AXIS, fontsize=FONT)
     ax.set_title(texts.CSI_TITLE, fontsize=FONT + 3)
-    fig.legend(loc="outside lower center", ncols=1, fontsize=FONT - 2)
+    _bottom_legend(fig, ncols=1)
     return _png(fig)
 
 
@@ -115,10 +142,13 @@ def importance_vs_score(criteria: Sequence[CriterionResult]) -> bytes:
     The "important but weak" quadrant is shaded: those criteria are the priorities."""
     key = [wrap(f"{c.number}. {c.text}", 70) for c in criteria]
     key_lines = sum(k.count("\n") + 1 for k in key)
-    key_height = 0.2 + 0.22 * key_lines
-    fig = _figure(6.0 + key_height)
-    top, bottom = fig.subfigures(2, 1, height_ratios=[6.0, key_height])
-    ax = top.add_subplot()
+    key_height = 0.3 + 0.19 * key_lines
+    plot_height = 5.0
+    height = TITLE_IN + plot_height + XAXIS_IN + key_height
+    fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
+    ax = fig.add_axes(
+        (0.9 / WIDTH_IN, (key_height + XAXIS_IN) / height, 1 - 1.2 / WIDTH_IN, plot_height / height)
+    )
     xs = [c.mean_score for c in criteria]
     ys = [c.mean_importance for c in criteria]
     low = min([*xs, *ys, HIGH_SCORE]) - 0.6
@@ -137,14 +167,13 @@ def importance_vs_score(criteria: Sequence[CriterionResult]) -> bytes:
     ax.set_xlabel(texts.SCORE_AXIS, fontsize=FONT)
     ax.set_ylabel(texts.IMPORTANCE_AXIS, fontsize=FONT)
     ax.set_title(texts.MATRIX_TITLE, fontsize=FONT + 3)
-    bottom.text(0.02, 0.98, "\n".join(key), va="top", ha="left", fontsize=FONT - 2)
+    fig.text(0.02, key_height / height, "\n".join(key), va="top", ha="left", fontsize=FONT - 2)
     return _png(fig)
 
 
 def score_distribution(criteria: Sequence[CriterionResult]) -> bytes:
     """Share of scores 1-7 against 8-10 per criterion, as 100 % stacked bars."""
-    fig = _figure(_bar_height(len(criteria)))
-    ax = fig.add_subplot()
+    fig, ax = _fixed_axes(len(criteria), legend_rows=1)
     positions = list(range(len(criteria)))
     high = [c.satisfied_share * 100 for c in criteria]
     low = [100 - h for h in high]
@@ -158,7 +187,7 @@ def score_distribution(criteria: Sequence[CriterionResult]) -> bytes:
     ax.set_xlim(0, 100)
     ax.set_xlabel(texts.SHARE_AXIS, fontsize=FONT)
     ax.set_title(texts.DISTRIBUTION_TITLE, fontsize=FONT + 3)
-    fig.legend(loc="outside lower center", ncols=2, fontsize=FONT - 2)
+    _bottom_legend(fig, ncols=2)
     return _png(fig)
 
 

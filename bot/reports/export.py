@@ -1,7 +1,8 @@
 """Workbooks and CSV for admins: the window export, the pain map, the accounting form.
 
-The responses sheet is written in streaming mode (openpyxl `write_only`) straight from an SQL
-query, one chunk at a time, so a window of 100,000 respondents never sits in memory as objects.
+The responses sheet is streamed straight from an SQL query, one chunk at a time, as raw
+worksheet XML (`sheet_xml`), so a window of 100,000 respondents never sits in memory as objects;
+openpyxl (write-only) builds the rest of the workbook.
 Rows come ordered by the random response id, which shuffles them; there are no dates to
 coarsen, because responses carry no time at all (README, "Anonymity"). Open answers go to a
 sheet of their own, sorted by text, so their order cannot be matched with the responses sheet.
@@ -201,7 +202,7 @@ class StreamingWorkbook:
     def sheet(self, title: str, header: Sequence[str], widths: Sequence[float] = ()) -> Any:
         sheet = self.book.create_sheet(title)
         for n, width in enumerate(widths):
-            sheet.column_dimensions[_letter(n)].width = width
+            sheet.column_dimensions[get_column_letter(n + 1)].width = width
         sheet.freeze_panes = "A2"
         sheet.append([self._header_cell(sheet, h) for h in header])
         return sheet
@@ -216,7 +217,7 @@ class StreamingWorkbook:
     ) -> None:
         sheet = self.book.create_sheet(title)
         for n, width in enumerate(widths):
-            sheet.column_dimensions[_letter(n)].width = width
+            sheet.column_dimensions[get_column_letter(n + 1)].width = width
         for row in rows:
             sheet.append(list(row))
 
@@ -224,10 +225,6 @@ class StreamingWorkbook:
         buffer = io.BytesIO()
         self.book.save(buffer)
         return buffer.getvalue()
-
-
-def _letter(index: int) -> str:
-    return get_column_letter(index + 1)
 
 
 def _append_all(sheet: Any, rows: list[list[Any]]) -> None:

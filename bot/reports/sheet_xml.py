@@ -80,7 +80,7 @@ def splice_sheet(workbook: bytes, sheet_path: str, sheet_xml: IO[bytes]) -> byte
     sheet_path = sheet_path.lstrip("/")
     with (
         zipfile.ZipFile(BytesIO(workbook)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target,
     ):
         for item in source.infolist():
             if item.filename == sheet_path:

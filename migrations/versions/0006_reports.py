@@ -2,7 +2,7 @@
 
 The reports of a window with 100,000 respondents must take seconds, not minutes: the
 aggregates read a covering index instead of looking every answer up by its random primary key,
-and the open answers come from a small partial index.
+and the chosen options and open answers come from small partial indexes.
 
 Revision ID: 0006_reports
 Revises: 0001
@@ -19,6 +19,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 TEXT_PRESENT = sa.text("text IS NOT NULL")
+CHOICE_PRESENT = sa.text("choice != ''")
 
 
 def upgrade() -> None:
@@ -26,8 +27,15 @@ def upgrade() -> None:
         batch_op.drop_index("ix_survey_answers_window_question")
         batch_op.create_index(
             "ix_survey_answers_window_stats",
-            ["window_id", "question_id", "row_id", "scale", "choice", "num"],
+            ["window_id", "question_id", "row_id", "scale", "num"],
             unique=False,
+        )
+        batch_op.create_index(
+            "ix_survey_answers_window_choice",
+            ["window_id", "question_id", "row_id", "choice"],
+            unique=False,
+            sqlite_where=CHOICE_PRESENT,
+            postgresql_where=CHOICE_PRESENT,
         )
         batch_op.create_index(
             "ix_survey_answers_window_text",
@@ -41,6 +49,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("survey_answers", schema=None) as batch_op:
         batch_op.drop_index("ix_survey_answers_window_text")
+        batch_op.drop_index("ix_survey_answers_window_choice")
         batch_op.drop_index("ix_survey_answers_window_stats")
         batch_op.create_index(
             "ix_survey_answers_window_question", ["window_id", "question_id"], unique=False

@@ -98,8 +98,10 @@ class SurveyAnswer(Base):
     num: Mapped[int | None] = mapped_column(Integer, default=None)
     text: Mapped[str | None] = mapped_column(Text, default=None)
 
-    # Reports read only these indexes, never the table: the first covers every numeric and
-    # choice aggregate of a window in group order, the second (partial) finds the free texts.
+    # Reports read only these indexes, never the table: the first covers the numeric
+    # aggregates of a window in group order, the partial ones hold just the chosen options
+    # and the free texts. (A partial index is used only when the query repeats its condition
+    # literally, without bound parameters: see survey_stats.)
     __table_args__ = (
         Index(
             "ix_survey_answers_window_stats",
@@ -107,8 +109,16 @@ class SurveyAnswer(Base):
             "question_id",
             "row_id",
             "scale",
-            "choice",
             "num",
+        ),
+        Index(
+            "ix_survey_answers_window_choice",
+            "window_id",
+            "question_id",
+            "row_id",
+            "choice",
+            sqlite_where=sql_text("choice != ''"),
+            postgresql_where=sql_text("choice != ''"),
         ),
         Index(
             "ix_survey_answers_window_text",
