@@ -138,7 +138,7 @@ async def measure(db: Path, window_id: int) -> dict[str, float]:
         started = time.perf_counter()
         full = await reports.window_report(window_id)
         times["text + charts (window_report)"] = time.perf_counter() - started
-        times["charts"] = len(full.charts)
+        times["charts (count)"] = len(full.charts)
         assert text == full.text, "the album's text must be the text report"
 
         started = time.perf_counter()
@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"filled {args.respondents} respondents in {time.perf_counter() - started:.1f} s")
         times = asyncio.run(measure(db, window_id=1))
     for name, value in times.items():
-        unit = "" if name in {"charts"} or "MB" in name else " s"
+        unit = "" if "(count)" in name or "MB" in name else " s"
         print(f"{name:32} {value:8.2f}{unit}")
     print(f"{'peak memory (maxrss)':32} {peak_mb():8.0f} MB")
     return 0
