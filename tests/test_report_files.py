@@ -7,9 +7,13 @@ import io
 import re
 
 from openpyxl import load_workbook
+from sqlalchemy import select
 
+from bot.db.models import SurveyResponse
 from bot.devtools.harness import RunningBot
+from bot.handlers.telegram.files import send_window_report
 from bot.reports.charts import PNG_SIGNATURE
+from bot.reports.window import csi_trend
 from bot.texts import admin as admin_texts
 from bot.texts import export as export_texts
 from bot.texts import painmap as painmap_texts
@@ -124,10 +128,6 @@ async def test_workbook_has_summary_anonymous_responses_and_open_answers(
 
 
 async def _response_ids(bot: RunningBot) -> set[str]:
-    from sqlalchemy import select
-
-    from bot.db.models import SurveyResponse
-
     async with bot.services.sessionmaker() as session:
         return set(await session.scalars(select(SurveyResponse.id)))
 
@@ -176,3 +176,36 @@ async def test_accounting_form_has_appendix_1_columns(running: RunningBot) -> No
     assert "24.12.2026 – " in first[7]
     await running.say(ADMIN, "/export accounting 2026")
     assert running.fake.last(ADMIN).method == "sendDocument"
+
+
+async def test_trend_appears_with_the_second_external_window(running: RunningBot) -> None:
+    first = await open_window(running)
+    await add_responses(running.services, first, [person(6, 9)] * 5)
+    await running.services.windows.close_window(first)
+    second = await open_window(running)
+    await add_responses(running.services, second, [person(9, 9)] * 5)
+
+    report = await running.services.reports.window_report(second)
+    assert [c.name for c in report.charts] == ["csi", "matrix", "distribution", "trend"]
+    async with running.services.sessionmaker() as session:
+        window = await running.services.windows.get(second)
+        assert window is not None
+        points = await csi_trend(session, window, 5, running.services.windows.tz)
+    assert [(p.label, round(p.value, 1)) for p in points] == [
+        (f"№{first} 24.12.2026", 54.0),
+        (f"№{second} 24.12.2026", 81.0),
+    ]
+
+
+async def test_window_report_goes_to_every_admin_when_a_window_closes(
+    running: RunningBot,
+) -> None:
+    window_id = await open_window(running)
+    await fill(running, window_id)
+    await running.services.windows.close_window(window_id)
+    running.fake.clear()
+    report = await running.services.reports.window_report(window_id)
+    await send_window_report(running.bot, [ADMIN, 2], report)
+    for chat_id in (ADMIN, 2):
+        assert [c.method for c in running.fake.sent(chat_id)] == ["sendMessage", "sendMediaGroup"]
+        assert "закрыто" in running.fake.sent(chat_id)[0].text

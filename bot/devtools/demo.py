@@ -111,9 +111,7 @@ async def _simulate(out: TextIO, citizens: int, workdir: Path, output_dir: Path)
                 )
             print(f"... и ещё {citizens - 1} жителей прошли опрос.\n", file=out)
             await running.say(ADMIN_ID, "/report")
-            text = next(
-                c for c in fake.sent(ADMIN_ID) if c.method == "sendMessage" and "CSI" in c.text
-            )
+            text = [c for c in fake.sent(ADMIN_ID) if c.method == "sendMessage"][-1]
             print(f"Администратор: /report\n\n{plain(text.text)}", file=out)
             await _write_files(running, output_dir, out)
     finally:
