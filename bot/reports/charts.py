@@ -78,7 +78,8 @@ def _bottom_legend(fig: Figure, ncols: int) -> None:
 
 def _png(fig: Figure) -> bytes:
     buffer = BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI)
+    # zlib level 1: the file is about a quarter bigger, encoded in about half the time.
+    fig.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 
