@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run | migrate | demo`."""
+"""Command line: `python -m bot run | migrate | demo | export | painmap`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.surveys.calendar import CalendarError
@@ -40,6 +41,14 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("run", help="применить миграции и запустить бота (long polling)")
     sub.add_parser("migrate", help="только применить миграции базы данных")
     sub.add_parser("demo", help="показать работу бота без Telegram и сети")
+    export = sub.add_parser("export", help="выгрузить окно опроса (XLSX/CSV) или форму учёта")
+    export.add_argument("target", help="номер окна или accounting (форма учёта)")
+    export.add_argument("year", nargs="?", type=int, help="год формы учёта (по умолчанию текущий)")
+    export.add_argument("--csv", action="store_true", help="только ответы, в CSV")
+    export.add_argument("--out", type=Path, help="куда сохранить (по умолчанию — в текущую папку)")
+    painmap = sub.add_parser("painmap", help="проект карты болей по окну опроса (XLSX)")
+    painmap.add_argument("window_id", type=int)
+    painmap.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -61,6 +70,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "migrate":
             print(texts.MIGRATED.format(url=settings.database_url))
             return 0
+        if args.command in {"export", "painmap"}:
+            from bot.reports.cli import export_command, painmap_command
+
+            ok, message = asyncio.run(
+                export_command(settings, args.target, args.year, args.csv, args.out)
+                if args.command == "export"
+                else painmap_command(settings, args.window_id, args.out)
+            )
+            print(message, file=sys.stdout if ok else sys.stderr)
+            return 0 if ok else 1
         asyncio.run(run_polling(settings))
     except (SettingsError, QuestionnaireError, CalendarError) as exc:
         print(exc, file=sys.stderr)

@@ -2,7 +2,8 @@
 
 No token and no network: a fake Bot API server on 127.0.0.1 stands in for Telegram. An admin
 opens a CSI window, a few dozen citizens answer it by pressing buttons, and the admin's /report
-is printed, so a newcomer sees the whole product work in one command.
+is printed and its charts and workbooks are saved to ./demo-output/, so a newcomer sees
+the whole product work in one command.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from bot.texts import console as texts
 from bot.texts import survey as survey_texts
 
 ADMIN_ID = 1
+DEMO_OUTPUT = Path("demo-output")
+"""Charts and workbooks of the demo land here (git-ignored)."""
 FIRST_CITIZEN_ID = 100
 SUGGESTIONS = [
     "Сделайте, пожалуйста, запись на приём онлайн.",
@@ -57,7 +60,32 @@ class Citizen:
         return str(max(1, min(10, round(self.rng.gauss(8.3, 1.3)))))
 
 
-async def _simulate(out: TextIO, citizens: int, workdir: Path) -> None:
+async def _write_files(running: RunningBot, output_dir: Path, out: TextIO) -> None:
+    """What admins get as images and files (/report, /export, /painmap), saved to a folder."""
+    reports = running.services.reports
+    report = await reports.window_report()
+    assert report.window_id is not None
+    output_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for chart in report.charts:
+        path = output_dir / f"{chart.name}.png"
+        path.write_bytes(chart.png)
+        written.append(path)
+    for file in (
+        await reports.export_window(report.window_id),
+        await reports.painmap(report.window_id),
+        await reports.accounting_form(),
+    ):
+        assert not isinstance(file, str), file
+        path = output_dir / file.filename
+        path.write_bytes(file.data)
+        written.append(path)
+    print(texts.DEMO_FILES.format(folder=output_dir.resolve()), file=out)
+    for path in written:
+        print(f"  {path.name}", file=out)
+
+
+async def _simulate(out: TextIO, citizens: int, workdir: Path, output_dir: Path) -> None:
     settings = load_settings(
         bot_token="123456:demo",
         database_url=f"sqlite+aiosqlite:///{workdir / 'demo.db'}",
@@ -83,7 +111,9 @@ async def _simulate(out: TextIO, citizens: int, workdir: Path) -> None:
                 )
             print(f"... и ещё {citizens - 1} жителей прошли опрос.\n", file=out)
             await running.say(ADMIN_ID, "/report")
-            print(f"Администратор: /report\n\n{plain(fake.last(ADMIN_ID).text)}", file=out)
+            text = [c for c in fake.sent(ADMIN_ID) if c.method == "sendMessage"][-1]
+            print(f"Администратор: /report\n\n{plain(text.text)}", file=out)
+            await _write_files(running, output_dir, out)
     finally:
         await fake.stop()
 
@@ -132,8 +162,8 @@ async def _answer(
         print(f"Бот: {plain(fake.last(user_id).text)}\n", file=out)
 
 
-def run_demo(out: TextIO, citizens: int = 24) -> None:
+def run_demo(out: TextIO, citizens: int = 24, output_dir: Path = DEMO_OUTPUT) -> None:
     print(texts.DEMO_HEADER, file=out)
     logging.getLogger("aiogram").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="feedback-demo-") as tmp:
-        asyncio.run(_simulate(out, citizens, Path(tmp)))
+        asyncio.run(_simulate(out, citizens, Path(tmp), output_dir))

@@ -56,6 +56,12 @@ class Call:
     method: str
     params: dict[str, Any]
     result: Any = None
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    """Uploaded files by form field: (file name, content)."""
+
+    def attachment(self, reference: str) -> tuple[str, bytes]:
+        """The upload a parameter points to ("attach://name", as aiogram sends files)."""
+        return self.files[reference.removeprefix("attach://")]
 
     @property
     def message_id(self) -> int:
@@ -220,7 +226,7 @@ class FakeTelegram:
         if method == "getUpdates":
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
         result = self._result(method, params)
-        self.calls.append(Call(method, params, result))
+        self.calls.append(Call(method, params, result, await self._files(request)))
         return web.json_response({"ok": True, "result": result})
 
     @staticmethod
@@ -238,6 +244,15 @@ class FakeTelegram:
                     value = json.loads(value)
             parsed[key] = value
         return parsed
+
+    @staticmethod
+    async def _files(request: web.Request) -> dict[str, tuple[str, bytes]]:
+        if request.content_type != "multipart/form-data":
+            return {}
+        form = await request.post()
+        return {
+            k: (v.filename, v.file.read()) for k, v in form.items() if isinstance(v, web.FileField)
+        }
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import IO
+
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db.models import SurveyWindow
+from bot.reports.accounting import accounting_table, survey_rows
 from bot.reports.csi import build_csi_report, csi_level
 from bot.reports.employee import build_employee_report
+from bot.reports.export import ReportFile, responses_csv, table_workbook, window_workbook
+from bot.reports.painmap import csi_pains, painmap_rows, rank_pains
+from bot.reports.window import WindowReport, csi_trend, render_csi_charts
 from bot.surveys.questionnaire import Questionnaire
 from bot.surveys.windows import WindowService
 from bot.texts import admin as admin_texts
 from bot.texts import employee as employee_texts
+from bot.texts import export as export_texts
+from bot.texts import painmap as painmap_texts
 from bot.texts import reports as texts
 
 
@@ -52,3 +62,115 @@ class ReportService:
             report = await build_csi_report(session, window.id, window.respondents, questionnaire)
         level = csi_level(report.overall) if report.overall is not None else None
         return f"{header}\n\n{texts.csi_body(report, level)}"
+
+    # --- Charts and files (issue 6) -----------------------------------------------------------
+    async def window_report(self, window_id: int | None = None) -> WindowReport:
+        """Text and chart images of a window (default: the latest).
+
+        This is also what goes to the admins when a window closes: `await
+        reports.window_report(view.id)`, then send `.text` and `.charts` (see
+        `bot.handlers.telegram.files.send_window_report`). Windows other than CSI ones, and
+        windows below the minimum group size, get the text report and no charts.
+        """
+        window = await (
+            self._windows.get(window_id) if window_id is not None else self._windows.latest()
+        )
+        if (
+            window is None
+            or window.audience != "external"
+            or window.respondents < self.min_group_size
+        ):
+            return WindowReport(
+                window.id if window else None, await self.window_report_text(window_id)
+            )
+        questionnaire = Questionnaire.from_json(window.questionnaire)
+        async with self._sessionmaker() as session:
+            report = await build_csi_report(session, window.id, window.respondents, questionnaire)
+            trend = await csi_trend(session, window, self.min_group_size, self._windows.tz)
+        level = csi_level(report.overall) if report.overall is not None else None
+        text = (
+            f"{texts.window_header(self._windows.view(window))}\n\n{texts.csi_body(report, level)}"
+        )
+        images = await render_csi_charts(report, trend, self.min_group_size)
+        return WindowReport(window.id, text, images)
+
+    async def _csi_window(self, window_id: int) -> tuple[SurveyWindow, Questionnaire] | str:
+        """The window and its questionnaire, or why no file can be made of it."""
+        window = await self._windows.get(window_id)
+        if window is None:
+            return admin_texts.WINDOW_NOT_FOUND.format(id=window_id)
+        if window.respondents < self.min_group_size:
+            return texts.too_few(window.respondents, self.min_group_size)
+        if window.audience != "external":
+            return export_texts.NOT_A_CSI_WINDOW.format(id=window_id)
+        return window, Questionnaire.from_json(window.questionnaire)
+
+    async def export_window(self, window_id: int) -> ReportFile | str:
+        """XLSX of a window: summary, anonymised responses, open answers."""
+        found = await self._csi_window(window_id)
+        if isinstance(found, str):
+            return found
+        window, questionnaire = found
+        async with self._sessionmaker() as session:
+            report = await build_csi_report(session, window.id, window.respondents, questionnaire)
+            data = await window_workbook(session, self._windows.view(window), questionnaire, report)
+        return ReportFile(
+            export_texts.window_filename(window.id, "xlsx"),
+            data,
+            export_texts.EXPORT_CAPTION.format(id=window.id),
+        )
+
+    async def export_responses_csv(self, window_id: int, out: IO[str]) -> str | None:
+        """Write the responses sheet as CSV to `out`; returns why not, or None when written."""
+        found = await self._csi_window(window_id)
+        if isinstance(found, str):
+            return found
+        window, questionnaire = found
+        async with self._sessionmaker() as session:
+            await responses_csv(session, window.id, questionnaire, out)
+        return None
+
+    async def painmap(self, window_id: int) -> ReportFile | str:
+        """The draft pain map of a window as XLSX."""
+        found = await self._csi_window(window_id)
+        if isinstance(found, str):
+            return found
+        window, questionnaire = found
+        async with self._sessionmaker() as session:
+            report = await build_csi_report(session, window.id, window.respondents, questionnaire)
+        ranked = rank_pains(csi_pains(report, window.title, self.min_group_size))
+        data = await asyncio.to_thread(
+            table_workbook,
+            painmap_texts.SHEET,
+            painmap_texts.TITLE,
+            painmap_texts.COLUMNS,
+            painmap_rows(ranked) or [["", "", painmap_texts.NO_PAINS]],
+            (5, 30, 60, 30, 16, 30, 20, 14),
+            painmap_texts.NOTE,
+        )
+        return ReportFile(
+            export_texts.painmap_filename(window.id),
+            data,
+            export_texts.PAINMAP_CAPTION.format(id=window.id),
+        )
+
+    async def accounting_form(self, year: int | None = None) -> ReportFile:
+        """The accounting form (Appendix 1) of `year` (default: this year) as XLSX."""
+        year = year or self._windows.today().year
+        rows = survey_rows(
+            self._windows.questionnaires, await self._windows.list_windows(limit=1000), year
+        )
+        data = await asyncio.to_thread(
+            table_workbook,
+            export_texts.ACCOUNTING_SHEET,
+            export_texts.ACCOUNTING_TITLE.format(year=year),
+            export_texts.ACCOUNTING_COLUMNS,
+            accounting_table(rows),
+            (5, 25, 30, 25, 30, 30, 60, 40),
+            export_texts.ACCOUNTING_NOTE,
+        )
+        return ReportFile(
+            export_texts.accounting_filename(year),
+            data,
+            export_texts.ACCOUNTING_CAPTION.format(year=year),
+        )

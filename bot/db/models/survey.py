@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base
@@ -97,8 +98,36 @@ class SurveyAnswer(Base):
     num: Mapped[int | None] = mapped_column(Integer, default=None)
     text: Mapped[str | None] = mapped_column(Text, default=None)
 
+    # Reports read only these indexes, never the table: the first covers the numeric
+    # aggregates of a window in group order, the partial ones hold just the chosen options
+    # and the free texts. (A partial index is used only when the query repeats its condition
+    # literally, without bound parameters: see survey_stats.)
     __table_args__ = (
-        Index("ix_survey_answers_window_question", "window_id", "question_id"),
+        Index(
+            "ix_survey_answers_window_stats",
+            "window_id",
+            "question_id",
+            "row_id",
+            "scale",
+            "num",
+        ),
+        Index(
+            "ix_survey_answers_window_choice",
+            "window_id",
+            "question_id",
+            "row_id",
+            "choice",
+            sqlite_where=sql_text("choice != ''"),
+            postgresql_where=sql_text("choice != ''"),
+        ),
+        Index(
+            "ix_survey_answers_window_text",
+            "window_id",
+            "question_id",
+            "row_id",
+            sqlite_where=sql_text("text IS NOT NULL"),
+            postgresql_where=sql_text("text IS NOT NULL"),
+        ),
         NO_ROWID,
     )
 

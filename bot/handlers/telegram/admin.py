@@ -7,14 +7,25 @@ from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import Message
 
 from bot.chat.replies import split_text
+from bot.handlers.telegram.files import send_charts, send_file
 from bot.reports.service import ReportService
 from bot.surveys.jobs import WindowJobs
 from bot.surveys.plan import FrequencyPlan
 from bot.surveys.windows import WindowError, WindowService, parse_date
 from bot.texts import admin as texts
+from bot.texts import export as export_texts
 from bot.texts import schedule as schedule_texts
 
-ADMIN_COMMANDS = ("open_survey", "close_survey", "surveys", "report", "plan", "calendar")
+ADMIN_COMMANDS = (
+    "open_survey",
+    "close_survey",
+    "surveys",
+    "report",
+    "plan",
+    "calendar",
+    "export",
+    "painmap",
+)
 
 
 class IsAdmin(Filter):
@@ -87,8 +98,42 @@ async def report(
         await message.answer(texts.REPORT_USAGE)
         return
     await windows.close_due_windows()
-    for part in split_text(await reports.window_report_text(int(arg) if arg else None)):
+    result = await reports.window_report(int(arg) if arg else None)
+    for part in split_text(result.text):
         await message.answer(part)
+    if result.charts and message.bot is not None:
+        await send_charts(message.bot, message.chat.id, result.charts)
+
+
+async def export(message: Message, command: CommandObject, reports: ReportService) -> None:
+    """`/export ID`: the window as XLSX; `/export accounting [YEAR]`: the accounting form."""
+    args = (command.args or "").split()
+    assert message.bot is not None
+    if args[:1] == ["accounting"] and len(args) <= 2 and all(a.isdigit() for a in args[1:]):
+        year = int(args[1]) if len(args) == 2 else None
+        await send_file(message.bot, message.chat.id, await reports.accounting_form(year))
+        return
+    if len(args) != 1 or not args[0].isdigit():
+        await message.answer(export_texts.EXPORT_USAGE)
+        return
+    result = await reports.export_window(int(args[0]))
+    if isinstance(result, str):
+        await message.answer(result)
+        return
+    await send_file(message.bot, message.chat.id, result)
+
+
+async def painmap(message: Message, command: CommandObject, reports: ReportService) -> None:
+    arg = (command.args or "").strip()
+    if not arg.isdigit():
+        await message.answer(export_texts.PAINMAP_USAGE)
+        return
+    result = await reports.painmap(int(arg))
+    if isinstance(result, str):
+        await message.answer(result)
+        return
+    assert message.bot is not None
+    await send_file(message.bot, message.chat.id, result)
 
 
 async def show_plan(message: Message, windows: WindowService, plan: FrequencyPlan) -> None:
@@ -142,6 +187,8 @@ def make_router() -> Router:
     admin.message.register(report, Command("report"))
     admin.message.register(show_plan, Command("plan"))
     admin.message.register(show_calendar, Command("calendar"))
+    admin.message.register(export, Command("export"))
+    admin.message.register(painmap, Command("painmap"))
     refusal = Router(name="admin-refusal")
     refusal.message.register(refuse, Command(*ADMIN_COMMANDS))
     router.include_routers(admin, refusal)
