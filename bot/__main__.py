@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run | migrate | demo`."""
+"""Command line: `python -m bot run | migrate | demo | purge`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import logging
 import sys
 
 from bot.app import build_bot, build_dispatcher, build_services
+from bot.appeals.classifier import ClassifierError
+from bot.appeals.jobs import purge_personal_data
 from bot.config import Settings, SettingsError, load_settings
 from bot.db.migrate import upgrade
 from bot.surveys.calendar import CalendarError
@@ -32,12 +34,21 @@ async def run_polling(settings: Settings) -> None:
         await services.close()
 
 
+async def run_purge(settings: Settings) -> int:
+    services = build_services(settings)
+    try:
+        return await purge_personal_data(services.appeals)
+    finally:
+        await services.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Бот обратной связи")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="применить миграции и запустить бота (long polling)")
     sub.add_parser("migrate", help="только применить миграции базы данных")
     sub.add_parser("demo", help="показать работу бота без Telegram и сети")
+    sub.add_parser("purge", help="обезличить обращения с истёкшим сроком хранения")
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -56,8 +67,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "migrate":
             print(texts.MIGRATED.format(url=settings.database_url))
             return 0
+        if args.command == "purge":
+            print(texts.PURGED.format(count=asyncio.run(run_purge(settings))))
+            return 0
         asyncio.run(run_polling(settings))
-    except (SettingsError, QuestionnaireError, CalendarError) as exc:
+    except (SettingsError, QuestionnaireError, CalendarError, ClassifierError) as exc:
         print(exc, file=sys.stderr)
         return 2
     except KeyboardInterrupt:

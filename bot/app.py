@@ -15,6 +15,10 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.appeals.classifier import load_classifier
+from bot.appeals.model import AppealTerms
+from bot.appeals.service import AppealService
+from bot.chat.appeal_intake import AppealIntake
 from bot.chat.citizen import CitizenChat
 from bot.chat.messengers import Messengers
 from bot.clock import Clock, SystemClock
@@ -22,6 +26,7 @@ from bot.config import Settings
 from bot.db.session import create_engine, create_sessionmaker
 from bot.handlers.telegram import get_routers
 from bot.handlers.telegram.delivery import TelegramMessenger
+from bot.handlers.telegram.staff_board import TelegramStaffBoard
 from bot.handlers.telegram.storage import SqlStorage
 from bot.reports.service import ReportService
 from bot.surveys.anonymity import Anonymizer, load_or_create_secret
@@ -42,6 +47,7 @@ class Services:
     reports: ReportService
     chat: CitizenChat
     messengers: Messengers
+    appeals: AppealService
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -63,6 +69,20 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         settings.tz,
     )
     surveys = SurveyService(sessionmaker, windows, Anonymizer(secret))
+    messengers = Messengers()
+    appeals = AppealService(
+        sessionmaker,
+        clock,
+        settings.tz,
+        load_classifier(settings.appeal_topics_file),
+        messengers,
+        AppealTerms(
+            answer_days=settings.appeal_answer_days,
+            redirect_days=settings.appeal_redirect_days,
+            extension_days=settings.appeal_extension_days,
+            retention_years=settings.appeal_retention_years,
+        ),
+    )
     return Services(
         settings=settings,
         engine=engine,
@@ -71,8 +91,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         windows=windows,
         surveys=surveys,
         reports=ReportService(sessionmaker, windows, settings.min_group_size),
-        chat=CitizenChat(surveys, windows),
-        messengers=Messengers(),
+        chat=CitizenChat(surveys, windows, AppealIntake(sessionmaker, appeals)),
+        messengers=messengers,
+        appeals=appeals,
     )
 
 
@@ -87,14 +108,20 @@ def build_bot(settings: Settings) -> Bot:
 
 
 def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
-    """The dispatcher for `bot`; also registers the bot as the Telegram messenger."""
+    """The dispatcher for `bot`; also registers the bot as the Telegram messenger and, when
+    TG_STAFF_CHAT_ID is set, its staff group as the appeals' board."""
     services.messengers.register(TelegramMessenger(bot))
+    staff_chat_id = services.settings.tg_staff_chat_id
+    if staff_chat_id is not None:
+        services.appeals.board = TelegramStaffBoard(bot, staff_chat_id)
     dispatcher = Dispatcher(
         storage=SqlStorage(services.sessionmaker),
         admin_ids=services.settings.admin_ids,
         chat=services.chat,
         windows=services.windows,
         reports=services.reports,
+        appeals=services.appeals,
+        staff_chat_id=staff_chat_id,
     )
     dispatcher.include_routers(*get_routers())
     return dispatcher

@@ -36,8 +36,21 @@ class Settings(BaseSettings):
     calendar_overrides: Path = Path("config/calendar.yaml")
     questionnaires_dir: Path | None = None
     min_group_size: int = Field(default=5, ge=1)
+    tg_staff_chat_id: int | None = None
+    appeal_topics_file: Path | None = None
+    appeal_answer_days: int = Field(default=30, ge=1)
+    appeal_redirect_days: int = Field(default=7, ge=1)
+    appeal_extension_days: int = Field(default=30, ge=1)
+    appeal_retention_years: int = Field(default=5, ge=1)
 
-    @field_validator("bot_token", "anon_secret", "questionnaires_dir", mode="before")
+    @field_validator(
+        "bot_token",
+        "anon_secret",
+        "questionnaires_dir",
+        "tg_staff_chat_id",
+        "appeal_topics_file",
+        mode="before",
+    )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

@@ -1,6 +1,13 @@
 """Database models, one module per part of the bot; importing this package registers them all
 on `Base.metadata` (Alembic relies on that)."""
 
+from bot.db.models.appeals import (
+    Appeal,
+    AppealAttachment,
+    AppealContact,
+    AppealIntake,
+    StaffMember,
+)
 from bot.db.models.fsm import FsmState
 from bot.db.models.survey import (
     SurveyAnswer,
@@ -11,7 +18,12 @@ from bot.db.models.survey import (
 )
 
 __all__ = [
+    "Appeal",
+    "AppealAttachment",
+    "AppealContact",
+    "AppealIntake",
     "FsmState",
+    "StaffMember",
     "SurveyAnswer",
     "SurveyDraft",
     "SurveyParticipation",

@@ -2,9 +2,10 @@
 
 from aiogram import Router
 
-from bot.handlers.telegram import admin, citizen
+from bot.handlers.telegram import admin, citizen, staff
 
 
 def get_routers() -> list[Router]:
-    """Admin commands first, so they are never taken for a citizen's survey answer."""
-    return [admin.make_router(), citizen.make_router()]
+    """Staff and admin commands first, so they are never taken for a citizen's answer; staff
+    before admin so that `/report appeals` reaches staff as well."""
+    return [staff.make_router(), admin.make_router(), citizen.make_router()]
