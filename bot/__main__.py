@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run | migrate | demo | purge`."""
+"""Command line: `python -m bot run | migrate | demo | purge | digest`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 
 from bot.app import build_bot, build_dispatcher, build_services
 from bot.appeals.classifier import ClassifierError
-from bot.appeals.jobs import purge_personal_data
+from bot.appeals.jobs import daily_digest, purge_personal_data
 from bot.config import Settings, SettingsError, load_settings
 from bot.db.migrate import upgrade
 from bot.surveys.calendar import CalendarError
@@ -42,6 +42,18 @@ async def run_purge(settings: Settings) -> int:
         await services.close()
 
 
+async def run_digest(settings: Settings) -> bool:
+    """Post the appeals digest to the staff chat once (for cron, without the running bot)."""
+    services = build_services(settings)
+    bot = build_bot(settings)
+    build_dispatcher(services, bot)
+    try:
+        return await daily_digest(services.appeals)
+    finally:
+        await bot.session.close()
+        await services.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Бот обратной связи")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -49,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help="только применить миграции базы данных")
     sub.add_parser("demo", help="показать работу бота без Telegram и сети")
     sub.add_parser("purge", help="обезличить обращения с истёкшим сроком хранения")
+    sub.add_parser("digest", help="отправить в чат сотрудников сводку сроков по обращениям")
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -66,6 +79,13 @@ def main(argv: list[str] | None = None) -> int:
         upgrade(settings.database_url)
         if args.command == "migrate":
             print(texts.MIGRATED.format(url=settings.database_url))
+            return 0
+        if args.command == "digest":
+            if settings.bot_token is None or settings.tg_staff_chat_id is None:
+                print(texts.DIGEST_NEEDS_CHAT, file=sys.stderr)
+                return 2
+            sent = asyncio.run(run_digest(settings))
+            print(texts.DIGEST_SENT if sent else texts.DIGEST_EMPTY)
             return 0
         if args.command == "purge":
             print(texts.PURGED.format(count=asyncio.run(run_purge(settings))))

@@ -227,3 +227,42 @@ async def test_intake_limits_and_survey_text_not_captured(running: RunningBot) -
     assert "фотографии или документы" in running.fake.last(CITIZEN).text
     await running.say(CITIZEN, "/cancel")
     assert running.fake.last(CITIZEN).text == texts.INTAKE_CANCELLED
+
+
+async def test_private_answer_records_complaint_outcome_and_close_is_told(
+    running: RunningBot,
+) -> None:
+    await file_appeal(running, CITIZEN, kind="Жалоба", text="Не выдали справку в срок")
+    await running.say(ADMIN, "/answer 1 В выдаче отказано: не представлен паспорт.")
+    prompt = running.fake.last(ADMIN)
+    assert prompt.text == texts.outcome_prompt(1)
+    await running.press(ADMIN, texts.OUTCOME_NAMES["refused"], prompt)
+    assert running.fake.last(ADMIN).text == texts.outcome_recorded(1, "refused")
+    assert (await appeal_row(running, 1)).outcome == "refused"
+
+    await file_appeal(running, CITIZEN, name=None, text="Спам спам спам спам спам")
+    await running.press(ADMIN, texts.BUTTON_CLOSE, card(running, 2))
+    assert running.fake.last(CITIZEN).text == texts.citizen_closed(2)
+    await running.say(ADMIN, "/answer 2 Уже закрыто")
+    assert "уже не в работе" in running.fake.last(ADMIN).text
+
+
+async def test_contact_is_remembered_and_can_be_changed(running: RunningBot) -> None:
+    await file_appeal(running, CITIZEN, email="old@mail.ru")
+    await running.say(CITIZEN, "/appeal")
+    await running.press(CITIZEN, "Обращение")
+    await running.press(CITIZEN, "Другое")
+    await running.say(CITIZEN, "Второе обращение, подробный текст")
+    await running.press(CITIZEN, texts.BUTTON_DONE)
+    await running.press(CITIZEN, texts.BUTTON_NO_FILES)
+    remembered = running.fake.last(CITIZEN)
+    assert remembered.text == texts.confirm_contact("Иванов Иван Иванович", "old@mail.ru")
+    await running.press(CITIZEN, texts.BUTTON_CHANGE_CONTACT, remembered)
+    await running.say(CITIZEN, "Иванова Мария")
+    await running.say(CITIZEN, "не почта")
+    assert running.fake.last(CITIZEN).text == texts.EMAIL_BAD
+    await running.press(CITIZEN, texts.BUTTON_SKIP)
+    await running.press(CITIZEN, texts.BUTTON_CONSENT)
+    second = await appeal_row(running, 2)
+    assert (second.name, second.email) == ("Иванова Мария", None)
+    assert "Иванова Мария" in card(running, 2).text

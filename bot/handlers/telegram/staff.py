@@ -109,9 +109,11 @@ async def group_reply(message: Message, appeals: AppealService, admin_ids: froze
         await _answer(message, appeals, number, message.text or "")
 
 
-async def group_button(
+async def staff_button(
     callback: CallbackQuery, appeals: AppealService, admin_ids: frozenset[int]
 ) -> None:
+    """A staff button: on an appeal card in the group, or the complaint outcome prompt (which
+    /answer also sends in a private chat)."""
     assert callback.data is not None
     if not await IsStaff()(callback, admin_ids, appeals):
         await callback.answer(texts.NOT_STAFF, show_alert=True)
@@ -342,7 +344,7 @@ def make_router() -> Router:
     group = Router(name="staff-group")
     group.message.filter(InStaffChat())
     group.callback_query.filter(InStaffChat())
-    group.callback_query.register(group_button, F.data.startswith("st:"))
+    group.callback_query.register(staff_button, F.data.startswith("st:"))
     group.message.register(
         group_reply, F.reply_to_message.from_user.is_bot, F.text, ~F.text.startswith("/")
     )
@@ -361,6 +363,7 @@ def make_router() -> Router:
     staff.message.register(register_cancel, Command("cancel"), StateFilter(RegisterForm))
     staff.message.register(register_start, Command("register"))
     staff.callback_query.register(register_pressed, F.data.startswith(REGISTER))
+    staff.callback_query.register(staff_button, F.data.startswith("st:"))
     staff.message.register(register_text, RegisterForm.text)
     staff.message.register(register_date, RegisterForm.received)
     admin = Router(name="staff-admin")
