@@ -209,8 +209,8 @@ async def test_intake_limits_and_survey_text_not_captured(running: RunningBot) -
     await running.say(CITIZEN, "Коротко")
     await running.press(CITIZEN, texts.BUTTON_DONE)
     assert running.fake.last(CITIZEN).text == texts.TEXT_TOO_SHORT.format(min=10)
-    await running.say(CITIZEN, "я" * 4000)
-    assert "4009" in running.fake.last(CITIZEN).text
+    await running.say(CITIZEN, "я" * 3000)
+    assert "3009" in running.fake.last(CITIZEN).text
     await running.say(CITIZEN, "и ещё подробности")
     await running.press(CITIZEN, texts.BUTTON_DONE)
     await running.say(CITIZEN, **photo("big", size=30 * 1024 * 1024))
@@ -233,6 +233,8 @@ async def test_private_answer_records_complaint_outcome_and_close_is_told(
     running: RunningBot,
 ) -> None:
     await file_appeal(running, CITIZEN, kind="Жалоба", text="Не выдали справку в срок")
+    await running.say(ADMIN, "/answer 1 " + "ж" * 3501)
+    assert running.fake.last(ADMIN).text == texts.answer_too_long(3501, 3500)
     await running.say(ADMIN, "/answer 1 В выдаче отказано: не представлен паспорт.")
     prompt = running.fake.last(ADMIN)
     assert prompt.text == texts.outcome_prompt(1)

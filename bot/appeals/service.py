@@ -40,6 +40,9 @@ from bot.texts import appeals as texts
 
 log = logging.getLogger(__name__)
 LIST_LIMIT = 30
+# Telegram allows 4096 characters per message; an answer goes out under a short header.
+ANSWER_MAX = 3500
+BODY_NAME_MAX = 300
 
 
 class AppealService:
@@ -79,12 +82,10 @@ class AppealService:
         appeal = self._new(
             MESSENGER_CHANNELS.get(person.platform, person.platform), kind, topic, text, now, now
         )
-        appeal.platform, appeal.user_id, appeal.name, appeal.email = (
-            person.platform,
-            person.user_id,
-            name,
-            email,
-        )
+        appeal.platform = person.platform
+        appeal.user_id = person.user_id
+        appeal.name = name
+        appeal.email = email
         async with self._sessionmaker() as session, session.begin():
             session.add(appeal)
             await session.flush()
@@ -153,6 +154,8 @@ class AppealService:
         text = text.strip()
         if not text:
             raise AppealError(texts.EMPTY_ANSWER)
+        if len(text) > ANSWER_MAX:
+            raise AppealError(texts.answer_too_long(len(text), ANSWER_MAX))
         now = self.now()
         async with self._sessionmaker() as session, session.begin():
             appeal = await self._open(session, number)
@@ -176,7 +179,7 @@ class AppealService:
 
     async def redirect(self, number: int, staff_id: int, body: str) -> AppealView:
         body = body.strip()
-        if not body:
+        if not body or len(body) > BODY_NAME_MAX:
             raise AppealError(texts.REDIRECT_USAGE)
         now = self.now()
         async with self._sessionmaker() as session, session.begin():

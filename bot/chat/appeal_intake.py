@@ -37,7 +37,7 @@ CONSENT = "ap:consent"
 CANCEL = "ap:cancel"
 
 TEXT_MIN = 10
-TEXT_MAX = 4000
+TEXT_MAX = 3000  # with the card's header it still fits one Telegram message (4096)
 MAX_FILES = 5
 MAX_FILE_MB = 20  # what a Telegram bot may download later (getFile limit)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -185,7 +185,7 @@ ALREADY_RATED = "Вы уже оценили этот ответ. Спасибо!
 FOLLOWUP_NOT_ANSWERED = "По этому обращению ещё нет ответа."
 FOLLOWUP_USED = "Уточняющий вопрос по этому обращению уже задан."
 ANSWER_USAGE = "Использование: /answer N текст ответа"
-REDIRECT_USAGE = "Использование: /redirect N название органа"
+REDIRECT_USAGE = "Использование: /redirect N название органа (до 300 символов)"
 EXTEND_USAGE = "Использование: /extend N причина продления"
 CLOSE_USAGE = "Использование: /close N"
 APPEALS_USAGE = "Использование: /appeals [open|overdue|all]"
@@ -196,6 +196,10 @@ ANSWER_PROMPT_PREFIX = "✍️ Ответ на №"
 REDIRECT_PROMPT_PREFIX = "↪️ Перенаправление №"
 NO_STAFF_CHAT = "Чат сотрудников не настроен (TG_STAFF_CHAT_ID)."
 NOTHING_FOUND = "Обращений нет."
+
+
+def answer_too_long(length: int, limit: int) -> str:
+    return f"Ответ слишком длинный ({length} символов), можно не больше {limit}."
 
 
 def not_found(number: int) -> str:
