@@ -63,7 +63,9 @@ def card(bot: RunningBot, number: int) -> Call:
     return next(
         c
         for c in bot.fake.sent(STAFF_CHAT)
-        if c.method == "sendMessage" and c.text.startswith("📨") and f"№{number}<" in c.text
+        if c.method == "sendMessage"
+        and c.text.startswith(texts.CARD_MARK)
+        and f"№{number}<" in c.text
     )
 
 

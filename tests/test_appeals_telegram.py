@@ -174,7 +174,10 @@ async def test_overdue_detection_digest_and_extension(
     listed = running.fake.last(ADMIN).text
     assert listed.startswith("🔴 №1") and "№2" not in listed
     assert await daily_digest(running.services.appeals)
-    assert "Просрочено: 1" in running.fake.last(STAFF_CHAT).text
+    digest_call = running.fake.last(STAFF_CHAT)
+    assert "Просрочено: 1" in digest_call.text
+    await reply_in_group(running, ADMIN, digest_call, "Займусь")  # chat, not an answer
+    assert (await appeal_row(running, 1)).state == "registered"
 
     await running.say(ADMIN, "/extend 2 Нужен запрос в другой орган")
     assert "продлён до 22.03.2027" in running.fake.last(CITIZEN).text

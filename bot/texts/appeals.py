@@ -194,6 +194,11 @@ ANSWER_PROMPT = "✍️ Ответ на №{number}: ответьте (reply) н
 REDIRECT_PROMPT = "↪️ Перенаправление №{number}: ответьте (reply) на это сообщение названием органа."
 ANSWER_PROMPT_PREFIX = "✍️ Ответ на №"
 REDIRECT_PROMPT_PREFIX = "↪️ Перенаправление №"
+CARD_MARK = "📨"
+FOLLOWUP_MARK = "❓"
+# A reply to one of these answers (or redirects) the appeal; replies to digests, notes and
+# anything else in the group are ordinary chat.
+REPLYABLE = (CARD_MARK, FOLLOWUP_MARK, ANSWER_PROMPT_PREFIX, REDIRECT_PROMPT_PREFIX)
 NO_STAFF_CHAT = "Чат сотрудников не настроен (TG_STAFF_CHAT_ID)."
 NOTHING_FOUND = "Обращений нет."
 
@@ -232,7 +237,7 @@ def staff_card(view: AppealView, topic_title: str, tz: ZoneInfo) -> str:
         author += f", {escape(view.email)}"
     channel = CHANNEL_NAMES.get(view.channel, view.channel)
     lines: list[str | None] = [
-        f"📨 <b>{KIND_NAMES[view.kind]} №{view.number}</b> ({channel})",
+        f"{CARD_MARK} <b>{KIND_NAMES[view.kind]} №{view.number}</b> ({channel})",
         f"Тема: {escape(topic_title)}",
         f"Заявитель: {author}",
         f"Поступило: {fmt_datetime(view.received_at.astimezone(tz))}",
@@ -248,7 +253,7 @@ def staff_card(view: AppealView, topic_title: str, tz: ZoneInfo) -> str:
 
 def staff_followup(number: int, text: str) -> str:
     return (
-        f"❓ <b>Уточняющий вопрос по №{number}</b>\n\n{escape(text)}\n\n"
+        f"{FOLLOWUP_MARK} <b>Уточняющий вопрос по №{number}</b>\n\n{escape(text)}\n\n"
         "Чтобы ответить заявителю, ответьте (reply) на это сообщение."
     )
 

@@ -97,7 +97,7 @@ async def group_reply(message: Message, appeals: AppealService, admin_ids: froze
     assert replied is not None
     quoted = replied.text or replied.caption or ""
     found = NUMBER.search(quoted)
-    if found is None or not (message.text or "").strip():
+    if not quoted.startswith(texts.REPLYABLE) or found is None or not (message.text or "").strip():
         return
     if not await IsStaff()(message, admin_ids, appeals):
         await message.reply(texts.NOT_STAFF)
