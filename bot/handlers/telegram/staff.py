@@ -5,7 +5,7 @@ admins' /staff. Every handler checks the role; everyone else is refused and sees
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import datetime
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, Filter, StateFilter
@@ -15,8 +15,9 @@ from aiogram.types import CallbackQuery, ForceReply, Message
 
 from bot.appeals import render
 from bot.appeals.metrics import PeriodError, parse_period
-from bot.appeals.model import KINDS, OFFLINE_CHANNELS, OUTCOMES, AppealError, AppealView
+from bot.appeals.model import KINDS, OFFLINE_CHANNELS, OUTCOMES, AppealError
 from bot.appeals.service import AppealService
+from bot.chat.appeal_intake import TEXT_MAX
 from bot.chat.replies import Button
 from bot.handlers.telegram.delivery import inline_keyboard
 from bot.texts import appeals as texts
@@ -296,6 +297,9 @@ async def register_text(message: Message, state: FSMContext) -> None:
     if not text:
         await message.answer(texts.REGISTER_TEXT)
         return
+    if len(text) > TEXT_MAX:
+        await message.answer(texts.text_too_long(len(text), TEXT_MAX))
+        return
     await state.update_data(text=text)
     await state.set_state(RegisterForm.received)
     await message.answer(texts.REGISTER_DATE)
@@ -317,12 +321,7 @@ async def register_date(message: Message, state: FSMContext, appeals: AppealServ
     view = await appeals.register(
         data["channel"], data["kind"], data["topic"], data["text"], received
     )
-    await message.answer(_registered(view, appeals))
-
-
-def _registered(view: AppealView, appeals: AppealService) -> str:
-    due: date = view.due_at.astimezone(appeals.tz).date()
-    return texts.registered(view.number, due)
+    await message.answer(texts.registered(view.number, view.due_at.astimezone(appeals.tz).date()))
 
 
 async def register_cancel(message: Message, state: FSMContext) -> None:
