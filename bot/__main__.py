@@ -9,7 +9,6 @@ import sys
 
 from bot.app import build_bot, build_dispatcher, build_services
 from bot.appeals.classifier import ClassifierError
-from bot.appeals.jobs import daily_digest, purge_personal_data
 from bot.config import Settings, SettingsError, load_settings
 from bot.db.migrate import upgrade
 from bot.surveys.calendar import CalendarError
@@ -35,6 +34,9 @@ async def run_polling(settings: Settings) -> None:
 
 
 async def run_purge(settings: Settings) -> int:
+    from bot.app import build_services
+    from bot.appeals.jobs import purge_personal_data
+
     services = build_services(settings)
     try:
         return await purge_personal_data(services.appeals)
@@ -44,6 +46,9 @@ async def run_purge(settings: Settings) -> int:
 
 async def run_digest(settings: Settings) -> bool:
     """Post the appeals digest to the staff chat once (for cron, without the running bot)."""
+    from bot.app import build_bot, build_dispatcher, build_services
+    from bot.appeals.jobs import daily_digest
+
     services = build_services(settings)
     bot = build_bot(settings)
     build_dispatcher(services, bot)
