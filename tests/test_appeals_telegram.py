@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.db.models import Appeal, AppealAttachment
 from bot.devtools.fake_telegram import FakeTelegram
 from bot.devtools.harness import RunningBot
+from bot.texts import admin as admin_texts
 from bot.texts import appeals as texts
 from tests.appeal_helpers import STAFF_CHAT, card, file_appeal, photo, reply_in_group
 from tests.conftest import ADMIN, FakeClock
@@ -115,6 +116,8 @@ async def test_outsiders_cannot_answer_or_see_appeals(running: RunningBot) -> No
     await running.say(CLERK, "/answer 1 Справку выдают в окне 3.")
     assert running.fake.last(CLERK).text == texts.answered(1)
     assert "окне 3" in running.fake.last(CITIZEN).text
+    await running.say(CLERK, "/open_survey csi")  # staff handle appeals, not surveys
+    assert running.fake.last(CLERK).text == admin_texts.NOT_ADMIN
     await running.say(ADMIN, f"/staff remove {CLERK}")
     await running.say(CLERK, "/appeals")
     assert running.fake.last(CLERK).text == texts.NOT_STAFF

@@ -120,11 +120,12 @@ def confirm_contact(name: str, email: str | None) -> str:
 
 
 def filed(number: int, kind: str, due: date) -> str:
+    registered = "зарегистрирована" if kind == "complaint" else "зарегистрировано"
     return (
-        f"✅ {KIND_NAMES[kind]} зарегистрировано под <b>№{number}</b>.\n"
+        f"✅ {KIND_NAMES[kind]} {registered} под <b>№{number}</b>.\n"
         f"Ответ будет дан не позднее {fmt_date(due)}. Мы сообщим здесь о каждом изменении. "
         f"Узнать статус: /status {number}"
-    ).replace("Жалоба зарегистрировано", "Жалоба зарегистрирована")
+    )
 
 
 def status_line(view: AppealView, tz: ZoneInfo) -> str:
