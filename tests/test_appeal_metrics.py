@@ -10,7 +10,7 @@ import pytest
 from bot.app import Services, build_services
 from bot.appeals.metrics import PeriodError, parse_period
 from bot.config import Settings
-from bot.db.models import Appeal, AppealAttachment
+from bot.db.models import Appeal, AppealAttachment, AppealContact, AppealIntake
 from bot.texts import appeals as texts
 from tests.conftest import FakeClock
 
@@ -161,6 +161,7 @@ async def test_purge_anonymises_after_retention_term(services: Services, clock: 
         rating=5,
     )
     old.state, old.closed_at = "closed", datetime(2021, 5, 31, 9, 0, tzinfo=UTC)
+    old.user_id = 43
     recent = appeal(
         datetime(2021, 5, 1, 9, 0, tzinfo=UTC), "telegram", "appeal", "other", answer_days=3
     )
@@ -170,6 +171,18 @@ async def test_purge_anonymises_after_retention_term(services: Services, clock: 
         await session.flush()
         session.add(
             AppealAttachment(appeal_number=old.number, platform="tg", kind="photo", file_id="x")
+        )
+        session.add_all(
+            [
+                AppealContact(person_key="tg:43", name="Петров Пётр"),
+                AppealContact(person_key="tg:42", name="Петров Пётр"),
+                AppealIntake(
+                    person_key="tg:44", data="{}", updated_at=datetime(2026, 4, 1, tzinfo=UTC)
+                ),
+                AppealIntake(
+                    person_key="tg:45", data="{}", updated_at=datetime(2026, 5, 20, tzinfo=UTC)
+                ),
+            ]
         )
     assert await services.appeals.purge() == 1  # now 1 June 2026: cut-off 1 June 2021
     assert await services.appeals.purge() == 0
@@ -182,3 +195,7 @@ async def test_purge_anonymises_after_retention_term(services: Services, clock: 
         assert (purged.rating, purged.answer_seconds) == (5, 3 * DAY)  # metrics survive
         assert await session.get(AppealAttachment, 1) is None
         assert kept.name == "Петров Пётр"
+        assert await session.get(AppealContact, "tg:43") is None
+        assert await session.get(AppealContact, "tg:42") is not None
+        assert await session.get(AppealIntake, "tg:44") is None  # abandoned two months ago
+        assert await session.get(AppealIntake, "tg:45") is not None

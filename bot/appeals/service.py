@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import String, cast, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
@@ -34,7 +34,7 @@ from bot.appeals.model import (
 from bot.chat.messengers import Messengers
 from bot.chat.replies import Reply
 from bot.clock import Clock
-from bot.db.models import Appeal, AppealAttachment, AppealContact, StaffMember
+from bot.db.models import Appeal, AppealAttachment, AppealContact, AppealIntake, StaffMember
 from bot.identity import Person
 from bot.texts import appeals as texts
 
@@ -43,6 +43,7 @@ LIST_LIMIT = 30
 # Telegram allows 4096 characters per message; an answer goes out under a short header.
 ANSWER_MAX = 3500
 BODY_NAME_MAX = 300
+ABANDONED_DRAFT_DAYS = 30
 
 
 class AppealService:
@@ -307,11 +308,18 @@ class AppealService:
     async def purge(self) -> int:
         """Anonymise appeals finished more than `retention_years` ago: the numbers, dates,
         channel, kind, topic, outcome and rating stay for the metrics; names, e-mails, texts,
-        attachments and the link to the messenger account go."""
-        cutoff = self.terms.retention_cutoff(self.now())
+        attachments, the link to the messenger account and the remembered contact go. Appeal
+        drafts abandoned for `ABANDONED_DRAFT_DAYS` are dropped too. The number anonymised."""
+        now = self.now()
+        cutoff = self.terms.retention_cutoff(now)
         finished = func.coalesce(Appeal.closed_at, Appeal.redirected_at)
         stale = select(Appeal.number).where(Appeal.purged_at.is_(None), finished < cutoff)
         async with self._sessionmaker() as session, session.begin():
+            await session.execute(
+                delete(AppealIntake).where(
+                    AppealIntake.updated_at < now - timedelta(days=ABANDONED_DRAFT_DAYS)
+                )
+            )
             numbers = list(await session.scalars(stale))
             if not numbers:
                 return 0
@@ -330,7 +338,16 @@ class AppealService:
                     answer_text=texts.PURGED,
                     followup_text=None,
                     extension_reason=None,
-                    purged_at=self.now(),
+                    purged_at=now,
+                )
+            )
+            # Remembered contacts go with the person's last appeal still holding data.
+            person_key = Appeal.platform + ":" + cast(Appeal.user_id, String)
+            await session.execute(
+                delete(AppealContact).where(
+                    AppealContact.person_key.not_in(
+                        select(person_key).where(Appeal.user_id.is_not(None))
+                    )
                 )
             )
             return len(numbers)
