@@ -192,6 +192,11 @@ async def test_followup_reopens_once(running: RunningBot) -> None:
     await file_appeal(running, CITIZEN)
     await reply_in_group(running, ADMIN, card(running, 1), "Справку выдают по вторникам.")
     answer = running.fake.last(CITIZEN)
+    await running.say(CITIZEN, "/appeal")  # a new draft is not lost to the follow-up button
+    await running.press(CITIZEN, texts.BUTTON_FOLLOWUP, answer)
+    toast = [c for c in running.fake.calls if c.method == "answerCallbackQuery"][-1]
+    assert toast.params["text"] == texts.FINISH_DRAFT_FIRST
+    await running.say(CITIZEN, "/cancel")
     await running.press(CITIZEN, texts.BUTTON_FOLLOWUP, answer)
     await running.say(CITIZEN, "А в какое время?")
     assert running.fake.last(CITIZEN).text == texts.FOLLOWUP_SENT.format(number=1)

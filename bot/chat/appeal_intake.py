@@ -125,6 +125,9 @@ class AppealIntake:
             number = action.removeprefix(render.FOLLOWUP)
             if not number.isdigit():
                 return Outcome(toast=texts.STALE)
+            current = await self._load(person)
+            if current is not None and current.step != "followup":
+                return Outcome(toast=texts.FINISH_DRAFT_FIRST)
             await self._save(person, Draft(step="followup", number=int(number)))
             return Outcome([Reply(texts.FOLLOWUP_ASK.format(number=number))])
         draft = await self._load(person)
