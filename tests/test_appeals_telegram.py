@@ -279,3 +279,19 @@ async def test_contact_is_remembered_and_can_be_changed(running: RunningBot) -> 
     second = await appeal_row(running, 2)
     assert (second.name, second.email) == ("Иванова Мария", None)
     assert "Иванова Мария" in card(running, 2).text
+
+
+async def test_report_appeals_command(running: RunningBot) -> None:
+    await file_appeal(running, CITIZEN, kind="Жалоба")
+    await running.say(ADMIN, "/report appeals")  # 24.12.2026: the current quarter is 2026Q4
+    report = running.fake.last(ADMIN).text
+    assert "Обращения и жалобы за 2026Q4" in report and "Всего поступило: 1" in report
+    assert "Telegram: 1 (100 %)" in report and "Жалоба: 1 (100 %)" in report
+    await running.say(ADMIN, "/report appeals 2026Q3")
+    assert "Всего поступило: 0" in running.fake.last(ADMIN).text
+    await running.say(ADMIN, "/report appeals вчера")
+    assert running.fake.last(ADMIN).text == texts.REPORT_USAGE
+    await running.say(ADMIN, "/report")  # the survey report is still the admin's
+    assert "Окон опросов пока нет" in running.fake.last(ADMIN).text
+    await running.say(OTHER, "/report appeals")
+    assert "только администраторам" in running.fake.last(OTHER).text

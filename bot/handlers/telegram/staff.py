@@ -19,6 +19,7 @@ from bot.appeals.model import KINDS, OFFLINE_CHANNELS, OUTCOMES, AppealError
 from bot.appeals.service import AppealService
 from bot.chat.appeal_intake import TEXT_MAX
 from bot.chat.replies import Button
+from bot.handlers.telegram.admin import IsAdmin
 from bot.handlers.telegram.delivery import inline_keyboard
 from bot.texts import appeals as texts
 
@@ -35,11 +36,6 @@ class IsStaff(Filter):
     ) -> bool:
         user = event.from_user
         return user is not None and (user.id in admin_ids or await appeals.is_staff(user.id))
-
-
-class IsAdmin(Filter):
-    async def __call__(self, message: Message, admin_ids: frozenset[int]) -> bool:
-        return message.from_user is not None and message.from_user.id in admin_ids
 
 
 class InStaffChat(Filter):
