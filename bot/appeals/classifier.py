@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-BUILTIN_TOPICS = Path(__file__).with_name("data") / "topics.yaml"
+BUILTIN_TOPICS = Path(__file__).with_name("topics") / "topics.yaml"
 OTHER = "other"
 
 
