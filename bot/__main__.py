@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run | migrate | demo | export | painmap`."""
+"""Command line: `python -m bot run | migrate | demo | export | painmap | purge | digest`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
+from bot.appeals.classifier import ClassifierError
 from bot.config import Settings, SettingsError, load_settings
 from bot.surveys.calendar import CalendarError
 from bot.surveys.questionnaire import QuestionnaireError
@@ -35,6 +36,32 @@ async def run_polling(settings: Settings) -> None:
         await services.close()
 
 
+async def run_purge(settings: Settings) -> int:
+    from bot.app import build_services
+    from bot.appeals.jobs import purge_personal_data
+
+    services = build_services(settings)
+    try:
+        return await purge_personal_data(services.appeals)
+    finally:
+        await services.close()
+
+
+async def run_digest(settings: Settings) -> bool:
+    """Post the appeals digest to the staff chat once (for cron, without the running bot)."""
+    from bot.app import build_bot, build_dispatcher, build_services
+    from bot.appeals.jobs import daily_digest
+
+    services = build_services(settings)
+    bot = build_bot(settings)
+    build_dispatcher(services, bot)
+    try:
+        return await daily_digest(services.appeals)
+    finally:
+        await bot.session.close()
+        await services.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Бот обратной связи")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -49,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     painmap = sub.add_parser("painmap", help="проект карты болей по окну опроса (XLSX)")
     painmap.add_argument("window_id", type=int)
     painmap.add_argument("--out", type=Path)
+    sub.add_parser("purge", help="обезличить обращения с истёкшим сроком хранения")
+    sub.add_parser("digest", help="отправить в чат сотрудников сводку сроков по обращениям")
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -80,8 +109,18 @@ def main(argv: list[str] | None = None) -> int:
             )
             print(message, file=sys.stdout if ok else sys.stderr)
             return 0 if ok else 1
+        if args.command == "digest":
+            if settings.bot_token is None or settings.tg_staff_chat_id is None:
+                print(texts.DIGEST_NEEDS_CHAT, file=sys.stderr)
+                return 2
+            sent = asyncio.run(run_digest(settings))
+            print(texts.DIGEST_SENT if sent else texts.DIGEST_EMPTY)
+            return 0
+        if args.command == "purge":
+            print(texts.PURGED.format(count=asyncio.run(run_purge(settings))))
+            return 0
         asyncio.run(run_polling(settings))
-    except (SettingsError, QuestionnaireError, CalendarError) as exc:
+    except (SettingsError, QuestionnaireError, CalendarError, ClassifierError) as exc:
         print(exc, file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -15,6 +15,10 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.appeals.classifier import load_classifier
+from bot.appeals.model import AppealTerms
+from bot.appeals.service import AppealService
+from bot.chat.appeal_intake import AppealIntake
 from bot.chat.citizen import CitizenChat
 from bot.chat.messengers import Messengers
 from bot.chat.reminders import ReminderChat
@@ -27,6 +31,7 @@ from bot.handlers.telegram.delivery import TelegramMessenger
 from bot.handlers.telegram.membership import TelegramMembership
 from bot.handlers.telegram.middlewares import PerUserLock
 from bot.handlers.telegram.notifier import TelegramNotifier
+from bot.handlers.telegram.staff_board import TelegramStaffBoard
 from bot.handlers.telegram.storage import SqlStorage
 from bot.reports.service import ReportService
 from bot.scheduler import WindowScheduler
@@ -56,6 +61,7 @@ class Services:
     reminder_chat: ReminderChat
     jobs: WindowJobs
     access: EmployeeAccess
+    appeals: AppealService
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -82,6 +88,20 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     plan = FrequencyPlan(windows)
     subscribers = ReminderList(sessionmaker, anonymizer, clock)
     access = EmployeeAccess(sessionmaker, anonymizer)
+    messengers = Messengers()
+    appeals = AppealService(
+        sessionmaker,
+        clock,
+        settings.tz,
+        load_classifier(settings.appeal_topics_file),
+        messengers,
+        AppealTerms(
+            answer_days=settings.appeal_answer_days,
+            redirect_days=settings.appeal_redirect_days,
+            extension_days=settings.appeal_extension_days,
+            retention_years=settings.appeal_retention_years,
+        ),
+    )
     return Services(
         settings=settings,
         engine=engine,
@@ -90,8 +110,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         windows=windows,
         surveys=surveys,
         reports=reports,
-        chat=CitizenChat(surveys, windows, access),
-        messengers=Messengers(),
+        chat=CitizenChat(surveys, windows, access, AppealIntake(sessionmaker, appeals)),
+        messengers=messengers,
         plan=plan,
         reminder_chat=ReminderChat(subscribers),
         jobs=WindowJobs(
@@ -103,6 +123,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             external_last_day_reminder=settings.external_last_day_reminder,
         ),
         access=access,
+        appeals=appeals,
     )
 
 
@@ -117,8 +138,9 @@ def build_bot(settings: Settings) -> Bot:
 
 
 def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
-    """The dispatcher for `bot`; also registers the bot as the Telegram messenger and as the
-    way survey jobs reach channels, admins and employees."""
+    """The dispatcher for `bot`; also registers the bot as the Telegram messenger, as the way
+    survey jobs reach channels, admins and employees, and (with TG_STAFF_CHAT_ID) its staff
+    group as the appeals' board."""
     services.messengers.register(TelegramMessenger(bot))
     settings = services.settings
     services.jobs.use(
@@ -129,8 +151,11 @@ def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
             {"external": settings.tg_channel_id, "internal": settings.tg_employee_chat_id},
         )
     )
-    if services.settings.tg_employee_chat_id is not None:
-        services.access.register(TelegramMembership(bot, services.settings.tg_employee_chat_id))
+    if settings.tg_employee_chat_id is not None:
+        services.access.register(TelegramMembership(bot, settings.tg_employee_chat_id))
+    staff_chat_id = settings.tg_staff_chat_id
+    if staff_chat_id is not None:
+        services.appeals.board = TelegramStaffBoard(bot, staff_chat_id)
     dispatcher = Dispatcher(
         storage=SqlStorage(services.sessionmaker),
         admin_ids=services.settings.admin_ids,
@@ -141,6 +166,8 @@ def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
         plan=services.plan,
         reminder_chat=services.reminder_chat,
         access=services.access,
+        appeals=services.appeals,
+        staff_chat_id=staff_chat_id,
     )
     dispatcher.update.outer_middleware(PerUserLock())
     dispatcher.include_routers(*get_routers())

@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     tg_channel_id: str | None = None
     tg_employee_chat_id: str | None = None
     external_last_day_reminder: bool = False
+    tg_staff_chat_id: int | None = None
+    appeal_topics_file: Path | None = None
+    appeal_answer_days: int = Field(default=30, ge=1)
+    appeal_redirect_days: int = Field(default=7, ge=1)
+    appeal_extension_days: int = Field(default=30, ge=1)
+    appeal_retention_years: int = Field(default=5, ge=1)
 
     @field_validator(
         "bot_token",
@@ -46,6 +52,8 @@ class Settings(BaseSettings):
         "questionnaires_dir",
         "tg_channel_id",
         "tg_employee_chat_id",
+        "tg_staff_chat_id",
+        "appeal_topics_file",
         mode="before",
     )
     @classmethod

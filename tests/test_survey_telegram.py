@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from bot.db.models import SurveyAnswer, SurveyDraft, SurveyResponse
 from bot.devtools.harness import RunningBot
+from bot.texts import appeals as appeal_texts
 from bot.texts import survey as texts
 from tests.conftest import ADMIN
 from tests.helpers import complete_csi
@@ -163,6 +164,6 @@ async def test_no_open_window_refuses_politely(running: RunningBot) -> None:
 async def test_menu_offers_open_survey(running: RunningBot) -> None:
     await open_csi(running)
     await running.say(CITIZEN, "/start")
-    assert running.fake.last(CITIZEN).labels == [texts.MENU_SURVEY]
+    assert running.fake.last(CITIZEN).labels == [texts.MENU_SURVEY, appeal_texts.MENU_APPEAL]
     await running.press(CITIZEN, texts.MENU_SURVEY)
     assert "Вопрос 1 из" in running.fake.last(CITIZEN).text

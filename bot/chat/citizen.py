@@ -2,35 +2,55 @@
 
 A transport adapter turns an update into one of these calls (start with a deep-link payload,
 a pressed button's action, typed text) and sends back the replies of the returned Outcome.
+
+Typed text goes to the appeal dialog while the person is in it; starting a survey pauses the
+appeal draft (kept, resumed by /appeal), so a survey's typed answers never land in an appeal and
+a half-written appeal is never lost. Buttons carry their own prefix and reach their dialog
+whatever is in progress.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.appeals.model import Attachment
+from bot.chat.appeal_intake import MENU_ACTION as MENU_APPEAL
+from bot.chat.appeal_intake import PREFIX as APPEAL_PREFIX
+from bot.chat.appeal_intake import AppealIntake
 from bot.chat.replies import Button, Outcome, Reply
 from bot.identity import Person
 from bot.surveys.access import INVITE_PREFIX, EmployeeAccess
 from bot.surveys.service import SurveyService
 from bot.surveys.windows import WindowService
+from bot.texts import appeals as appeal_texts
 from bot.texts import survey as texts
 
 MENU_SURVEY_PREFIX = "menu:survey:"
+APPEAL_PAYLOAD = "appeal"
 
 
 class CitizenChat:
     def __init__(
-        self, surveys: SurveyService, windows: WindowService, access: EmployeeAccess
+        self,
+        surveys: SurveyService,
+        windows: WindowService,
+        access: EmployeeAccess,
+        appeals: AppealIntake | None = None,
     ) -> None:
         self._surveys = surveys
         self._windows = windows
         self._access = access
+        self.appeals = appeals
 
     async def start(self, person: Person, payload: str | None = None) -> Outcome:
-        """`/start` or a deep link (`/start csi`, `/start employee`, an invitation
-        `/start emp_<code>`; VK `ref=...`)."""
+        """`/start` or a deep link (`/start csi`, `/start appeal`, `/start employee`, an
+        invitation `/start emp_<code>`; VK `ref=...`)."""
+        if payload == APPEAL_PAYLOAD and self.appeals is not None:
+            return await self.appeals.start(person)
         if payload and payload in self._external_kinds():
-            return await self._surveys.start(person, payload)
+            return await self._start_survey(person, payload)
         if payload and payload.startswith(INVITE_PREFIX):
             return await self._start_internal(person, None, payload.removeprefix(INVITE_PREFIX))
         if payload and payload in self._internal_kinds():
@@ -49,12 +69,15 @@ class CitizenChat:
         async def admit(session: AsyncSession) -> Reply | None:
             return await self._access.admit(session, person, code)
 
-        return await self._surveys.start(person, kind, admit)
+        return await self._pausing_appeal(person, await self._surveys.start(person, kind, admit))
 
     async def menu(self) -> Outcome:
         kinds = await self._windows.open_kinds("external")
+        appeal_row = (
+            [[Button(appeal_texts.MENU_APPEAL, MENU_APPEAL)]] if self.appeals is not None else []
+        )
         if not kinds:
-            return Outcome([Reply(texts.WELCOME_NOTHING_OPEN)])
+            return Outcome([Reply(texts.WELCOME_NOTHING_OPEN, appeal_row)])
         buttons = [
             [
                 Button(
@@ -64,24 +87,53 @@ class CitizenChat:
             ]
             for kind in kinds
         ]
-        return Outcome([Reply(texts.WELCOME, buttons)])
+        return Outcome([Reply(texts.WELCOME, buttons + appeal_row)])
 
     async def action(self, person: Person, action: str) -> Outcome:
+        if self.appeals is not None:
+            if action == MENU_APPEAL:
+                return await self.appeals.start(person)
+            if action.startswith(APPEAL_PREFIX):
+                return await self.appeals.action(person, action)
         if action.startswith(MENU_SURVEY_PREFIX):
             kind = action.removeprefix(MENU_SURVEY_PREFIX)
             if kind in self._external_kinds():
-                return await self._surveys.start(person, kind)
+                return await self._start_survey(person, kind)
         outcome = await self._surveys.handle_action(person, action)
         return outcome if outcome is not None else Outcome(toast=texts.STALE_BUTTON)
 
-    async def text(self, person: Person, text: str | None) -> Outcome:
-        """Typed text, or None for anything that is not text (sticker, photo, voice...)."""
-        outcome = await self._surveys.handle_text(person, text)
+    async def text(
+        self, person: Person, text: str | None, attachments: Sequence[Attachment] = ()
+    ) -> Outcome:
+        """Typed text (or a caption), None for anything that is not text (sticker, voice...);
+        photos and documents come as `attachments`, which only the appeal dialog takes."""
+        if self.appeals is not None:
+            outcome = await self.appeals.text(person, text, attachments)
+            if outcome is not None:
+                return outcome
+        outcome = await self._surveys.handle_text(person, None if attachments else text)
         return outcome if outcome is not None else Outcome([Reply(texts.UNKNOWN_INPUT)])
 
+    async def status(self, person: Person, arg: str | None) -> Outcome:
+        """`/status [N]`: the person's own appeals only."""
+        if self.appeals is None:
+            return Outcome([Reply(texts.UNKNOWN_INPUT)])
+        return await self.appeals.status(person, arg)
+
     async def cancel(self, person: Person) -> Outcome:
+        if self.appeals is not None and await self.appeals.cancel(person):
+            return Outcome([Reply(appeal_texts.INTAKE_CANCELLED)])
         cancelled = await self._surveys.cancel(person)
         return Outcome([Reply(texts.SURVEY_CANCELLED if cancelled else texts.NOTHING_TO_CANCEL)])
+
+    async def _start_survey(self, person: Person, kind: str) -> Outcome:
+        return await self._pausing_appeal(person, await self._surveys.start(person, kind))
+
+    async def _pausing_appeal(self, person: Person, outcome: Outcome) -> Outcome:
+        """A survey takes typed text from here on; a half-written appeal waits for /appeal."""
+        if self.appeals is not None and await self.appeals.pause(person):
+            return Outcome([Reply(appeal_texts.APPEAL_PAUSED), *outcome.replies], outcome.toast)
+        return outcome
 
     def _external_kinds(self) -> set[str]:
         return {k for k, q in self._windows.questionnaires.items() if q.audience == "external"}

@@ -161,6 +161,17 @@ class FakeTelegram:
     def user(user_id: int, first_name: str = "Иван") -> dict[str, Any]:
         return {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "ru"}
 
+    def bot_message(self, call: Call) -> dict[str, Any]:
+        """What the bot sent in `call`, as the `reply_to_message` of a user's reply."""
+        chat_id = call.chat_id or 0
+        return {
+            "message_id": call.message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "Bot", "username": BOT_USERNAME},
+            "text": call.text,
+        }
+
     def message_update(
         self, user_id: int, text: str | None = None, *, chat_id: int | None = None, **extra: Any
     ) -> dict[str, Any]:
@@ -179,7 +190,12 @@ class FakeTelegram:
                 message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return {"message": message}
 
-    def callback_update(self, user_id: int, data: str, message_id: int) -> dict[str, Any]:
+    def callback_update(
+        self, user_id: int, data: str, message_id: int, *, chat_id: int | None = None
+    ) -> dict[str, Any]:
+        """A button press; `chat_id` for a message in a group (default: the private chat)."""
+        chat_id = chat_id if chat_id is not None else user_id
+        chat_type = "private" if chat_id == user_id else "supergroup"
         return {
             "callback_query": {
                 "id": str(next(self._message_ids)),
@@ -189,7 +205,7 @@ class FakeTelegram:
                 "message": {
                     "message_id": message_id,
                     "date": int(time.time()),
-                    "chat": {"id": user_id, "type": "private"},
+                    "chat": {"id": chat_id, "type": chat_type},
                     "from": {"id": BOT_ID, "is_bot": True, "first_name": "Bot"},
                     "text": "…",
                 },

@@ -75,4 +75,6 @@ class RunningBot:
                 raise LookupError(f"no message with buttons was sent to {user_id}")
             call = with_buttons[-1]
         data = call.button(label)["callback_data"]
-        await self.fake.push(self.fake.callback_update(user_id, data, call.message_id))
+        await self.fake.push(
+            self.fake.callback_update(user_id, data, call.message_id, chat_id=call.chat_id)
+        )

@@ -5,7 +5,7 @@ aggregates read a covering index instead of looking every answer up by its rando
 and the chosen options and open answers come from small partial indexes.
 
 Revision ID: 0006_reports
-Revises: 0004_schedule
+Revises: 0005_appeals
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_reports"
-down_revision: str | None = "0004_schedule"
+down_revision: str | None = "0005_appeals"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,6 +1,13 @@
 """Database models, one module per part of the bot; importing this package registers them all
 on `Base.metadata` (Alembic relies on that)."""
 
+from bot.db.models.appeals import (
+    Appeal,
+    AppealAttachment,
+    AppealContact,
+    AppealIntake,
+    StaffMember,
+)
 from bot.db.models.employee import EmployeeInvite
 from bot.db.models.fsm import FsmState
 from bot.db.models.schedule import PlanReminder, ReminderSubscriber, WindowEvent
@@ -13,10 +20,15 @@ from bot.db.models.survey import (
 )
 
 __all__ = [
+    "Appeal",
+    "AppealAttachment",
+    "AppealContact",
+    "AppealIntake",
     "EmployeeInvite",
     "FsmState",
     "PlanReminder",
     "ReminderSubscriber",
+    "StaffMember",
     "SurveyAnswer",
     "SurveyDraft",
     "SurveyParticipation",

@@ -2,12 +2,14 @@
 
 from aiogram import Router
 
-from bot.handlers.telegram import admin, citizen, invites, reminders
+from bot.handlers.telegram import admin, citizen, invites, reminders, staff
 
 
 def get_routers() -> list[Router]:
-    """Commands first, so they are never taken for a citizen's survey answer."""
+    """Commands first, so they are never taken for a citizen's answer; staff before admin so
+    that `/report appeals` reaches staff as well."""
     return [
+        staff.make_router(),
         admin.make_router(),
         reminders.make_router(),
         invites.make_router(),

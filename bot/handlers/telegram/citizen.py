@@ -1,4 +1,5 @@
-"""Citizens in a private chat: /start (with deep links), buttons, typed answers, /cancel."""
+"""Citizens in a private chat: /start (with deep links), /appeal, /status, buttons, typed
+answers, photos and documents for an appeal, /cancel."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import CallbackQuery, Message
 
-from bot.chat.citizen import CitizenChat
+from bot.appeals.model import Attachment
+from bot.chat.citizen import APPEAL_PAYLOAD, CitizenChat
 from bot.handlers.telegram.delivery import answer_callback, answer_message
 from bot.identity import Person
 
@@ -21,6 +23,14 @@ async def start(message: Message, command: CommandObject, chat: CitizenChat) -> 
     await answer_message(message, await chat.start(person_of(message), command.args))
 
 
+async def appeal(message: Message, chat: CitizenChat) -> None:
+    await answer_message(message, await chat.start(person_of(message), APPEAL_PAYLOAD))
+
+
+async def status(message: Message, command: CommandObject, chat: CitizenChat) -> None:
+    await answer_message(message, await chat.status(person_of(message), command.args))
+
+
 async def cancel(message: Message, chat: CitizenChat) -> None:
     await answer_message(message, await chat.cancel(person_of(message)))
 
@@ -30,8 +40,21 @@ async def pressed(callback: CallbackQuery, chat: CitizenChat) -> None:
     await answer_callback(callback, await chat.action(person_of(callback), callback.data))
 
 
+def attachments_of(message: Message) -> list[Attachment]:
+    """Telegram file ids, not the files: the bot stores ids and staff open them in Telegram."""
+    if message.photo:
+        largest = message.photo[-1]
+        return [Attachment("tg", "photo", largest.file_id, largest.file_size)]
+    if message.document:
+        doc = message.document
+        return [Attachment("tg", "document", doc.file_id, doc.file_size)]
+    return []
+
+
 async def typed(message: Message, chat: CitizenChat) -> None:
-    await answer_message(message, await chat.text(person_of(message), message.text))
+    text = message.text if message.text is not None else message.caption
+    outcome = await chat.text(person_of(message), text, attachments_of(message))
+    await answer_message(message, outcome)
 
 
 def make_router() -> Router:
@@ -40,6 +63,8 @@ def make_router() -> Router:
     router = Router(name="citizen")
     router.message.filter(F.chat.type == "private")
     router.message.register(start, CommandStart())
+    router.message.register(appeal, Command("appeal"))
+    router.message.register(status, Command("status"))
     router.message.register(cancel, Command("cancel"))
     router.callback_query.register(pressed, F.data)
     router.message.register(typed)

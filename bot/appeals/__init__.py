@@ -1,0 +1,1 @@
+"""Appeals and complaints (59-FZ): the domain, with no messenger code."""

@@ -1,0 +1,85 @@
+"""Appeal messages as messenger-neutral replies with their buttons.
+
+Citizen buttons start with `ap:` (handled by the intake dialog on any messenger), staff
+buttons with `st:` (handled by the Telegram staff adapter only).
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot.appeals.model import AppealView
+from bot.chat.replies import Button, Reply
+from bot.texts import appeals as texts
+
+RATE = "ap:rate:"
+FOLLOWUP = "ap:follow:"
+STAFF_TAKE = "st:take:"
+STAFF_ANSWER = "st:answer:"
+STAFF_REDIRECT = "st:redirect:"
+STAFF_CLOSE = "st:close:"
+STAFF_OUTCOME = "st:outcome:"
+
+
+def citizen_taken(view: AppealView) -> Reply:
+    return Reply(texts.citizen_taken(view.number))
+
+
+def citizen_answer(view: AppealView) -> Reply:
+    rows: list[list[Button]] = []
+    if view.rating is None:
+        rows.append([Button(str(n), f"{RATE}{view.number}:{n}") for n in range(1, 6)])
+    if view.followup_text is None:
+        rows.append([Button(texts.BUTTON_FOLLOWUP, f"{FOLLOWUP}{view.number}")])
+    return Reply(texts.citizen_answer(view.number, view.answer_text or ""), rows)
+
+
+def citizen_redirected(view: AppealView) -> Reply:
+    return Reply(texts.citizen_redirected(view.number, view.redirected_to or ""))
+
+
+def citizen_extended(view: AppealView, tz: ZoneInfo) -> Reply:
+    return Reply(
+        texts.citizen_extended(
+            view.number, view.due_at.astimezone(tz).date(), view.extension_reason or ""
+        )
+    )
+
+
+def citizen_closed(view: AppealView) -> Reply:
+    return Reply(texts.citizen_closed(view.number))
+
+
+def staff_buttons(number: int) -> list[list[Button]]:
+    return [
+        [
+            Button(texts.BUTTON_TAKE, f"{STAFF_TAKE}{number}"),
+            Button(texts.BUTTON_ANSWER, f"{STAFF_ANSWER}{number}"),
+        ],
+        [
+            Button(texts.BUTTON_REDIRECT, f"{STAFF_REDIRECT}{number}"),
+            Button(texts.BUTTON_CLOSE, f"{STAFF_CLOSE}{number}"),
+        ],
+    ]
+
+
+def staff_card(view: AppealView, topic_title: str, tz: ZoneInfo) -> Reply:
+    return Reply(texts.staff_card(view, topic_title, tz), staff_buttons(view.number))
+
+
+def staff_followup(view: AppealView) -> Reply:
+    return Reply(
+        texts.staff_followup(view.number, view.followup_text or ""), staff_buttons(view.number)
+    )
+
+
+def staff_outcome_prompt(number: int) -> Reply:
+    return Reply(
+        texts.outcome_prompt(number),
+        [
+            [
+                Button(texts.OUTCOME_NAMES["satisfied"], f"{STAFF_OUTCOME}{number}:satisfied"),
+                Button(texts.OUTCOME_NAMES["refused"], f"{STAFF_OUTCOME}{number}:refused"),
+            ]
+        ],
+    )

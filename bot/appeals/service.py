@@ -1,0 +1,461 @@
+"""The lifecycle of an appeal: filing, taking, answering, redirecting, extending, closing,
+follow-up, rating, the staff digest and the personal-data purge.
+
+Every change of state is told to the citizen on their own messenger (`Messengers`), and new
+appeals and follow-ups are posted to the staff board. A failed notification is logged and does
+not undo the change: the state in the database is what counts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import String, cast, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
+
+from bot.appeals import render
+from bot.appeals.board import StaffBoard
+from bot.appeals.classifier import Classifier
+from bot.appeals.metrics import AppealMetrics, Period, appeal_metrics
+from bot.appeals.model import (
+    KINDS,
+    MESSENGER_CHANNELS,
+    OPEN_STATES,
+    OUTCOMES,
+    AppealError,
+    AppealTerms,
+    AppealView,
+    Attachment,
+)
+from bot.chat.messengers import Messengers
+from bot.chat.replies import Reply
+from bot.clock import Clock
+from bot.db.models import Appeal, AppealAttachment, AppealContact, AppealIntake, StaffMember
+from bot.identity import Person
+from bot.texts import appeals as texts
+
+log = logging.getLogger(__name__)
+LIST_LIMIT = 30
+# Telegram allows 4096 characters per message; an answer goes out under a short header.
+ANSWER_MAX = 3500
+BODY_NAME_MAX = 300
+ABANDONED_DRAFT_DAYS = 30
+
+
+class AppealService:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        tz: ZoneInfo,
+        classifier: Classifier,
+        messengers: Messengers,
+        terms: AppealTerms | None = None,
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._clock = clock
+        self.tz = tz
+        self.classifier = classifier
+        self._messengers = messengers
+        self.terms = terms or AppealTerms()
+        self.board: StaffBoard | None = None
+
+    def now(self) -> datetime:
+        return self._clock.now()
+
+    # --- filing -------------------------------------------------------------------------
+    async def file(
+        self,
+        person: Person,
+        kind: str,
+        topic: str,
+        text: str,
+        name: str,
+        email: str | None,
+        attachments: Sequence[Attachment] = (),
+    ) -> AppealView:
+        """A citizen's appeal from a messenger; registered at once (59-FZ allows 3 days)."""
+        now = self.now()
+        appeal = self._new(
+            MESSENGER_CHANNELS.get(person.platform, person.platform), kind, topic, text, now, now
+        )
+        appeal.platform = person.platform
+        appeal.user_id = person.user_id
+        appeal.name = name
+        appeal.email = email
+        async with self._sessionmaker() as session, session.begin():
+            session.add(appeal)
+            await session.flush()
+            for item in attachments:
+                session.add(
+                    AppealAttachment(
+                        appeal_number=appeal.number,
+                        platform=item.platform,
+                        kind=item.kind,
+                        file_id=item.file_id,
+                    )
+                )
+            await session.merge(AppealContact(person_key=person.key, name=name, email=email))
+        view = await self.get(appeal.number)
+        await self._post_card(view)
+        return view
+
+    async def register(
+        self, channel: str, kind: str, topic: str, text: str, received_on: date
+    ) -> AppealView:
+        """An appeal received elsewhere (post, phone...), registered by staff now."""
+        now = self.now()
+        received = datetime.combine(received_on, time(12), self.tz).astimezone(UTC)
+        appeal = self._new(channel, kind, topic, text, min(received, now), now)
+        async with self._sessionmaker() as session, session.begin():
+            session.add(appeal)
+        view = await self.get(appeal.number)
+        await self._post_card(view)
+        return view
+
+    def _new(
+        self, channel: str, kind: str, topic: str, text: str, received: datetime, now: datetime
+    ) -> Appeal:
+        if kind not in KINDS:
+            raise AppealError(texts.UNKNOWN_KIND)
+        if topic not in self.classifier:
+            raise AppealError(texts.UNKNOWN_TOPIC)
+        return Appeal(
+            channel=channel,
+            kind=kind,
+            topic=topic,
+            text=text,
+            state="registered",
+            received_at=received,
+            registered_at=now,
+            due_at=self.terms.answer_due(now),
+            redirect_due_at=self.terms.redirect_due(now),
+        )
+
+    async def contact(self, person: Person) -> AppealContact | None:
+        async with self._sessionmaker() as session:
+            return await session.get(AppealContact, person.key)
+
+    # --- staff actions ------------------------------------------------------------------
+    async def take(self, number: int, staff_id: int) -> AppealView:
+        async with self._sessionmaker() as session, session.begin():
+            appeal = await self._open(session, number)
+            if appeal.state == "in_work":
+                raise AppealError(texts.already_taken(number))
+            appeal.state, appeal.taken_at, appeal.taken_by = "in_work", self.now(), staff_id
+        view = await self.get(number)
+        await self._tell(view, render.citizen_taken(view))
+        return view
+
+    async def answer(self, number: int, staff_id: int, text: str) -> AppealView:
+        text = text.strip()
+        if not text:
+            raise AppealError(texts.EMPTY_ANSWER)
+        if len(text) > ANSWER_MAX:
+            raise AppealError(texts.answer_too_long(len(text), ANSWER_MAX))
+        now = self.now()
+        async with self._sessionmaker() as session, session.begin():
+            appeal = await self._open(session, number)
+            appeal.state, appeal.answer_text, appeal.answered_by = "answered", text, staff_id
+            if appeal.answered_at is None:
+                appeal.answered_at = now
+                appeal.answer_seconds = int((now - appeal.registered_at).total_seconds())
+        view = await self.get(number)
+        await self._tell(view, render.citizen_answer(view))
+        return view
+
+    async def set_outcome(self, number: int, outcome: str) -> AppealView:
+        if outcome not in OUTCOMES:
+            raise AppealError(texts.UNKNOWN_OUTCOME)
+        async with self._sessionmaker() as session, session.begin():
+            appeal = await self._get(session, number)
+            if appeal.kind != "complaint":
+                raise AppealError(texts.not_complaint(number))
+            appeal.outcome = outcome
+        return await self.get(number)
+
+    async def redirect(self, number: int, staff_id: int, body: str) -> AppealView:
+        body = body.strip()
+        if not body or len(body) > BODY_NAME_MAX:
+            raise AppealError(texts.REDIRECT_USAGE)
+        now = self.now()
+        async with self._sessionmaker() as session, session.begin():
+            appeal = await self._open(session, number)
+            appeal.state, appeal.redirected_to, appeal.redirected_at = "redirected", body, now
+            appeal.redirect_seconds = int((now - appeal.registered_at).total_seconds())
+        view = await self.get(number)
+        await self._tell(view, render.citizen_redirected(view))
+        return view
+
+    async def extend(self, number: int, staff_id: int, reason: str) -> AppealView:
+        reason = reason.strip()
+        if not reason:
+            raise AppealError(texts.EXTEND_USAGE)
+        async with self._sessionmaker() as session, session.begin():
+            appeal = await self._open(session, number)
+            if appeal.extended:
+                raise AppealError(texts.already_extended(number))
+            appeal.extended, appeal.extension_reason = True, reason
+            appeal.due_at = appeal.due_at + timedelta(days=self.terms.extension_days)
+        view = await self.get(number)
+        await self._tell(view, render.citizen_extended(view, self.tz))
+        return view
+
+    async def close(self, number: int, staff_id: int) -> AppealView:
+        async with self._sessionmaker() as session, session.begin():
+            appeal = await self._get(session, number)
+            if appeal.state in ("closed", "redirected"):
+                raise AppealError(texts.already_final(number))
+            appeal.state, appeal.closed_at = "closed", self.now()
+        view = await self.get(number)
+        await self._tell(view, render.citizen_closed(view))
+        return view
+
+    # --- citizen actions after the answer -----------------------------------------------
+    async def followup(self, person: Person, number: int, text: str) -> AppealView:
+        """The one follow-up question a citizen may ask; it reopens the appeal."""
+        async with self._sessionmaker() as session, session.begin():
+            appeal = await self._own(session, person, number)
+            if appeal.answered_at is None or appeal.state == "redirected":
+                raise AppealError(texts.FOLLOWUP_NOT_ANSWERED)
+            if appeal.followup_text is not None:
+                raise AppealError(texts.FOLLOWUP_USED)
+            appeal.followup_text, appeal.state, appeal.closed_at = text, "in_work", None
+        view = await self.get(number)
+        await self._post(render.staff_followup(view))
+        return view
+
+    async def rate(self, person: Person, number: int, rating: int) -> AppealView:
+        """A rating of the answer closes an answered appeal."""
+        if not 1 <= rating <= 5:
+            raise AppealError(texts.BAD_RATING)
+        async with self._sessionmaker() as session, session.begin():
+            appeal = await self._own(session, person, number)
+            if appeal.answered_at is None:
+                raise AppealError(texts.FOLLOWUP_NOT_ANSWERED)
+            if appeal.rating is not None:
+                raise AppealError(texts.ALREADY_RATED)
+            appeal.rating = rating
+            if appeal.state == "answered":
+                appeal.state, appeal.closed_at = "closed", self.now()
+        view = await self.get(number)
+        await self._post(Reply(texts.staff_rated(view.number, view.rating or 0)))
+        return view
+
+    # --- reading ------------------------------------------------------------------------
+    async def get(self, number: int) -> AppealView:
+        async with self._sessionmaker() as session:
+            return _view(await self._get(session, number))
+
+    async def of_person(self, person: Person, number: int | None = None) -> list[AppealView]:
+        """Only the person's own appeals: another person's number is simply not found."""
+        query = (
+            select(Appeal)
+            .options(selectinload(Appeal.attachments))
+            .where(Appeal.platform == person.platform, Appeal.user_id == person.user_id)
+            .order_by(Appeal.number.desc())
+            .limit(LIST_LIMIT)
+        )
+        if number is not None:
+            query = query.where(Appeal.number == number)
+        async with self._sessionmaker() as session:
+            return [_view(a) for a in await session.scalars(query)]
+
+    async def for_staff(self, which: str = "open") -> list[AppealView]:
+        query = select(Appeal).options(selectinload(Appeal.attachments))
+        if which == "open":
+            query = query.where(Appeal.state.in_(OPEN_STATES)).order_by(Appeal.due_at)
+        elif which == "overdue":
+            query = query.where(Appeal.state.in_(OPEN_STATES), Appeal.due_at < self.now())
+            query = query.order_by(Appeal.due_at)
+        else:
+            query = query.order_by(Appeal.number.desc())
+        async with self._sessionmaker() as session:
+            return [_view(a) for a in await session.scalars(query.limit(LIST_LIMIT))]
+
+    async def due_soon(self) -> tuple[list[AppealView], list[AppealView]]:
+        """Open appeals due within `digest_days`, and overdue ones."""
+        now = self.now()
+        horizon = now + timedelta(days=self.terms.digest_days)
+        query = (
+            select(Appeal)
+            .options(selectinload(Appeal.attachments))
+            .where(Appeal.state.in_(OPEN_STATES), Appeal.due_at <= horizon)
+            .order_by(Appeal.due_at)
+        )
+        async with self._sessionmaker() as session:
+            views = [_view(a) for a in await session.scalars(query)]
+        return [v for v in views if v.due_at >= now], [v for v in views if v.due_at < now]
+
+    async def daily_digest(self) -> str | None:
+        """Post the digest of appeals due soon and overdue; None (nothing posted) if none."""
+        soon, overdue = await self.due_soon()
+        if not soon and not overdue:
+            return None
+        text = texts.digest(soon, overdue, self.tz)
+        await self._post(Reply(text))
+        return text
+
+    async def metrics(self, period: Period) -> AppealMetrics:
+        async with self._sessionmaker() as session:
+            return await appeal_metrics(session, period, self.tz, self.now())
+
+    # --- personal data --------------------------------------------------------------------
+    async def purge(self) -> int:
+        """Anonymise appeals finished more than `retention_years` ago: the numbers, dates,
+        channel, kind, topic, outcome and rating stay for the metrics; names, e-mails, texts,
+        attachments, the link to the messenger account and the remembered contact go. Appeal
+        drafts abandoned for `ABANDONED_DRAFT_DAYS` are dropped too. The number anonymised."""
+        now = self.now()
+        cutoff = self.terms.retention_cutoff(now)
+        finished = func.coalesce(Appeal.closed_at, Appeal.redirected_at)
+        stale = select(Appeal.number).where(Appeal.purged_at.is_(None), finished < cutoff)
+        async with self._sessionmaker() as session, session.begin():
+            await session.execute(
+                delete(AppealIntake).where(
+                    AppealIntake.updated_at < now - timedelta(days=ABANDONED_DRAFT_DAYS)
+                )
+            )
+            numbers = list(await session.scalars(stale))
+            if not numbers:
+                return 0
+            await session.execute(
+                delete(AppealAttachment).where(AppealAttachment.appeal_number.in_(numbers))
+            )
+            await session.execute(
+                update(Appeal)
+                .where(Appeal.number.in_(numbers))
+                .values(
+                    name=None,
+                    email=None,
+                    platform=None,
+                    user_id=None,
+                    text=texts.PURGED,
+                    answer_text=texts.PURGED,
+                    followup_text=None,
+                    extension_reason=None,
+                    purged_at=now,
+                )
+            )
+            # Remembered contacts go with the person's last appeal still holding data.
+            person_key = Appeal.platform + ":" + cast(Appeal.user_id, String)
+            await session.execute(
+                delete(AppealContact).where(
+                    AppealContact.person_key.not_in(
+                        select(person_key).where(Appeal.user_id.is_not(None))
+                    )
+                )
+            )
+            return len(numbers)
+
+    # --- staff membership -----------------------------------------------------------------
+    async def is_staff(self, user_id: int) -> bool:
+        async with self._sessionmaker() as session:
+            return await session.get(StaffMember, user_id) is not None
+
+    async def add_staff(self, user_id: int, added_by: int) -> bool:
+        async with self._sessionmaker() as session, session.begin():
+            if await session.get(StaffMember, user_id) is not None:
+                return False
+            session.add(StaffMember(user_id=user_id, added_by=added_by, added_at=self.now()))
+            return True
+
+    async def remove_staff(self, user_id: int) -> bool:
+        async with self._sessionmaker() as session, session.begin():
+            result = await session.execute(
+                delete(StaffMember).where(StaffMember.user_id == user_id)
+            )
+            return result.rowcount > 0
+
+    async def staff_ids(self) -> list[int]:
+        async with self._sessionmaker() as session:
+            return list(await session.scalars(select(StaffMember.user_id).order_by("user_id")))
+
+    # --- helpers --------------------------------------------------------------------------
+    async def _get(self, session: AsyncSession, number: int) -> Appeal:
+        appeal = await session.get(Appeal, number, options=[selectinload(Appeal.attachments)])
+        if appeal is None:
+            raise AppealError(texts.not_found(number))
+        return appeal
+
+    async def _open(self, session: AsyncSession, number: int) -> Appeal:
+        appeal = await self._get(session, number)
+        if appeal.state not in OPEN_STATES:
+            raise AppealError(texts.not_open(number, texts.STATE_NAMES[appeal.state]))
+        return appeal
+
+    async def _own(self, session: AsyncSession, person: Person, number: int) -> Appeal:
+        appeal = await session.scalar(
+            select(Appeal).where(
+                Appeal.number == number,
+                Appeal.platform == person.platform,
+                Appeal.user_id == person.user_id,
+            )
+        )
+        if appeal is None:
+            raise AppealError(texts.not_found(number))
+        return appeal
+
+    async def _tell(self, view: AppealView, reply: Reply) -> None:
+        if view.person is None:
+            return
+        try:
+            await self._messengers.send(view.person, [reply])
+        except Exception:  # a blocked bot or a network error must not undo the staff action
+            log.warning("could not notify the author of appeal %s", view.number, exc_info=True)
+
+    async def _post(self, reply: Reply, attachments: list[Attachment] | None = None) -> int | None:
+        if self.board is None:
+            return None
+        try:
+            return await self.board.post(reply, attachments)
+        except Exception:  # the appeal is registered; staff also see it in /appeals
+            log.warning("could not post to the staff chat", exc_info=True)
+            return None
+
+    async def _post_card(self, view: AppealView) -> None:
+        message_id = await self._post(
+            render.staff_card(view, self.classifier.title(view.topic), self.tz), view.attachments
+        )
+        if message_id is not None:
+            async with self._sessionmaker() as session, session.begin():
+                await session.execute(
+                    update(Appeal)
+                    .where(Appeal.number == view.number)
+                    .values(staff_message_id=message_id)
+                )
+
+
+def _view(appeal: Appeal) -> AppealView:
+    person = (
+        Person(appeal.platform, appeal.user_id)
+        if appeal.platform is not None and appeal.user_id is not None
+        else None
+    )
+    return AppealView(
+        number=appeal.number,
+        channel=appeal.channel,
+        kind=appeal.kind,
+        topic=appeal.topic,
+        text=appeal.text,
+        state=appeal.state,
+        person=person,
+        name=appeal.name,
+        email=appeal.email,
+        received_at=appeal.received_at,
+        registered_at=appeal.registered_at,
+        due_at=appeal.due_at,
+        extended=appeal.extended,
+        extension_reason=appeal.extension_reason,
+        answer_text=appeal.answer_text,
+        answered_at=appeal.answered_at,
+        redirected_to=appeal.redirected_to,
+        outcome=appeal.outcome,
+        rating=appeal.rating,
+        followup_text=appeal.followup_text,
+        attachments=[Attachment(a.platform, a.kind, a.file_id or "") for a in appeal.attachments],
+    )

@@ -1,0 +1,337 @@
+"""The citizen's appeal dialog, shared by Telegram and VK: kind, topic, text, attachments,
+name and e-mail, consent, registration; plus /status, rating and the follow-up question.
+
+The dialog state is a JSON row keyed by `Person.key` (it is not anonymous: an appeal must be
+answered), so a half-written appeal survives a restart. Every call is one short transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.appeals import render
+from bot.appeals.model import KINDS, AppealError, Attachment
+from bot.appeals.service import AppealService
+from bot.chat.replies import Button, Outcome, Reply
+from bot.db.models import AppealIntake as IntakeRow
+from bot.identity import Person
+from bot.texts import appeals as texts
+
+PREFIX = "ap:"
+MENU_ACTION = "menu:appeal"
+KIND = "ap:kind:"
+TOPIC = "ap:topic:"
+TEXT_DONE = "ap:text_done"
+FILES_DONE = "ap:files_done"
+USE_CONTACT = "ap:contact_ok"
+CHANGE_CONTACT = "ap:contact_change"
+SKIP_EMAIL = "ap:email_skip"
+CONSENT = "ap:consent"
+CANCEL = "ap:cancel"
+
+TEXT_MIN = 10
+TEXT_MAX = 3000  # with the card's header it still fits one Telegram message (4096)
+MAX_FILES = 5
+MAX_FILE_MB = 20  # what a Telegram bot may download later (getFile limit)
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass
+class Draft:
+    step: str = "kind"  # kind, topic, text, files, contact, name, email, consent, followup
+    kind: str | None = None
+    topic: str | None = None
+    parts: list[str] = field(default_factory=list)
+    files: list[list[Any]] = field(default_factory=list)
+    name: str | None = None
+    email: str | None = None
+    number: int | None = None  # the appeal a follow-up question refers to
+    paused: bool = False
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.parts)
+
+
+class AppealIntake:
+    def __init__(
+        self, sessionmaker: async_sessionmaker[AsyncSession], appeals: AppealService
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._appeals = appeals
+
+    # --- entry points ---------------------------------------------------------------------
+    async def start(self, person: Person) -> Outcome:
+        """/appeal, /start appeal, the menu button; resumes a paused draft where it stopped."""
+        draft = await self._load(person)
+        if draft is not None and draft.step != "followup":
+            draft.paused = False
+            await self._save(person, draft)
+            return Outcome([await self._prompt(person, draft)])
+        draft = Draft()
+        await self._save(person, draft)
+        return Outcome([await self._prompt(person, draft)])
+
+    async def active(self, person: Person) -> bool:
+        draft = await self._load(person)
+        return draft is not None and not draft.paused
+
+    async def pause(self, person: Person) -> bool:
+        """Another dialog (a survey) takes the person's typed text until they come back."""
+        draft = await self._load(person)
+        if draft is None or draft.paused:
+            return False
+        if draft.step == "followup":
+            await self._drop(person)
+            return False
+        draft.paused = True
+        await self._save(person, draft)
+        return True
+
+    async def cancel(self, person: Person) -> bool:
+        draft = await self._load(person)
+        if draft is None or draft.paused:
+            return False
+        await self._drop(person)
+        return True
+
+    async def status(self, person: Person, arg: str | None) -> Outcome:
+        arg = (arg or "").strip().lstrip("№")
+        number = int(arg) if arg.isdigit() else None
+        views = await self._appeals.of_person(person, number)
+        if not views:
+            return Outcome(
+                [Reply(texts.not_found(number) if number is not None else texts.NO_APPEALS)]
+            )
+        tz = self._appeals.tz
+        lines = [texts.STATUS_HEADER, *(texts.status_line(v, tz) for v in views)]
+        replies = [Reply("\n".join(lines))]
+        if number is not None and views[0].answer_text and views[0].state != "redirected":
+            replies.append(render.citizen_answer(views[0]))
+        return Outcome(replies)
+
+    # --- input ------------------------------------------------------------------------------
+    async def action(self, person: Person, action: str) -> Outcome:
+        if action.startswith(render.RATE):
+            return await self._rate(person, action.removeprefix(render.RATE))
+        if action.startswith(render.FOLLOWUP):
+            number = action.removeprefix(render.FOLLOWUP)
+            if not number.isdigit():
+                return Outcome(toast=texts.STALE)
+            current = await self._load(person)
+            if current is not None and current.step != "followup":
+                return Outcome(toast=texts.FINISH_DRAFT_FIRST)
+            await self._save(person, Draft(step="followup", number=int(number)))
+            return Outcome([Reply(texts.FOLLOWUP_ASK.format(number=number))])
+        draft = await self._load(person)
+        if draft is None or draft.paused:
+            return Outcome(toast=texts.STALE)
+        if action == CANCEL:
+            await self._drop(person)
+            return Outcome([Reply(texts.INTAKE_CANCELLED, edit=True)])
+        return await self._pressed(person, draft, action)
+
+    async def text(
+        self, person: Person, text: str | None, attachments: Sequence[Attachment] = ()
+    ) -> Outcome | None:
+        """Typed text and/or files; None if the person is not (actively) in this dialog."""
+        draft = await self._load(person)
+        if draft is None or draft.paused:
+            return None
+        text = (text or "").strip()
+        if draft.step == "followup":
+            return await self._followup(person, draft, text)
+        if draft.step == "text":
+            if attachments:
+                return Outcome([Reply(texts.FILE_WRONG_STEP)])
+            return await self._add_text(person, draft, text)
+        if draft.step == "files":
+            return await self._add_files(person, draft, attachments)
+        if draft.step == "name" and text:
+            if not 2 <= len(text) <= 200:
+                return Outcome([Reply(texts.NAME_BAD)])
+            draft.name, draft.step = text, "email"
+        elif draft.step == "email" and text:
+            if len(text) > 200 or not EMAIL.match(text):
+                return Outcome([Reply(texts.EMAIL_BAD)])
+            draft.email, draft.step = text, "consent"
+        else:
+            return Outcome([Reply(texts.PRESS_BUTTON), await self._prompt(person, draft)])
+        await self._save(person, draft)
+        return Outcome([await self._prompt(person, draft)])
+
+    # --- steps ------------------------------------------------------------------------------
+    async def _pressed(self, person: Person, draft: Draft, action: str) -> Outcome:
+        if draft.step == "kind" and action.startswith(KIND):
+            kind = action.removeprefix(KIND)
+            if kind not in KINDS:
+                return Outcome(toast=texts.STALE)
+            draft.kind, draft.step = kind, "topic"
+        elif draft.step == "topic" and action.startswith(TOPIC):
+            topic = action.removeprefix(TOPIC)
+            if topic not in self._appeals.classifier:
+                return Outcome(toast=texts.STALE)
+            draft.topic, draft.step = topic, "text"
+        elif draft.step == "text" and action == TEXT_DONE:
+            if len(draft.text) < TEXT_MIN:
+                return Outcome([Reply(texts.TEXT_TOO_SHORT.format(min=TEXT_MIN))])
+            draft.step = "files"
+        elif draft.step == "files" and action == FILES_DONE:
+            draft.step = "contact"
+            contact = await self._appeals.contact(person)
+            if contact is None:
+                draft.step = "name"
+            else:
+                draft.name, draft.email = contact.name, contact.email
+        elif draft.step == "contact" and action in (USE_CONTACT, CHANGE_CONTACT):
+            draft.step = "consent" if action == USE_CONTACT else "name"
+        elif draft.step == "email" and action == SKIP_EMAIL:
+            draft.email, draft.step = None, "consent"
+        elif draft.step == "consent" and action == CONSENT:
+            return await self._submit(person, draft)
+        else:
+            return Outcome(toast=texts.STALE)
+        await self._save(person, draft)
+        return Outcome([await self._prompt(person, draft)])
+
+    async def _add_text(self, person: Person, draft: Draft, text: str) -> Outcome:
+        if not text:
+            return Outcome([Reply(texts.NO_TEXT_YET), await self._prompt(person, draft)])
+        length = len(draft.text) + (2 if draft.parts else 0) + len(text)
+        if length > TEXT_MAX:
+            return Outcome([Reply(texts.text_too_long(length, TEXT_MAX))])
+        draft.parts.append(text)
+        await self._save(person, draft)
+        return Outcome(
+            [Reply(texts.text_collected(length, TEXT_MAX), [[_done(TEXT_DONE)], [_cancel()]])]
+        )
+
+    async def _add_files(
+        self, person: Person, draft: Draft, attachments: Sequence[Attachment]
+    ) -> Outcome:
+        if not attachments:
+            return Outcome([Reply(texts.NOT_A_FILE)])
+        if len(draft.files) + len(attachments) > MAX_FILES:
+            return Outcome([Reply(texts.FILES_LIMIT.format(count=MAX_FILES))])
+        if any(a.size is not None and a.size > MAX_FILE_MB * 1024 * 1024 for a in attachments):
+            return Outcome([Reply(texts.FILE_TOO_BIG.format(mb=MAX_FILE_MB))])
+        draft.files += [[a.platform, a.kind, a.file_id] for a in attachments]
+        await self._save(person, draft)
+        return Outcome(
+            [
+                Reply(
+                    texts.file_received(len(draft.files), MAX_FILES),
+                    [[_done(FILES_DONE)], [_cancel()]],
+                )
+            ]
+        )
+
+    async def _submit(self, person: Person, draft: Draft) -> Outcome:
+        assert draft.kind and draft.topic and draft.name
+        view = await self._appeals.file(
+            person,
+            draft.kind,
+            draft.topic,
+            draft.text,
+            draft.name,
+            draft.email,
+            [Attachment(p, k, f) for p, k, f in draft.files],
+        )
+        await self._drop(person)
+        due = view.due_at.astimezone(self._appeals.tz).date()
+        return Outcome([Reply(texts.filed(view.number, view.kind, due), edit=True)])
+
+    async def _followup(self, person: Person, draft: Draft, text: str) -> Outcome:
+        if not text:
+            return Outcome([Reply(texts.NO_TEXT_YET)])
+        if len(text) > TEXT_MAX:
+            return Outcome([Reply(texts.text_too_long(len(text), TEXT_MAX))])
+        assert draft.number is not None
+        await self._drop(person)
+        try:
+            await self._appeals.followup(person, draft.number, text)
+        except AppealError as exc:
+            return Outcome([Reply(str(exc))])
+        return Outcome([Reply(texts.FOLLOWUP_SENT.format(number=draft.number))])
+
+    async def _rate(self, person: Person, payload: str) -> Outcome:
+        number, _, rating = payload.partition(":")
+        if not (number.isdigit() and rating.isdigit()):
+            return Outcome(toast=texts.STALE)
+        try:
+            view = await self._appeals.rate(person, int(number), int(rating))
+        except AppealError as exc:
+            return Outcome(toast=str(exc))
+        return Outcome([replace(render.citizen_answer(view), edit=True)], toast=texts.RATED)
+
+    async def _prompt(self, person: Person, draft: Draft) -> Reply:
+        if draft.step == "kind":
+            buttons = [[Button(texts.KIND_NAMES[k], KIND + k)] for k in KINDS]
+            return Reply(texts.ASK_KIND, [*buttons, [_cancel()]])
+        if draft.step == "topic":
+            buttons = [[Button(t.title, TOPIC + t.id)] for t in self._appeals.classifier.topics]
+            return Reply(texts.ASK_TOPIC, [*buttons, [_cancel()]])
+        if draft.step == "text":
+            assert draft.kind is not None
+            rows = [[_done(TEXT_DONE)], [_cancel()]] if draft.parts else [[_cancel()]]
+            return Reply(texts.ask_text(draft.kind, TEXT_MIN, TEXT_MAX), rows)
+        if draft.step == "files":
+            label = texts.BUTTON_DONE if draft.files else texts.BUTTON_NO_FILES
+            return Reply(
+                texts.ASK_FILES.format(count=MAX_FILES, mb=MAX_FILE_MB),
+                [[Button(label, FILES_DONE)], [_cancel()]],
+            )
+        if draft.step == "contact":
+            assert draft.name is not None
+            return Reply(
+                texts.confirm_contact(draft.name, draft.email),
+                [
+                    [
+                        Button(texts.BUTTON_USE_CONTACT, USE_CONTACT),
+                        Button(texts.BUTTON_CHANGE_CONTACT, CHANGE_CONTACT),
+                    ],
+                    [_cancel()],
+                ],
+            )
+        if draft.step == "name":
+            return Reply(texts.ASK_NAME, [[_cancel()]])
+        if draft.step == "email":
+            return Reply(texts.ASK_EMAIL, [[Button(texts.BUTTON_SKIP, SKIP_EMAIL)], [_cancel()]])
+        if draft.step == "followup":
+            return Reply(texts.FOLLOWUP_ASK.format(number=draft.number))
+        return Reply(texts.CONSENT_NOTICE, [[Button(texts.BUTTON_CONSENT, CONSENT)], [_cancel()]])
+
+    # --- storage ----------------------------------------------------------------------------
+    async def _load(self, person: Person) -> Draft | None:
+        async with self._sessionmaker() as session:
+            row = await session.get(IntakeRow, person.key)
+            return Draft(**json.loads(row.data)) if row is not None else None
+
+    async def _save(self, person: Person, draft: Draft) -> None:
+        async with self._sessionmaker() as session, session.begin():
+            await session.merge(
+                IntakeRow(
+                    person_key=person.key,
+                    data=json.dumps(vars(draft), ensure_ascii=False),
+                    updated_at=self._appeals.now(),
+                )
+            )
+
+    async def _drop(self, person: Person) -> None:
+        async with self._sessionmaker() as session, session.begin():
+            await session.execute(delete(IntakeRow).where(IntakeRow.person_key == person.key))
+
+
+def _done(action: str) -> Button:
+    return Button(texts.BUTTON_DONE, action)
+
+
+def _cancel() -> Button:
+    return Button(texts.BUTTON_CANCEL, CANCEL)

@@ -1,0 +1,73 @@
+"""Acting as a citizen filing an appeal, and as staff in the staff group."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.devtools.fake_telegram import Call
+from bot.devtools.harness import RunningBot
+from bot.texts import appeals as texts
+
+STAFF_CHAT = -1001234567890
+
+
+def photo(file_id: str = "AgACphoto1", size: int = 50_000) -> dict[str, Any]:
+    return {
+        "photo": [
+            {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "width": 800,
+                "height": 600,
+                "file_size": size,
+            }
+        ]
+    }
+
+
+async def file_appeal(
+    bot: RunningBot,
+    user_id: int,
+    *,
+    kind: str = "Обращение",
+    topic: str = "Документы и справки",
+    text: str = "Прошу разъяснить порядок получения справки",
+    photos: tuple[str, ...] = (),
+    name: str | None = "Иванов Иван Иванович",
+    email: str | None = None,
+) -> int:
+    """File through the whole dialog; `name=None` accepts the remembered contact. The number."""
+    await bot.say(user_id, "/appeal")
+    await bot.press(user_id, kind)
+    await bot.press(user_id, topic)
+    await bot.say(user_id, text)
+    await bot.press(user_id, texts.BUTTON_DONE)
+    for file_id in photos:
+        await bot.say(user_id, **photo(file_id))
+    await bot.press(user_id, texts.BUTTON_DONE if photos else texts.BUTTON_NO_FILES)
+    if name is None:
+        await bot.press(user_id, texts.BUTTON_USE_CONTACT)
+    else:
+        await bot.say(user_id, name)
+        if email is None:
+            await bot.press(user_id, texts.BUTTON_SKIP)
+        else:
+            await bot.say(user_id, email)
+    await bot.press(user_id, texts.BUTTON_CONSENT)
+    confirmation = bot.fake.last(user_id).text
+    assert "зарегистрирован" in confirmation, confirmation
+    return int(confirmation.split("№")[1].split("<")[0])
+
+
+def card(bot: RunningBot, number: int) -> Call:
+    return next(
+        c
+        for c in bot.fake.sent(STAFF_CHAT)
+        if c.method == "sendMessage"
+        and c.text.startswith(texts.CARD_MARK)
+        and f"№{number}<" in c.text
+    )
+
+
+async def reply_in_group(bot: RunningBot, user_id: int, to: Call, text: str) -> None:
+    await bot.say(user_id, text, chat_id=STAFF_CHAT, reply_to_message=bot.fake.bot_message(to))
