@@ -6,8 +6,10 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import Coroutine
+from typing import Any
 
-from bot.app import build_bot, build_dispatcher, build_services
+from bot.app import build_bot, build_dispatcher, build_services, build_vk_bot
 from bot.config import Settings, SettingsError, load_settings
 from bot.db.migrate import upgrade
 from bot.surveys.calendar import CalendarError
@@ -18,18 +20,46 @@ log = logging.getLogger("bot")
 
 
 async def run_polling(settings: Settings) -> None:
+    """Telegram, VK or both in one process, whichever is configured."""
     services = build_services(settings)
-    bot = build_bot(settings)
-    dispatcher = build_dispatcher(services, bot)
+    vk = build_vk_bot(services) if settings.vk_enabled else None
     try:
         await services.windows.close_due_windows()
-        me = await bot.get_me()
-        log.info(texts.STARTING.format(username=me.username))
-        if not settings.admin_ids:
-            log.warning(texts.NO_ADMINS_WARNING)
-        await dispatcher.start_polling(bot)
+        pollers = []
+        if vk is not None:
+            log.info(texts.VK_STARTING.format(group_id=settings.vk_group_id))
+            pollers.append(vk.run())
+        if settings.telegram_enabled:
+            bot = build_bot(settings)
+            invitations = await vk.invitations() if vk is not None else None
+            dispatcher = build_dispatcher(services, bot, invitations)
+            me = await bot.get_me()
+            log.info(texts.STARTING.format(username=me.username))
+            if not settings.admin_ids:
+                log.warning(texts.NO_ADMINS_WARNING)
+            pollers.append(dispatcher.start_polling(bot))
+        else:
+            log.warning(texts.VK_ONLY_WARNING)
+        await first_to_finish(pollers)
     finally:
+        if vk is not None:
+            vk.close()
         await services.close()
+
+
+async def first_to_finish(coroutines: list[Coroutine[Any, Any, None]]) -> None:
+    """Run pollers side by side; when one ends (aiogram stops on Ctrl+C, or one fails), stop
+    the others too, so the process never keeps half of itself running."""
+    tasks = [asyncio.create_task(c) for c in coroutines]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    for task in done:
+        if not task.cancelled() and task.exception() is not None:
+            raise task.exception()  # type: ignore[misc]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         settings = load_settings()
-        if args.command == "demo" or (args.command == "run" and settings.bot_token is None):
+        no_messenger = not (settings.telegram_enabled or settings.vk_enabled)
+        if args.command == "demo" or (args.command == "run" and no_messenger):
             from bot.devtools.demo import run_demo
 
             if args.command == "run":

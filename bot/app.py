@@ -1,4 +1,4 @@
-"""The composition root: builds every service from settings, and the Telegram bot on top.
+"""The composition root: builds every service from settings, and the Telegram and VK bots on top.
 
 Nothing in the package creates an engine, a bot or settings at import time; tests and the demo
 call these builders with their own settings, clock and API address.
@@ -23,6 +23,9 @@ from bot.db.session import create_engine, create_sessionmaker
 from bot.handlers.telegram import get_routers
 from bot.handlers.telegram.delivery import TelegramMessenger
 from bot.handlers.telegram.storage import SqlStorage
+from bot.handlers.vk import VkBot, build_vk
+from bot.handlers.vk.client import Backoff
+from bot.handlers.vk.wall import VkInvitations
 from bot.reports.service import ReportService
 from bot.surveys.anonymity import Anonymizer, load_or_create_secret
 from bot.surveys.calendar import load_calendar
@@ -86,8 +89,13 @@ def build_bot(settings: Settings) -> Bot:
     )
 
 
-def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
-    """The dispatcher for `bot`; also registers the bot as the Telegram messenger."""
+def build_dispatcher(
+    services: Services, bot: Bot, vk_invitations: VkInvitations | None = None
+) -> Dispatcher:
+    """The dispatcher for `bot`; also registers the bot as the Telegram messenger.
+
+    `vk_invitations`: when VK runs too, opening a survey also invites the VK community.
+    """
     services.messengers.register(TelegramMessenger(bot))
     dispatcher = Dispatcher(
         storage=SqlStorage(services.sessionmaker),
@@ -95,6 +103,22 @@ def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
         chat=services.chat,
         windows=services.windows,
         reports=services.reports,
+        vk_invitations=vk_invitations,
     )
     dispatcher.include_routers(*get_routers())
     return dispatcher
+
+
+def build_vk_bot(
+    services: Services,
+    *,
+    wait: int = 25,
+    backoff: Backoff | None = None,
+    concurrent: bool = True,
+) -> VkBot:
+    """The VK community bot on the same services; also registers it as the VK messenger."""
+    vk = build_vk(
+        services.settings, services.chat, wait=wait, backoff=backoff, concurrent=concurrent
+    )
+    services.messengers.register(vk.messenger)
+    return vk

@@ -6,6 +6,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import Message
 
+from bot.handlers.vk.wall import VkInvitations
 from bot.reports.service import ReportService
 from bot.surveys.windows import WindowError, WindowService, parse_date
 from bot.texts import admin as texts
@@ -18,7 +19,12 @@ class IsAdmin(Filter):
         return message.from_user is not None and message.from_user.id in admin_ids
 
 
-async def open_survey(message: Message, command: CommandObject, windows: WindowService) -> None:
+async def open_survey(
+    message: Message,
+    command: CommandObject,
+    windows: WindowService,
+    vk_invitations: VkInvitations | None = None,
+) -> None:
     args = (command.args or "").split()
     kinds = ", ".join(sorted(windows.questionnaires))
     if not 1 <= len(args) <= 2:
@@ -40,6 +46,8 @@ async def open_survey(message: Message, command: CommandObject, windows: WindowS
     await message.answer(
         texts.window_opened(view.id, view.title, view.opens_on, view.closes_on, link)
     )
+    if vk_invitations is not None and windows.questionnaires[view.kind].audience == "external":
+        await message.answer(await vk_invitations.invite(view.title, view.kind))
 
 
 async def close_survey(message: Message, command: CommandObject, windows: WindowService) -> None:

@@ -1,0 +1,42 @@
+"""Survey invitations for the VK community: a wall post, or the text for the admins to post.
+
+Posting on a community wall needs a user token of a community admin (`VK_USER_TOKEN`, scope
+`wall`): community tokens cannot call wall.post.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.handlers.vk.client import VkClient
+from bot.texts import vk as texts
+
+log = logging.getLogger("bot.vk")
+
+
+class VkInvitations:
+    def __init__(self, group_id: int, screen_name: str, wall: VkClient | None) -> None:
+        self._group_id = group_id
+        self._screen_name = screen_name
+        self._wall = wall
+
+    def link(self, kind: str) -> str:
+        """The deep link that opens the survey in the community chat (`ref` in message_new)."""
+        return f"https://vk.me/{self._screen_name}?ref={kind}"
+
+    async def invite(self, title: str, kind: str) -> str:
+        """Post the invitation if a wall token is set; the admin's note either way (HTML)."""
+        link = self.link(kind)
+        if self._wall is None:
+            return texts.vk_manual(title, link)
+        try:
+            await self._wall.call(
+                "wall.post",
+                owner_id=-self._group_id,
+                from_group=1,
+                message=texts.wall_invitation(title, link),
+            )
+        except Exception:
+            log.exception("VK wall.post failed")
+            return texts.vk_post_failed(link)
+        return texts.vk_posted(link)
