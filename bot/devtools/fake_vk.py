@@ -2,8 +2,9 @@
 
 It serves the Bots Long Poll endpoint from a queue the caller fills (an update counts as handled
 once the bot asks for the next `ts`), records every method call, deduplicates `messages.send` by
-`random_id` as VK does, and can be told to fail: API errors (6 "too many requests") for the next
-calls of a method, answers lost after the call took effect, and long-poll `failed` codes.
+`random_id` and `wall.post` by `guid` as VK does, and can be told to misbehave: API errors (6
+"too many requests") for the next calls of a method, answers lost after the call took effect,
+slow answers, long-poll `failed` codes and broken long-poll answers.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ class FakeVk:
         self._changed = asyncio.Condition()
         self._message_ids = itertools.count(1)
         self._sent_by_random_id: dict[tuple[int, int], int] = {}
+        self._posts_by_guid: dict[str, int] = {}
         self._runner: web.AppRunner | None = None
         self.base_url = ""
         self.longpoll_servers_given = 0
@@ -219,7 +221,12 @@ class FakeVk:
             result = next(self._message_ids)
             self._sent_by_random_id[dedupe] = result
         elif method == "wall.post":
+            guid = params.get("guid")
+            if guid and guid in self._posts_by_guid:
+                return {"post_id": self._posts_by_guid[guid]}
             result = {"post_id": next(self._message_ids)}
+            if guid:
+                self._posts_by_guid[guid] = result["post_id"]
         else:  # messages.edit, messages.sendMessageEventAnswer
             result = 1
         self.calls.append(VkCall(method, params, result))

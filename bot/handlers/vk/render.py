@@ -20,6 +20,7 @@ MAX_ROWS = 6
 MAX_BUTTONS = 10
 MAX_LABEL = 40
 MAX_PAYLOAD_BYTES = 255
+MAX_TEXT = 4096
 ACTION_KEY = "a"
 
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -101,13 +102,28 @@ class VkMessage:
     keyboard: str | None = None
 
 
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Pieces of at most `limit` characters, cut at a line break where there is one."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit + 1)
+        cut = cut if cut > 0 else limit
+        pieces.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    return [*pieces, text]
+
+
 def vk_messages(reply: Reply) -> list[VkMessage]:
-    """A reply as VK messages: the text with the first keyboard, then follow-ups if needed."""
+    """A reply as VK messages: the text (split if longer than VK allows) with the first
+    keyboard under its last piece, then follow-ups with the rest of the buttons."""
+    *head, last = split_text(plain_text(reply.text))
+    messages = [VkMessage(piece) for piece in head]
     chunks = keyboard_chunks(reply.buttons)
     if not chunks:
-        return [VkMessage(plain_text(reply.text))]
+        return [*messages, VkMessage(last)]
     first, *rest = chunks
     return [
-        VkMessage(plain_text(reply.text), keyboard_json(first)),
+        *messages,
+        VkMessage(last, keyboard_json(first)),
         *(VkMessage(texts.MORE_BUTTONS, keyboard_json(chunk)) for chunk in rest),
     ]

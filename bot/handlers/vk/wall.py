@@ -7,6 +7,7 @@ Posting on a community wall needs a user token of a community admin (`VK_USER_TO
 from __future__ import annotations
 
 import logging
+import secrets
 
 from bot.handlers.vk.client import VkClient
 from bot.texts import vk as texts
@@ -35,6 +36,7 @@ class VkInvitations:
                 owner_id=-self._group_id,
                 from_group=1,
                 message=texts.wall_invitation(title, link),
+                guid=secrets.token_hex(16),  # VK drops a repeated guid: retries post once
             )
         except Exception:
             log.exception("VK wall.post failed")
