@@ -23,6 +23,8 @@ from bot.handlers.vk.render import (
     split_text,
     vk_messages,
 )
+from bot.identity import Person
+from bot.surveys.anonymity import Anonymizer, new_window_salt
 from bot.texts import vk as texts
 
 
@@ -147,3 +149,11 @@ async def test_each_person_is_served_in_order_and_people_in_parallel() -> None:
     await asyncio.gather(*list(poller._tails.values()))
     assert log.index("end 1.1") < log.index("start 1.2")  # one person: in order
     assert log.index("start 2.1") < log.index("end 1.1")  # another person: not kept waiting
+
+
+def test_same_number_on_vk_and_telegram_gives_different_anonymity_keys() -> None:
+    anonymizer = Anonymizer(b"s" * 32)
+    vk, tg = Person("vk", 500), Person("tg", 500)
+    salt = new_window_salt()
+    assert anonymizer.participation_token(salt, vk) != anonymizer.participation_token(salt, tg)
+    assert anonymizer.draft_key(vk) != anonymizer.draft_key(tg)
