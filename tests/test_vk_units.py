@@ -73,6 +73,10 @@ def test_labels_are_cut_to_forty_characters_and_payload_limit_is_enforced() -> N
 
 def test_plain_text_and_long_text_split() -> None:
     assert plain_text("<b>Жирный</b><br/>&amp; <i>курсив</i>") == "Жирный\n& курсив"
+    assert plain_text('<a href="https://x.ru/a?b=1&amp;c=2">сайт</a>') == (
+        "сайт (https://x.ru/a?b=1&c=2)"
+    )
+    assert plain_text('<a href="https://x.ru">https://x.ru</a>') == "https://x.ru"
     text = "\n".join(["строка " * 10] * 200)  # about 14 000 characters
     pieces = split_text(text)
     assert all(len(p) <= 4096 for p in pieces) and len(pieces) == 4

@@ -24,12 +24,19 @@ MAX_TEXT = 4096
 ACTION_KEY = "a"
 
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_LINK = re.compile(r"""<a\s[^>]*href=["']([^"']*)["'][^>]*>(.*?)</a>""", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
 
+def _link(match: re.Match[str]) -> str:
+    url, label = match.group(1), match.group(2)
+    return url if _TAG.sub("", label) == url else f"{label} ({url})"
+
+
 def plain_text(html: str) -> str:
-    """Telegram HTML to VK plain text: tags dropped, entities (&lt; &amp;...) decoded."""
-    return unescape(_TAG.sub("", _BREAK.sub("\n", html)))
+    """Telegram HTML to VK plain text: links spelled out, other tags dropped, entities
+    (&lt; &amp;...) decoded."""
+    return unescape(_TAG.sub("", _LINK.sub(_link, _BREAK.sub("\n", html))))
 
 
 def payload(action: str) -> str:
