@@ -12,6 +12,7 @@ from typing import Any
 from bot.app import build_bot, build_dispatcher, build_services, build_vk_bot
 from bot.config import Settings, SettingsError, load_settings
 from bot.db.migrate import upgrade
+from bot.handlers.vk import VkSetupError
 from bot.surveys.calendar import CalendarError
 from bot.surveys.questionnaire import QuestionnaireError
 from bot.texts import console as texts
@@ -26,12 +27,13 @@ async def run_polling(settings: Settings) -> None:
     try:
         await services.windows.close_due_windows()
         pollers = []
+        invitations = None
         if vk is not None:
+            invitations = await vk.connect()
             log.info(texts.VK_STARTING.format(group_id=settings.vk_group_id))
             pollers.append(vk.run())
         if settings.telegram_enabled:
             bot = build_bot(settings)
-            invitations = await vk.invitations() if vk is not None else None
             dispatcher = build_dispatcher(services, bot, invitations)
             me = await bot.get_me()
             log.info(texts.STARTING.format(username=me.username))
@@ -88,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
             print(texts.MIGRATED.format(url=settings.database_url))
             return 0
         asyncio.run(run_polling(settings))
-    except (SettingsError, QuestionnaireError, CalendarError) as exc:
+    except (SettingsError, QuestionnaireError, CalendarError, VkSetupError) as exc:
         print(exc, file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -25,6 +25,7 @@ from bot.db.models import SurveyResponse
 from bot.devtools.fake_telegram import FakeTelegram
 from bot.devtools.fake_vk import SCREEN_NAME, FakeVk
 from bot.devtools.harness import RunningBot
+from bot.handlers.vk import VkSetupError
 from bot.handlers.vk.render import MAX_BUTTONS, MAX_ROW, MAX_ROWS
 from bot.identity import Person
 from bot.texts import survey as texts
@@ -327,3 +328,20 @@ async def test_an_event_that_fails_does_not_stop_the_bot(
     assert any("failed after 5 attempt" in r.getMessage() for r in caplog.records)
     await both.vk_say(VK_USER, "начать")
     assert both.vk_server.last(VK_USER).text == texts.WELCOME_NOTHING_OPEN
+
+
+async def test_run_stops_with_one_line_when_vk_refuses_the_token(
+    settings: Settings, fake_vk: FakeVk
+) -> None:
+    fake_vk.errors["groups.getById"] = [5]  # 5: user authorization failed
+    vk_only = settings.model_copy(
+        update={
+            "bot_token": None,
+            "vk_group_token": SecretStr("wrong"),
+            "vk_group_id": fake_vk.group_id,
+            "vk_api_url": fake_vk.base_url,
+        }
+    )
+    with pytest.raises(VkSetupError, match="VK_GROUP_TOKEN"):
+        await asyncio.wait_for(run_polling(vk_only), 10)
+    assert fake_vk.longpoll_servers_given == 0

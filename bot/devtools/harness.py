@@ -57,7 +57,7 @@ class RunningBot:
             self.vk = build_vk_bot(self.services, wait=1, backoff=VK_TEST_BACKOFF, concurrent=False)
             # Pacing (20 calls/s) is tested on its own; here it would only slow every test down.
             self.vk.client.vk.RPS_DELAY = 0.0
-            invitations = await self.vk.invitations()
+            invitations = await self.vk.connect()
             self._vk_task = asyncio.create_task(self.vk.run())
             # Events pushed before the bot holds a long-poll key would be skipped, as on VK.
             while not self.vk_fake.longpoll_servers_given:
