@@ -266,11 +266,19 @@ async def test_opening_a_survey_posts_on_the_vk_wall_with_a_user_token(
 ) -> None:
     with_wall = settings.model_copy(update={"vk_user_token": SecretStr("user-token")})
     async with RunningBot(with_wall, fake, clock, vk=fake_vk) as bot:
+        fake_vk.lost_answers["wall.post"] = 1  # retried with the same guid: one post
         await open_csi(bot)
         (post,) = fake_vk.of("wall.post")
         assert post.params["owner_id"] == str(-fake_vk.group_id)
-        assert VK_LINK in post.params["message"]
+        assert post.params["message"].endswith(VK_LINK) and "<" not in post.params["message"]
         assert "опубликовано" in fake.last(ADMIN).text
+
+        await bot.say(ADMIN, "/close_survey 1")
+        fake_vk.errors["wall.post"] = [15]  # 15: access denied (the token lost the right)
+        await open_csi(bot)
+        assert len(fake_vk.of("wall.post")) == 1
+        note = fake.last(ADMIN).text
+        assert "Не удалось опубликовать" in note and VK_LINK in note
 
 
 async def test_slow_vk_does_not_stall_telegram(both: RunningBot) -> None:

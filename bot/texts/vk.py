@@ -8,12 +8,12 @@ from html import escape
 MORE_BUTTONS = "Другие варианты ответа:"
 
 
-def wall_invitation(title: str, link: str) -> str:
-    """A wall post inviting citizens to a survey (plain text: VK posts have no HTML)."""
+def wall_invitation(title: str) -> str:
+    """A wall post inviting citizens to a survey; the survey's link follows it."""
     return (
-        f"Приглашаем принять участие в анонимном опросе «{title}».\n\n"
+        f"Приглашаем принять участие в анонимном опросе «{escape(title)}».\n\n"
         "Ваше мнение поможет нам работать лучше. Опрос занимает несколько минут, "
-        f"ответы не связываются с Вашей страницей.\n\nПройти опрос: {link}"
+        "ответы не связываются с Вашей страницей. Пройти опрос:"
     )
 
 
@@ -34,5 +34,5 @@ def vk_post_failed(link: str) -> str:
 def vk_manual(title: str, link: str) -> str:
     return (
         "Для сообщества ВКонтакте опубликуйте приглашение:\n\n"
-        f"{escape(wall_invitation(title, link))}"
+        f"{wall_invitation(title)}\n{escape(link)}"
     )

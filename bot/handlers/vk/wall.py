@@ -10,6 +10,7 @@ import logging
 import secrets
 
 from bot.handlers.vk.client import VkClient
+from bot.handlers.vk.render import plain_text
 from bot.texts import vk as texts
 
 log = logging.getLogger("bot.vk")
@@ -25,20 +26,29 @@ class VkInvitations:
         """The deep link that opens the survey in the community chat (`ref` in message_new)."""
         return f"https://vk.me/{self._screen_name}?ref={kind}"
 
-    async def invite(self, title: str, kind: str) -> str:
-        """Post the invitation if a wall token is set; the admin's note either way (HTML)."""
-        link = self.link(kind)
+    async def post(self, text: str, kind: str) -> bool:
+        """Post `text` (HTML is flattened) with the survey's VK link on the community wall.
+        False if there is no wall token or VK refused, so the caller hands the text over."""
         if self._wall is None:
-            return texts.vk_manual(title, link)
+            return False
         try:
             await self._wall.call(
                 "wall.post",
                 owner_id=-self._group_id,
                 from_group=1,
-                message=texts.wall_invitation(title, link),
+                message=f"{plain_text(text)}\n\n{self.link(kind)}",
                 guid=secrets.token_hex(16),  # VK drops a repeated guid: retries post once
             )
         except Exception:
             log.exception("VK wall.post failed")
+            return False
+        return True
+
+    async def invite(self, title: str, kind: str) -> str:
+        """Invite the community to a survey just opened; the admin's note either way (HTML)."""
+        link = self.link(kind)
+        if await self.post(texts.wall_invitation(title), kind):
+            return texts.vk_posted(link)
+        if self._wall is not None:
             return texts.vk_post_failed(link)
-        return texts.vk_posted(link)
+        return texts.vk_manual(title, link)
