@@ -6,10 +6,13 @@ import argparse
 import asyncio
 import logging
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 from bot.appeals.classifier import ClassifierError
 from bot.config import Settings, SettingsError, load_settings
+from bot.handlers.vk import VkSetupError
 from bot.surveys.calendar import CalendarError
 from bot.surveys.questionnaire import QuestionnaireError
 from bot.texts import console as texts
@@ -18,21 +21,44 @@ log = logging.getLogger("bot")
 
 
 async def run_polling(settings: Settings) -> None:
-    from bot.app import build_bot, build_dispatcher, build_scheduler, build_services
+    """Telegram, VK or both in one process, whichever is configured, plus the scheduler."""
+    from bot.app import (
+        build_bot,
+        build_dispatcher,
+        build_scheduler,
+        build_services,
+        build_vk_bot,
+    )
 
     services = build_services(settings)
-    bot = build_bot(settings)
-    dispatcher = build_dispatcher(services, bot)
-    scheduler = build_scheduler(services)
+    vk = build_vk_bot(services) if settings.vk_enabled else None
+    scheduler = None
     try:
-        await scheduler.start()
-        me = await bot.get_me()
-        log.info(texts.STARTING.format(username=me.username))
-        if not settings.admin_ids:
-            log.warning(texts.NO_ADMINS_WARNING)
-        await dispatcher.start_polling(bot)
+        pollers = []
+        invitations = None
+        if vk is not None:
+            invitations = await vk.connect()
+            log.info(texts.VK_STARTING.format(group_id=settings.vk_group_id))
+            pollers.append(vk.run())
+        if settings.telegram_enabled:
+            bot = build_bot(settings)
+            dispatcher = build_dispatcher(services, bot, invitations)
+            scheduler = build_scheduler(services)
+            await scheduler.start()
+            me = await bot.get_me()
+            log.info(texts.STARTING.format(username=me.username))
+            if not settings.admin_ids:
+                log.warning(texts.NO_ADMINS_WARNING)
+            pollers.append(dispatcher.start_polling(bot))
+        else:
+            await services.windows.close_due_windows()
+            log.warning(texts.VK_ONLY_WARNING)
+        await first_to_finish(pollers)
     finally:
-        scheduler.shutdown()
+        if scheduler is not None:
+            scheduler.shutdown()
+        if vk is not None:
+            vk.close()
         await services.close()
 
 
@@ -62,6 +88,21 @@ async def run_digest(settings: Settings) -> bool:
         await services.close()
 
 
+async def first_to_finish(coroutines: list[Coroutine[Any, Any, None]]) -> None:
+    """Run pollers side by side; when one ends (aiogram stops on Ctrl+C, or one fails), stop
+    the others too, so the process never keeps half of itself running."""
+    tasks = [asyncio.create_task(c) for c in coroutines]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    for task in done:
+        if not task.cancelled() and task.exception() is not None:
+            raise task.exception()  # type: ignore[misc]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Бот обратной связи")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -86,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         settings = load_settings()
-        if args.command == "demo" or (args.command == "run" and settings.bot_token is None):
+        no_messenger = not (settings.telegram_enabled or settings.vk_enabled)
+        if args.command == "demo" or (args.command == "run" and no_messenger):
             from bot.devtools.demo import run_demo
 
             if args.command == "run":
@@ -120,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
             print(texts.PURGED.format(count=asyncio.run(run_purge(settings))))
             return 0
         asyncio.run(run_polling(settings))
-    except (SettingsError, QuestionnaireError, CalendarError, ClassifierError) as exc:
+    except (SettingsError, QuestionnaireError, CalendarError, ClassifierError, VkSetupError) as exc:
         print(exc, file=sys.stderr)
         return 2
     except KeyboardInterrupt:

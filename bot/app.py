@@ -1,4 +1,4 @@
-"""The composition root: builds every service from settings, and the Telegram bot on top.
+"""The composition root: builds every service from settings, and the Telegram and VK bots on top.
 
 Nothing in the package creates an engine, a bot or settings at import time; tests and the demo
 call these builders with their own settings, clock and API address.
@@ -33,6 +33,9 @@ from bot.handlers.telegram.middlewares import PerUserLock
 from bot.handlers.telegram.notifier import TelegramNotifier
 from bot.handlers.telegram.staff_board import TelegramStaffBoard
 from bot.handlers.telegram.storage import SqlStorage
+from bot.handlers.vk import VkBot, build_vk
+from bot.handlers.vk.client import Backoff
+from bot.handlers.vk.wall import VkInvitations
 from bot.reports.service import ReportService
 from bot.scheduler import WindowScheduler
 from bot.surveys.access import EmployeeAccess
@@ -137,10 +140,13 @@ def build_bot(settings: Settings) -> Bot:
     )
 
 
-def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
+def build_dispatcher(
+    services: Services, bot: Bot, vk_invitations: VkInvitations | None = None
+) -> Dispatcher:
     """The dispatcher for `bot`; also registers the bot as the Telegram messenger, as the way
     survey jobs reach channels, admins and employees, and (with TG_STAFF_CHAT_ID) its staff
-    group as the appeals' board."""
+    group as the appeals' board. `vk_invitations`: when VK runs too, opening a survey also
+    invites the VK community."""
     services.messengers.register(TelegramMessenger(bot))
     settings = services.settings
     services.jobs.use(
@@ -168,6 +174,7 @@ def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
         access=services.access,
         appeals=services.appeals,
         staff_chat_id=staff_chat_id,
+        vk_invitations=vk_invitations,
     )
     dispatcher.update.outer_middleware(PerUserLock())
     dispatcher.include_routers(*get_routers())
@@ -177,3 +184,18 @@ def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
 def build_scheduler(services: Services) -> WindowScheduler:
     """Call after `build_dispatcher` (the jobs need the messenger); `await start()` it."""
     return WindowScheduler(services.jobs)
+
+
+def build_vk_bot(
+    services: Services,
+    *,
+    wait: int = 25,
+    backoff: Backoff | None = None,
+    concurrent: bool = True,
+) -> VkBot:
+    """The VK community bot on the same services; also registers it as the VK messenger."""
+    vk = build_vk(
+        services.settings, services.chat, wait=wait, backoff=backoff, concurrent=concurrent
+    )
+    services.messengers.register(vk.messenger)
+    return vk

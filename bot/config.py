@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/bot.db"
+DEFAULT_VK_API_URL = "https://api.vk.ru"
 
 
 class SettingsError(Exception):
@@ -45,6 +46,10 @@ class Settings(BaseSettings):
     appeal_redirect_days: int = Field(default=7, ge=1)
     appeal_extension_days: int = Field(default=30, ge=1)
     appeal_retention_years: int = Field(default=5, ge=1)
+    vk_group_token: SecretStr | None = None
+    vk_group_id: int | None = Field(default=None, gt=0)
+    vk_api_url: str = DEFAULT_VK_API_URL
+    vk_user_token: SecretStr | None = None
 
     @field_validator(
         "bot_token",
@@ -54,6 +59,9 @@ class Settings(BaseSettings):
         "tg_employee_chat_id",
         "tg_staff_chat_id",
         "appeal_topics_file",
+        "vk_group_token",
+        "vk_group_id",
+        "vk_user_token",
         mode="before",
     )
     @classmethod
@@ -102,16 +110,31 @@ class Settings(BaseSettings):
             raise ValueError(f"неизвестный часовой пояс {value!r}, пример: Europe/Moscow") from exc
         return value
 
-    @field_validator("telegram_api_url")
+    @field_validator("telegram_api_url", "vk_api_url")
     @classmethod
     def _url_shape(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
             raise ValueError("адрес должен начинаться с http:// или https://")
         return value.rstrip("/")
 
+    @model_validator(mode="after")
+    def _vk_pair(self) -> Settings:
+        if (self.vk_group_token is None) != (self.vk_group_id is None):
+            missing = "VK_GROUP_ID" if self.vk_group_id is None else "VK_GROUP_TOKEN"
+            raise ValueError(f"{missing}: для ВКонтакте нужны и VK_GROUP_TOKEN, и VK_GROUP_ID")
+        return self
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return self.bot_token is not None
+
+    @property
+    def vk_enabled(self) -> bool:
+        return self.vk_group_token is not None and self.vk_group_id is not None
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -122,4 +145,6 @@ def load_settings(**overrides: object) -> Settings:
         first = exc.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "?"
         message = str(first["msg"]).removeprefix("Value error, ")
+        if not first["loc"]:  # a check across settings names the setting in its message
+            name, _, message = message.partition(": ")
         raise SettingsError(f"Ошибка в настройке {name}: {message}") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.devtools.fake_telegram import FakeTelegram
 from bot.devtools.harness import RunningBot
 from bot.texts import survey as texts
 
@@ -31,3 +32,8 @@ async def complete_csi(
         await bot.press(user_id, texts.SKIP)
     else:
         await bot.say(user_id, suggestion)
+
+
+def last_text(fake: FakeTelegram, chat_id: int) -> str:
+    """The last text message to a chat; a report's chart album follows its text."""
+    return next(c.text for c in reversed(fake.sent(chat_id)) if c.method == "sendMessage")

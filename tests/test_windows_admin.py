@@ -8,7 +8,7 @@ from bot.devtools.harness import RunningBot
 from bot.texts import admin as admin_texts
 from bot.texts import survey as texts
 from tests.conftest import ADMIN, FakeClock
-from tests.helpers import complete_csi
+from tests.helpers import complete_csi, last_text
 
 CITIZEN = 700
 
@@ -101,7 +101,7 @@ async def test_report_matches_hand_computed_csi(running: RunningBot) -> None:
     for n, (score, importance) in enumerate([(8, 9), (9, 9), (9, 8), (8, 8), (9, 10)]):
         await complete_csi(running, CITIZEN + n, score, importance)
     await running.say(ADMIN, "/report")
-    report = next(c.text for c in reversed(running.fake.sent(ADMIN)) if c.method == "sendMessage")
+    report = last_text(running.fake, ADMIN)
     assert "Респондентов: 5" in report
     assert "Общий индекс CSI: 75,7</b> — высокий уровень" in report
     assert "1. Достаточность информации о функции — <b>75,7</b> (100 %, ответов: 5)" in report

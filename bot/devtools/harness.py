@@ -1,4 +1,5 @@
-"""Run the real dispatcher with long polling against the fake Bot API, and act as users."""
+"""Run the real dispatcher with long polling against the fake Bot API (and, if given, the VK
+adapter against the fake VK API, in the same process), and act as users."""
 
 from __future__ import annotations
 
@@ -6,12 +7,26 @@ import asyncio
 from typing import Any
 
 from aiogram import Bot, Dispatcher
+from pydantic import SecretStr
 
-from bot.app import Services, build_bot, build_dispatcher, build_scheduler, build_services
+from bot.app import (
+    Services,
+    build_bot,
+    build_dispatcher,
+    build_scheduler,
+    build_services,
+    build_vk_bot,
+)
 from bot.clock import Clock
 from bot.config import Settings
 from bot.devtools.fake_telegram import Call, FakeTelegram
+from bot.devtools.fake_vk import FakeVk, VkCall
+from bot.handlers.vk import VkBot
+from bot.handlers.vk.client import Backoff
 from bot.scheduler import WindowScheduler
+from bot.texts import vk as vk_texts
+
+VK_TEST_BACKOFF = Backoff(first=0.01, cap=0.05, attempts=5)
 
 
 class RunningBot:
@@ -24,23 +39,45 @@ class RunningBot:
         clock: Clock | None = None,
         *,
         scheduler: bool = False,
+        vk: FakeVk | None = None,
     ) -> None:
         """`scheduler=True` also starts the survey scheduler as `bot run` does (catching up on
-        whatever fell due at `clock`); off by default so tests see only what they cause."""
-        self.settings = settings.model_copy(update={"telegram_api_url": fake.base_url})
+        whatever fell due at `clock`); off by default so tests see only what they cause.
+        `vk`: also run the VK adapter against this fake VK server."""
+        update: dict[str, Any] = {"telegram_api_url": fake.base_url}
+        if vk is not None:
+            update.update(
+                vk_group_token=SecretStr("vk-test-token"),
+                vk_group_id=vk.group_id,
+                vk_api_url=vk.base_url,
+            )
+        self.settings = settings.model_copy(update=update)
         self.fake = fake
+        self.vk_fake = vk
         self.clock = clock
         self.with_scheduler = scheduler
         self.scheduler: WindowScheduler | None = None
         self.services: Services
         self.bot: Bot
         self.dispatcher: Dispatcher
+        self.vk: VkBot | None = None
         self._task: asyncio.Task[None] | None = None
+        self._vk_task: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> RunningBot:
         self.services = build_services(self.settings, self.clock)
+        invitations = None
+        if self.vk_fake is not None:
+            self.vk = build_vk_bot(self.services, wait=1, backoff=VK_TEST_BACKOFF, concurrent=False)
+            # Pacing (20 calls/s) is tested on its own; here it would only slow every test down.
+            self.vk.client.vk.RPS_DELAY = 0.0
+            invitations = await self.vk.connect()
+            self._vk_task = asyncio.create_task(self.vk.run())
+            # Events pushed before the bot holds a long-poll key would be skipped, as on VK.
+            while not self.vk_fake.longpoll_servers_given:
+                await asyncio.sleep(0.01)
         self.bot = build_bot(self.settings)
-        self.dispatcher = build_dispatcher(self.services, self.bot)
+        self.dispatcher = build_dispatcher(self.services, self.bot, invitations)
         if self.with_scheduler:
             self.scheduler = build_scheduler(self.services)
             await self.scheduler.start()
@@ -61,6 +98,10 @@ class RunningBot:
         await self.dispatcher.stop_polling()
         if self._task is not None:
             await self._task
+        if self._vk_task is not None and self.vk is not None:
+            self._vk_task.cancel()
+            await asyncio.gather(self._vk_task, return_exceptions=True)
+            self.vk.close()
         await self.services.close()
 
     # --- acting as a user -------------------------------------------------------------------
@@ -78,3 +119,27 @@ class RunningBot:
         await self.fake.push(
             self.fake.callback_update(user_id, data, call.message_id, chat_id=call.chat_id)
         )
+
+    # --- acting as a VK user ----------------------------------------------------------------
+    @property
+    def vk_server(self) -> FakeVk:
+        assert self.vk_fake is not None, "RunningBot(..., vk=FakeVk()) for VK users"
+        return self.vk_fake
+
+    async def vk_say(self, user_id: int, text: str = "", **extra: Any) -> None:
+        await self.vk_server.push(self.vk_server.message_new(user_id, text, **extra))
+
+    async def vk_press(self, user_id: int, label: str, call: VkCall | None = None) -> None:
+        """Press a button of `call` (default: the newest keyboard sent to the user, including
+        the follow-up message that carries the rest of a split keyboard)."""
+        if call is None:
+            with_buttons = [c for c in self.vk_server.sent(user_id) if c.buttons]
+            if not with_buttons:
+                raise LookupError(f"no message with buttons was sent to VK user {user_id}")
+            newest = with_buttons[-1]
+            candidates = [newest]
+            if newest.text == vk_texts.MORE_BUTTONS and len(with_buttons) > 1:
+                candidates.append(with_buttons[-2])
+            call = next((c for c in candidates if label in c.labels), newest)
+        payload = call.payload(label)
+        await self.vk_server.push(self.vk_server.message_event(user_id, payload))

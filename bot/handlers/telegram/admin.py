@@ -8,6 +8,7 @@ from aiogram.types import Message
 
 from bot.chat.replies import split_text
 from bot.handlers.telegram.files import send_charts, send_file
+from bot.handlers.vk.wall import VkInvitations
 from bot.reports.service import ReportService
 from bot.surveys.jobs import WindowJobs
 from bot.surveys.plan import FrequencyPlan
@@ -34,7 +35,11 @@ class IsAdmin(Filter):
 
 
 async def open_survey(
-    message: Message, command: CommandObject, windows: WindowService, jobs: WindowJobs
+    message: Message,
+    command: CommandObject,
+    windows: WindowService,
+    jobs: WindowJobs,
+    vk_invitations: VkInvitations | None = None,
 ) -> None:
     args = (command.args or "").split()
     kinds = ", ".join(sorted(windows.questionnaires))
@@ -60,6 +65,8 @@ async def open_survey(
         chat = schedule_texts.AUDIENCE_CHATS[view.audience]
         text += "\n\n" + schedule_texts.INVITATION_POSTED.format(chat=chat)
     await message.answer(text)
+    if vk_invitations is not None and view.audience == "external":
+        await message.answer(await vk_invitations.invite(view.title, view.kind))
 
 
 async def close_survey(message: Message, command: CommandObject, windows: WindowService) -> None:

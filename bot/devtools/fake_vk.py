@@ -1,0 +1,258 @@
+"""A fake VK API server on 127.0.0.1, for tests: the bot's vk-api talks HTTP to it (`VK_API_URL`).
+
+It serves the Bots Long Poll endpoint from a queue the caller fills (an update counts as handled
+once the bot asks for the next `ts`), records every method call, deduplicates `messages.send` by
+`random_id` and `wall.post` by `guid` as VK does, and can be told to misbehave: API errors (6
+"too many requests") for the next calls of a method, answers lost after the call took effect,
+slow answers, long-poll `failed` codes and broken long-poll answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+GROUP_ID = 77000001
+SCREEN_NAME = "feedback_test_community"
+LONGPOLL_WAIT_CAP = 0.3
+"""Seconds a long-poll request may hang: short, so a stopping bot is not kept waiting."""
+ERROR_MESSAGES = {6: "Too many requests per second", 10: "Internal server error"}
+
+
+@dataclass
+class VkCall:
+    method: str
+    params: dict[str, Any]
+    result: Any = None
+
+    @property
+    def peer_id(self) -> int | None:
+        value = self.params.get("peer_id")
+        return int(value) if value is not None else None
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("message") or "")
+
+    @property
+    def buttons(self) -> list[list[dict[str, Any]]]:
+        raw = self.params.get("keyboard")
+        return json.loads(raw)["buttons"] if raw else []
+
+    @property
+    def labels(self) -> list[str]:
+        return [b["action"]["label"] for row in self.buttons for b in row]
+
+    def payload(self, label: str) -> dict[str, Any]:
+        for row in self.buttons:
+            for button in row:
+                if button["action"]["label"] == label:
+                    return json.loads(button["action"]["payload"])
+        raise LookupError(f"no button {label!r} in {self.labels}")
+
+
+@dataclass
+class FakeVk:
+    group_id: int = GROUP_ID
+    calls: list[VkCall] = field(default_factory=list)
+    errors: dict[str, list[int]] = field(default_factory=dict)
+    """method -> VK error codes its next calls answer with (the call has no effect)."""
+    lost_answers: dict[str, int] = field(default_factory=dict)
+    """method -> how many of its next calls take effect but answer HTTP 502 (a lost answer)."""
+    longpoll_failures: list[int] = field(default_factory=list)
+    """`failed` codes the next long-poll requests answer with."""
+    broken_longpolls: int = 0
+    """How many of the next long-poll requests answer HTTP 500 with no JSON."""
+    delays: dict[str, float] = field(default_factory=dict)
+    """method -> seconds its next call takes before answering (a slow VK)."""
+
+    def __post_init__(self) -> None:
+        self._events: list[tuple[int, dict[str, Any]]] = []
+        self._last_ts = 0
+        self._confirmed = 0
+        self._key = ""
+        self._changed = asyncio.Condition()
+        self._message_ids = itertools.count(1)
+        self._sent_by_random_id: dict[tuple[int, int], int] = {}
+        self._posts_by_guid: dict[str, int] = {}
+        self._runner: web.AppRunner | None = None
+        self.base_url = ""
+        self.longpoll_servers_given = 0
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_post("/method/{method}", self._method)
+        app.router.add_get("/lp", self._longpoll)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}"
+        return self.base_url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # --- what the bot did -----------------------------------------------------------------
+    def sent(self, peer_id: int | None = None) -> list[VkCall]:
+        """Messages that reached the user (one per random_id: VK's deduplication applied)."""
+        return [
+            c
+            for c in self.calls
+            if c.method == "messages.send" and (peer_id is None or c.peer_id == peer_id)
+        ]
+
+    def last(self, peer_id: int) -> VkCall:
+        sent = self.sent(peer_id)
+        if not sent:
+            raise LookupError(f"nothing was sent to VK user {peer_id}")
+        return sent[-1]
+
+    def of(self, method: str) -> list[VkCall]:
+        return [c for c in self.calls if c.method == method]
+
+    # --- events the bot will receive ------------------------------------------------------
+    async def push(self, event: dict[str, Any], *, wait: float = 10.0) -> None:
+        """Queue an event and return once the bot has handled it (asked for a later ts)."""
+        async with self._changed:
+            self._last_ts += 1
+            ts = self._last_ts
+            self._events.append((ts, {"group_id": self.group_id, "v": "5.199", **event}))
+            self._changed.notify_all()
+            await asyncio.wait_for(self._changed.wait_for(lambda: self._confirmed >= ts), wait)
+
+    def message_new(
+        self,
+        user_id: int,
+        text: str = "",
+        *,
+        ref: str | None = None,
+        payload: str | None = None,
+        attachments: list[dict[str, Any]] | None = None,
+        peer_id: int | None = None,
+    ) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "id": next(self._message_ids),
+            "date": 0,
+            "peer_id": peer_id if peer_id is not None else user_id,
+            "from_id": user_id,
+            "text": text,
+            "attachments": attachments or [],
+            "conversation_message_id": next(self._message_ids),
+        }
+        if ref is not None:
+            message.update(ref=ref, ref_source="link")
+        if payload is not None:
+            message["payload"] = payload
+        return {
+            "type": "message_new",
+            "event_id": secrets.token_hex(8),
+            "object": {
+                "message": message,
+                "client_info": {"keyboard": True, "inline_keyboard": True},
+            },
+        }
+
+    def message_event(self, user_id: int, payload: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "message_event",
+            "event_id": secrets.token_hex(8),
+            "object": {
+                "user_id": user_id,
+                "peer_id": user_id,
+                "event_id": secrets.token_hex(10),
+                "payload": payload,
+                "conversation_message_id": next(self._message_ids),
+            },
+        }
+
+    # --- the HTTP side --------------------------------------------------------------------
+    async def _method(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
+        params.pop("access_token", None)
+        delay = self.delays.pop(method, None)
+        if delay:
+            await asyncio.sleep(delay)
+        errors = self.errors.get(method)
+        if errors:
+            code = errors.pop(0)
+            self.calls.append(VkCall(f"{method}:error{code}", params))
+            return web.json_response(
+                {"error": {"error_code": code, "error_msg": ERROR_MESSAGES.get(code, "Error")}}
+            )
+        result = self._result(method, params)
+        if self.lost_answers.get(method):
+            self.lost_answers[method] -= 1
+            return web.Response(status=502, text="Bad Gateway")
+        return web.json_response({"response": result})
+
+    def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "groups.getLongPollServer":
+            self.longpoll_servers_given += 1
+            self._key = secrets.token_hex(8)
+            result: Any = {
+                "key": self._key,
+                "server": f"{self.base_url}/lp",
+                "ts": str(self._last_ts),
+            }
+        elif method == "groups.getById":
+            result = {
+                "groups": [
+                    {"id": self.group_id, "name": "Обратная связь", "screen_name": SCREEN_NAME}
+                ],
+                "profiles": [],
+            }
+        elif method == "messages.send":
+            dedupe = (int(params["peer_id"]), int(params["random_id"]))
+            if dedupe in self._sent_by_random_id:
+                result = self._sent_by_random_id[dedupe]
+                self.calls.append(VkCall("messages.send:duplicate", params, result))
+                return result
+            result = next(self._message_ids)
+            self._sent_by_random_id[dedupe] = result
+        elif method == "wall.post":
+            guid = params.get("guid")
+            if guid and guid in self._posts_by_guid:
+                return {"post_id": self._posts_by_guid[guid]}
+            result = {"post_id": next(self._message_ids)}
+            if guid:
+                self._posts_by_guid[guid] = result["post_id"]
+        else:  # messages.edit, messages.sendMessageEventAnswer
+            result = 1
+        self.calls.append(VkCall(method, params, result))
+        return result
+
+    async def _longpoll(self, request: web.Request) -> web.Response:
+        query = request.query
+        ts = int(query.get("ts") or 0)
+        wait = min(float(query.get("wait") or 0), LONGPOLL_WAIT_CAP)
+        if self.broken_longpolls:
+            self.broken_longpolls -= 1
+            return web.Response(status=500, text="Internal Server Error")
+        async with self._changed:
+            if query.get("key") != self._key:
+                return web.json_response({"failed": 2})
+            if self.longpoll_failures:
+                failed = self.longpoll_failures.pop(0)
+                if failed in (2, 3):
+                    self._key = ""  # the key is dead: the bot must ask for a new one
+                return web.json_response({"failed": failed, "ts": str(self._last_ts)})
+            self._confirmed = max(self._confirmed, ts)
+            self._changed.notify_all()
+            if not any(n > ts for n, _ in self._events) and wait:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        self._changed.wait_for(lambda: any(n > ts for n, _ in self._events)), wait
+                    )
+            updates = [event for n, event in self._events if n > ts]
+            return web.json_response({"ts": str(self._last_ts), "updates": updates})

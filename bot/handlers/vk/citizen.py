@@ -1,0 +1,110 @@
+"""Citizens writing to the VK community: the same `CitizenChat` calls as in Telegram.
+
+`message_new` carries typed text, a deep link's `ref` (`vk.me/<group>?ref=csi`) or the payload
+of VK's own "Начать" button; `message_event` is a press of one of our callback buttons.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from bot.chat.citizen import CitizenChat
+from bot.chat.replies import Outcome
+from bot.handlers.vk.client import VkClient
+from bot.handlers.vk.delivery import VkMessenger
+from bot.handlers.vk.render import action_of
+from bot.identity import Person
+from bot.texts import survey as survey_texts
+
+log = logging.getLogger("bot.vk")
+
+CHAT_PEER_START = 2_000_000_000
+"""Peer ids from here on are group conversations; the bot talks to citizens privately only."""
+
+START_WORDS = {"начать", "старт", "меню", "start", "/start"}
+CANCEL_WORDS = {"отмена", "/cancel"}
+# Plain words as the menu, mapped to the deep-link payloads `CitizenChat.start` understands.
+# A payload it does not know yet (appeals) shows the menu, which is a fair answer meanwhile.
+WORD_PAYLOADS = {"опрос": None, "обращение": "appeal", "статус": "status"}
+SNACKBAR_LIMIT = 90
+
+
+class VkCitizen:
+    def __init__(self, chat: CitizenChat, client: VkClient, messenger: VkMessenger) -> None:
+        self._chat = chat
+        self._client = client
+        self._messenger = messenger
+
+    async def handle(self, event: dict[str, Any]) -> None:
+        kind = event.get("type")
+        obj = event.get("object") or {}
+        if kind == "message_new":
+            await self._message(obj.get("message") or {})
+        elif kind == "message_event":
+            await self._pressed(obj)
+
+    async def _message(self, message: dict[str, Any]) -> None:
+        peer_id, user_id = int(message.get("peer_id", 0)), int(message.get("from_id", 0))
+        if not 0 < user_id == peer_id < CHAT_PEER_START:
+            return
+        outcome = await self._route(Person("vk", user_id), message)
+        await self._messenger.send(peer_id, outcome.replies)
+
+    async def _route(self, person: Person, message: dict[str, Any]) -> Outcome:
+        ref = message.get("ref")
+        if ref:
+            return await self._chat.start(person, str(ref))
+        if _is_start_button(message.get("payload")):
+            return await self._chat.start(person)
+        text = str(message.get("text") or "")
+        word = text.strip().lower()
+        command, _, argument = word.partition(" ")
+        if command in START_WORDS:
+            return await self._chat.start(person, argument.strip() or None)
+        if word in CANCEL_WORDS:
+            return await self._chat.cancel(person)
+        if word in WORD_PAYLOADS:
+            return await self._chat.start(person, WORD_PAYLOADS[word])
+        return await self._chat.text(person, text if text.strip() else None)
+
+    async def _pressed(self, obj: dict[str, Any]) -> None:
+        user_id, peer_id = int(obj.get("user_id", 0)), int(obj.get("peer_id", 0))
+        if not 0 < user_id == peer_id < CHAT_PEER_START:
+            return
+        action = action_of(obj.get("payload"))
+        outcome = (
+            await self._chat.action(Person("vk", user_id), action)
+            if action is not None
+            else Outcome(toast=survey_texts.STALE_BUTTON)
+        )
+        await self._answer_event(obj, outcome.toast)
+        await self._messenger.send(peer_id, outcome.replies)
+
+    async def _answer_event(self, obj: dict[str, Any], toast: str | None) -> None:
+        """Stops the button's spinner; a toast shows as VK's snackbar."""
+        params: dict[str, Any] = {
+            "event_id": obj.get("event_id"),
+            "user_id": obj.get("user_id"),
+            "peer_id": obj.get("peer_id"),
+        }
+        if toast:
+            params["event_data"] = json.dumps(
+                {"type": "show_snackbar", "text": toast[:SNACKBAR_LIMIT]}, ensure_ascii=False
+            )
+        try:
+            await self._client.call("messages.sendMessageEventAnswer", **params)
+        except Exception:
+            # An expired event (the user waited too long) must not cost them the reply itself.
+            log.exception("VK: could not answer the button press %s", obj.get("event_id"))
+
+
+def _is_start_button(raw: object) -> bool:
+    """VK's own "Начать" button sends `{"command":"start"}`."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return False
+    return isinstance(raw, dict) and raw.get("command") == "start"

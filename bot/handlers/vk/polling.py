@@ -1,0 +1,167 @@
+"""Bots Long Poll in a thread of its own, handing events to the asyncio loop.
+
+The thread blocks in `VkBotLongPoll` requests and never touches the loop's objects except by
+`run_coroutine_threadsafe`, so a stalled long poll cannot stall anything else. The loop never
+dies: network errors, timeouts, bad answers and VK's `failed` codes (1: history lost in part,
+2: key expired, 3: everything lost) are logged and followed by a reconnect with backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from vk_api import VkApiGroup
+from vk_api.bot_longpoll import VkBotLongPoll
+
+from bot.handlers.vk.client import Backoff
+
+log = logging.getLogger("bot.vk")
+
+Handler = Callable[[dict[str, Any]], Awaitable[None]]
+SHUTDOWN_GRACE = 3.0
+"""Seconds a stopping poller waits for its thread; a long poll still hanging is left to die
+with the process (the thread is a daemon and stops at its next turn)."""
+RENEW_AFTER_FAILURES = 3
+"""After this many failed checks in a row, ask VK for a new server and key (same `ts`)."""
+
+
+class LongPoll(VkBotLongPoll):
+    """`VkBotLongPoll.check` with every `failed` answer logged, returning raw event dicts."""
+
+    def check(self) -> list[dict[str, Any]]:  # type: ignore[override]
+        response = self.session.get(
+            self.url,
+            params={"act": "a_check", "key": self.key, "ts": self.ts, "wait": self.wait},
+            timeout=self.wait + 10,
+        ).json()
+        failed = response.get("failed")
+        if failed is None:
+            self.ts = response["ts"]
+            return list(response["updates"])
+        log.warning("VK long poll answered failed=%s, recovering", failed)
+        if failed == 1:
+            self.ts = response["ts"]
+        elif failed == 2:
+            self.update_longpoll_server(update_ts=False)
+        else:
+            self.update_longpoll_server()
+        return []
+
+
+def peer_of(event: dict[str, Any]) -> int:
+    obj = event.get("object") or {}
+    message = obj.get("message") or {}
+    return int(obj.get("peer_id") or message.get("peer_id") or 0)
+
+
+class VkPoller:
+    """`await poller.run()` until cancelled; each person's events are handled in order."""
+
+    def __init__(
+        self,
+        vk: VkApiGroup,
+        group_id: int,
+        handler: Handler,
+        *,
+        wait: int = 25,
+        backoff: Backoff | None = None,
+        concurrent: bool = True,
+    ) -> None:
+        self._vk = vk
+        self._group_id = group_id
+        self._handler = handler
+        self._wait = wait
+        self._backoff = backoff or Backoff(first=1.0, cap=60.0)
+        self._concurrent = concurrent
+        self._stop = threading.Event()
+        self._tails: dict[int, asyncio.Task[None]] = {}
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        finished: asyncio.Future[None] = loop.create_future()
+
+        def poll() -> None:
+            try:
+                self._poll(loop)
+            finally:
+                if not loop.is_closed():
+                    loop.call_soon_threadsafe(lambda: finished.done() or finished.set_result(None))
+
+        self._stop.clear()
+        thread = threading.Thread(target=poll, name="vk-longpoll", daemon=True)
+        thread.start()
+        try:
+            await asyncio.shield(finished)
+        finally:
+            self._stop.set()
+            await asyncio.to_thread(thread.join, SHUTDOWN_GRACE)
+            tasks = list(self._tails.values())
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _poll(self, loop: asyncio.AbstractEventLoop) -> None:
+        longpoll: LongPoll | None = None
+        failures = 0
+        while not self._stop.is_set():
+            try:
+                if longpoll is None:
+                    longpoll = LongPoll(self._vk, self._group_id, wait=self._wait)
+                    log.info("VK long poll connected (group %s)", self._group_id)
+                elif failures >= RENEW_AFTER_FAILURES:
+                    longpoll.update_longpoll_server(update_ts=False)
+                events = longpoll.check()
+                failures = 0
+            except Exception as exc:
+                failures += 1
+                delay = self._backoff.delay(failures)
+                log.warning(
+                    "VK long poll error #%d (%s: %s), retry in %.1f s",
+                    failures,
+                    type(exc).__name__,
+                    exc,
+                    delay,
+                )
+                self._stop.wait(delay)
+                continue
+            if not events:
+                continue
+            try:
+                asyncio.run_coroutine_threadsafe(self._dispatch(events), loop).result()
+            except RuntimeError:
+                return  # the loop is gone: the process is shutting down
+            except Exception:
+                log.exception("VK events could not be dispatched")
+
+    async def _dispatch(self, events: list[dict[str, Any]]) -> None:
+        for event in events:
+            if not self._concurrent:
+                await self._handle(event)
+                continue
+            peer = peer_of(event)
+            previous = self._tails.get(peer)
+            task = asyncio.create_task(self._after(previous, event))
+            self._tails[peer] = task
+            task.add_done_callback(lambda done, peer=peer: self._forget(peer, done))
+
+    async def _after(self, previous: asyncio.Task[None] | None, event: dict[str, Any]) -> None:
+        if previous is not None:
+            await asyncio.wait([previous])
+        await self._handle(event)
+
+    def _forget(self, peer: int, task: asyncio.Task[None]) -> None:
+        if self._tails.get(peer) is task:
+            del self._tails[peer]
+
+    async def _handle(self, event: dict[str, Any]) -> None:
+        try:
+            await self._handler(event)
+        except Exception:
+            log.exception("VK event %s failed", event.get("type"))

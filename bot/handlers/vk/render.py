@@ -1,0 +1,136 @@
+"""Messenger-neutral replies as VK messages: plain text and inline callback keyboards.
+
+VK's limits for an inline keyboard: 5 buttons in a row, 6 rows, 10 buttons in all, 40
+characters on a button, 255 bytes of payload. A 1-10 scale (two rows of five) fills a keyboard
+on its own, so further rows (not applicable, back) go under a short follow-up message.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from html import unescape
+
+from bot.chat.replies import Button, Reply
+from bot.texts import vk as texts
+
+MAX_ROW = 5
+MAX_ROWS = 6
+MAX_BUTTONS = 10
+MAX_LABEL = 40
+MAX_PAYLOAD_BYTES = 255
+MAX_TEXT = 4096
+ACTION_KEY = "a"
+
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_LINK = re.compile(r"""<a\s[^>]*href=["']([^"']*)["'][^>]*>(.*?)</a>""", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _link(match: re.Match[str]) -> str:
+    url, label = match.group(1), match.group(2)
+    return url if _TAG.sub("", label) == url else f"{label} ({url})"
+
+
+def plain_text(html: str) -> str:
+    """Telegram HTML to VK plain text: links spelled out, other tags dropped, entities
+    (&lt; &amp;...) decoded."""
+    return unescape(_TAG.sub("", _LINK.sub(_link, _BREAK.sub("\n", html))))
+
+
+def payload(action: str) -> str:
+    encoded = json.dumps({ACTION_KEY: action}, ensure_ascii=False, separators=(",", ":"))
+    if len(encoded.encode()) > MAX_PAYLOAD_BYTES:
+        # Telegram's 64-byte callback data is the tighter limit, so this means a bug upstream.
+        raise ValueError(f"button action too long for a VK payload: {action[:40]!r}...")
+    return encoded
+
+
+def action_of(raw: object) -> str | None:
+    """The action in a pressed button's payload (VK hands it back parsed, or as a string)."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return None
+    if isinstance(raw, dict) and isinstance(raw.get(ACTION_KEY), str):
+        return raw[ACTION_KEY]
+    return None
+
+
+def label(text: str) -> str:
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+
+
+def keyboard_chunks(buttons: list[list[Button]]) -> list[list[list[Button]]]:
+    """Rows split to at most 5 buttons, then packed in order into keyboards within VK limits."""
+    rows = [row[i : i + MAX_ROW] for row in buttons for i in range(0, len(row), MAX_ROW)]
+    chunks: list[list[list[Button]]] = []
+    for row in rows:
+        current = chunks[-1] if chunks else None
+        if (
+            current is None
+            or len(current) >= MAX_ROWS
+            or sum(map(len, current)) + len(row) > MAX_BUTTONS
+        ):
+            chunks.append([row])
+        else:
+            current.append(row)
+    return chunks
+
+
+def keyboard_json(rows: list[list[Button]]) -> str:
+    keyboard = {
+        "inline": True,
+        "buttons": [
+            [
+                {
+                    "action": {
+                        "type": "callback",
+                        "label": label(b.label),
+                        "payload": payload(b.action),
+                    },
+                    "color": "secondary",
+                }
+                for b in row
+            ]
+            for row in rows
+        ],
+    }
+    return json.dumps(keyboard, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class VkMessage:
+    """One messages.send: text and an optional keyboard (JSON)."""
+
+    text: str
+    keyboard: str | None = None
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Pieces of at most `limit` characters, cut at a line break where there is one."""
+    pieces: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit + 1)
+        cut = cut if cut > 0 else limit
+        pieces.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    return [*pieces, text]
+
+
+def vk_messages(reply: Reply) -> list[VkMessage]:
+    """A reply as VK messages: the text (split if longer than VK allows) with the first
+    keyboard under its last piece, then follow-ups with the rest of the buttons."""
+    *head, last = split_text(plain_text(reply.text))
+    messages = [VkMessage(piece) for piece in head]
+    chunks = keyboard_chunks(reply.buttons)
+    if not chunks:
+        return [*messages, VkMessage(last)]
+    first, *rest = chunks
+    return [
+        *messages,
+        VkMessage(last, keyboard_json(first)),
+        *(VkMessage(texts.MORE_BUTTONS, keyboard_json(chunk)) for chunk in rest),
+    ]
