@@ -7,6 +7,8 @@ call these builders with their own settings, clock and API address.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time
+from functools import partial
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -16,6 +18,7 @@ from aiogram.enums import ParseMode
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.appeals.classifier import load_classifier
+from bot.appeals.jobs import daily_digest, purge_personal_data
 from bot.appeals.model import AppealTerms
 from bot.appeals.service import AppealService
 from bot.chat.appeal_intake import AppealIntake
@@ -181,9 +184,22 @@ def build_dispatcher(
     return dispatcher
 
 
+APPEALS_DIGEST_AT = time(9, 0)
+APPEALS_PURGE_AT = time(3, 30)
+
+
 def build_scheduler(services: Services) -> WindowScheduler:
-    """Call after `build_dispatcher` (the jobs need the messenger); `await start()` it."""
-    return WindowScheduler(services.jobs)
+    """Call after `build_dispatcher` (the jobs need the messenger); `await start()` it.
+    Besides the survey windows it runs the appeals' daily digest and personal-data purge."""
+    appeals = services.appeals
+    return WindowScheduler(
+        services.jobs,
+        tz=services.settings.tz,
+        daily=[
+            ("appeals-digest", APPEALS_DIGEST_AT, partial(daily_digest, appeals)),
+            ("appeals-purge", APPEALS_PURGE_AT, partial(purge_personal_data, appeals)),
+        ],
+    )
 
 
 def build_vk_bot(

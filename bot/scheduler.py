@@ -10,9 +10,12 @@ the database, not a job store, says what has been done.
 from __future__ import annotations
 
 import logging
-from datetime import UTC
+from collections.abc import Awaitable, Callable
+from datetime import UTC, time
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -23,11 +26,23 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 60
 AGENDA_PREFIX = "agenda:"
 
+DailyJob = tuple[str, time, Callable[[], Awaitable[object]]]
+"""(name, local time of day, coroutine function): e.g. the appeals digest at 09:00."""
+
 
 class WindowScheduler:
-    def __init__(self, jobs: WindowJobs, tick_seconds: int = TICK_SECONDS) -> None:
+    def __init__(
+        self,
+        jobs: WindowJobs,
+        tick_seconds: int = TICK_SECONDS,
+        *,
+        tz: ZoneInfo | None = None,
+        daily: list[DailyJob] | None = None,
+    ) -> None:
         self._jobs = jobs
         self._tick_seconds = tick_seconds
+        self._tz = tz or ZoneInfo("UTC")
+        self._daily = daily or []
         self._scheduler = AsyncIOScheduler(
             timezone=UTC,
             job_defaults={
@@ -45,6 +60,13 @@ class WindowScheduler:
         self._scheduler.add_job(
             self.tick, IntervalTrigger(seconds=self._tick_seconds), id="tick", name="tick"
         )
+        for name, at, job in self._daily:
+            self._scheduler.add_job(
+                job,
+                CronTrigger(hour=at.hour, minute=at.minute, timezone=self._tz),
+                id=f"daily:{name}",
+                name=name,
+            )
 
     async def tick(self) -> None:
         performed = await self._jobs.run_due()

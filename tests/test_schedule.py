@@ -168,6 +168,7 @@ async def test_restart_after_close_closes_once_and_reports_once(
         assert bot.scheduler is not None
         await bot.scheduler.tick()
         assert "agenda:1:close" in bot.scheduler.job_ids()
+        assert {"daily:appeals-digest", "daily:appeals-purge"} <= set(bot.scheduler.job_ids())
 
     clock.set(msk(2027, 1, 20, 8))  # the bot was down over the closing moment
     for _ in range(2):  # two restarts in a row
