@@ -188,14 +188,15 @@ async def test_plain_words_open_the_menu(both: RunningBot, word: str) -> None:
     assert both.vk_server.last(VK_USER).labels == [texts.MENU_SURVEY, appeal_texts.MENU_APPEAL]
 
 
-@pytest.mark.parametrize(("word", "payload"), [("обращение", "appeal"), ("статус", "status")])
-async def test_appeal_words_answer_like_telegram_deep_links(
-    both: RunningBot, word: str, payload: str
+@pytest.mark.parametrize(
+    ("word", "command"), [("обращение", "/start appeal"), ("статус", "/status")]
+)
+async def test_appeal_words_answer_like_telegram_commands(
+    both: RunningBot, word: str, command: str
 ) -> None:
-    """Whatever `/start appeal` does in Telegram (the menu until appeals exist), the word does
-    in VK: same texts, same buttons."""
+    """Whatever the command does in Telegram, the word does in VK: same texts, same buttons."""
     await open_csi(both)
-    await both.say(VK_USER, f"/start {payload}")
+    await both.say(VK_USER, command)
     await both.vk_say(VK_USER, word)
     telegram, vk = both.fake.last(VK_USER), both.vk_server.last(VK_USER)
     assert vk.text == plain_text(telegram.text) and vk.labels == telegram.labels
@@ -367,3 +368,37 @@ async def test_run_stops_with_one_line_when_vk_refuses_the_token(
     with pytest.raises(VkSetupError, match="VK_GROUP_TOKEN"):
         await asyncio.wait_for(run_polling(vk_only), 10)
     assert fake_vk.longpoll_servers_given == 0
+
+
+async def test_vk_appeal_answered_from_telegram_staff(both: RunningBot) -> None:
+    """A VK citizen files a complaint with a photo; staff answer from Telegram; the answer
+    arrives in VK, and the metrics count the appeal under the VK channel."""
+    vk = both.vk_server
+    await both.vk_say(VK_USER, "обращение")
+    await both.vk_press(VK_USER, "Жалоба")
+    await both.vk_press(VK_USER, "Документы и справки")
+    await both.vk_say(VK_USER, "Третий месяц не могу получить справку о составе семьи")
+    await both.vk_press(VK_USER, appeal_texts.BUTTON_DONE)
+    await both.vk_say(
+        VK_USER, "", attachments=[{"type": "photo", "photo": {"id": 7, "owner_id": VK_USER}}]
+    )
+    await both.vk_press(VK_USER, appeal_texts.BUTTON_DONE)
+    await both.vk_say(VK_USER, "Петров Пётр Петрович")
+    await both.vk_press(VK_USER, appeal_texts.BUTTON_SKIP)
+    await both.vk_press(VK_USER, appeal_texts.BUTTON_CONSENT)
+    confirmation = vk.last(VK_USER).text
+    assert "зарегистрирован" in confirmation
+    number = int(confirmation.split("№")[1].split()[0].strip(".,"))
+
+    await both.say(ADMIN, f"/answer {number} Справка готова, её можно забрать в кабинете 5")
+    answers = [c.text for c in vk.sent(VK_USER) if "кабинете 5" in c.text]
+    assert len(answers) == 1
+    appeals = both.services.appeals
+    view = await appeals.get(number)
+    assert view is not None and view.channel == "vk" and len(view.attachments) == 1
+    assert view.attachments[0].file_id == f"photo{VK_USER}_7"
+
+    await both.say(ADMIN, "/report appeals")
+    assert "ВКонтакте: 1 (100 %)" in last_text(both.fake, ADMIN)
+    await both.vk_say(VK_USER, "статус")
+    assert f"№{number}" in vk.last(VK_USER).text

@@ -10,6 +10,7 @@ import json
 import logging
 from typing import Any
 
+from bot.appeals.model import Attachment
 from bot.chat.citizen import CitizenChat
 from bot.chat.replies import Outcome
 from bot.handlers.vk.client import VkClient
@@ -26,8 +27,8 @@ CHAT_PEER_START = 2_000_000_000
 START_WORDS = {"начать", "старт", "меню", "start", "/start"}
 CANCEL_WORDS = {"отмена", "/cancel"}
 # Plain words as the menu, mapped to the deep-link payloads `CitizenChat.start` understands.
-# A payload it does not know yet (appeals) shows the menu, which is a fair answer meanwhile.
-WORD_PAYLOADS = {"опрос": None, "обращение": "appeal", "статус": "status"}
+WORD_PAYLOADS = {"опрос": None, "обращение": "appeal", "/appeal": "appeal"}
+STATUS_WORDS = {"статус", "/status"}
 SNACKBAR_LIMIT = 90
 
 
@@ -67,7 +68,10 @@ class VkCitizen:
             return await self._chat.cancel(person)
         if word in WORD_PAYLOADS:
             return await self._chat.start(person, WORD_PAYLOADS[word])
-        return await self._chat.text(person, text if text.strip() else None)
+        if command in STATUS_WORDS:
+            return await self._chat.status(person, argument.strip() or None)
+        attachments = attachments_of(message)
+        return await self._chat.text(person, text if text.strip() else None, attachments)
 
     async def _pressed(self, obj: dict[str, Any]) -> None:
         user_id, peer_id = int(obj.get("user_id", 0)), int(obj.get("peer_id", 0))
@@ -98,6 +102,23 @@ class VkCitizen:
         except Exception:
             # An expired event (the user waited too long) must not cost them the reply itself.
             log.exception("VK: could not answer the button press %s", obj.get("event_id"))
+
+
+def attachments_of(message: dict[str, Any]) -> list[Attachment]:
+    """Photos and documents as VK's own ids (`photo<owner>_<id>_<key>`), like Telegram file ids:
+    referenced, never downloaded."""
+    found: list[Attachment] = []
+    for item in message.get("attachments") or []:
+        kind = item.get("type")
+        body = item.get(kind) or {}
+        if kind not in {"photo", "doc"} or "id" not in body:
+            continue
+        key = f"_{body['access_key']}" if body.get("access_key") else ""
+        file_id = f"{kind}{body.get('owner_id', 0)}_{body['id']}{key}"
+        found.append(
+            Attachment("vk", "photo" if kind == "photo" else "document", file_id, body.get("size"))
+        )
+    return found
 
 
 def _is_start_button(raw: object) -> bool:
