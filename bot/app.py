@@ -125,7 +125,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             windows,
             plan,
             subscribers,
-            reports.window_report_text,
+            reports.window_report,
             external_last_day_reminder=settings.external_last_day_reminder,
         ),
         access=access,

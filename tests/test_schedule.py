@@ -21,6 +21,7 @@ from bot.identity import Person
 from bot.surveys.jobs import WindowJobs
 from bot.texts import survey as survey_texts
 from tests.conftest import ADMIN, FakeClock, wait_until
+from tests.helpers import complete_csi
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 CHANNEL = -1001
@@ -323,3 +324,18 @@ async def test_apscheduler_fires_the_close_in_real_time(
         assert "agenda:1:close" in bot.scheduler.job_ids()
         await wait_until(lambda: any(REPORT_MARK in t for t in admin_texts(fake)), timeout=5)
         assert (await window(bot, 1)).closed_at is not None
+
+
+async def test_close_sends_admins_the_report_with_its_charts(
+    running: RunningBot, clock: FakeClock
+) -> None:
+    await running.say(ADMIN, "/open_survey csi")
+    for n in range(5):
+        await complete_csi(running, 900 + n, 8 + n % 2, 9)
+    running.fake.clear()
+    clock.set(msk(2027, 1, 16, 0, 0, 1))
+    assert await due(running.services.jobs) == ["1:report"]
+    text, *_ = [c for c in running.fake.sent(ADMIN) if c.method == "sendMessage"]
+    assert REPORT_MARK in text.text and "Общий индекс CSI" in text.text
+    albums = [c for c in running.fake.sent(ADMIN) if c.method == "sendMediaGroup"]
+    assert len(albums) == 1 and len(albums[0].params["media"]) >= 3

@@ -12,7 +12,7 @@ released and tried again on the next call.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import ClassVar, Protocol
 
@@ -22,6 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import PlanReminder, SurveyWindow, WindowEvent
 from bot.identity import Person
+from bot.reports.charts import Chart
+from bot.reports.window import WindowReport
 from bot.surveys.plan import FrequencyPlan, PlanPeriod
 from bot.surveys.reminders import ReminderList
 from bot.surveys.windows import WindowService
@@ -49,6 +51,10 @@ class Notifier(Protocol):
 
     async def to_admins(self, text: str) -> None: ...
 
+    async def charts_to_admins(self, charts: Sequence[Chart]) -> None:
+        """The report's images after its text; best effort, the text is what must arrive."""
+        ...
+
     async def to_people(
         self, people: list[Person], text: str, button: str, link: str | None
     ) -> list[Person]:
@@ -56,7 +62,7 @@ class Notifier(Protocol):
         ...
 
 
-ReportText = Callable[[int], Awaitable[str]]
+BuildReport = Callable[[int], Awaitable[WindowReport]]
 
 
 class WindowJobs:
@@ -66,7 +72,7 @@ class WindowJobs:
         windows: WindowService,
         plan: FrequencyPlan,
         subscribers: ReminderList,
-        report_text: ReportText,
+        build_report: BuildReport,
         *,
         external_last_day_reminder: bool = False,
     ) -> None:
@@ -74,7 +80,7 @@ class WindowJobs:
         self._windows = windows
         self._plan = plan
         self._subscribers = subscribers
-        self._report_text = report_text
+        self._build_report = build_report
         self._external_last_day = external_last_day_reminder
         self._notifier: Notifier | None = None
 
@@ -240,14 +246,15 @@ class WindowJobs:
 
     async def _report(self, window: SurveyWindow) -> None:
         publish_by = self._windows.view(window).publish_by
-        report = await self._report_text(window.id)
-        await self.notifier.to_admins(f"{texts.report_on_close(publish_by)}\n\n{report}")
+        report = await self._build_report(window.id)
+        await self.notifier.to_admins(f"{texts.report_on_close(publish_by)}\n\n{report.text}")
+        await self.notifier.charts_to_admins(report.charts)
 
     async def _publication(self, window: SurveyWindow) -> None:
         publish_by = self._windows.view(window).publish_by
-        report = await self._report_text(window.id)
+        report = await self._build_report(window.id)
         header = texts.publication_due(window.id, window.title, publish_by)
-        await self.notifier.to_admins(f"{header}\n\n{report}")
+        await self.notifier.to_admins(f"{header}\n\n{report.text}")
 
     _actions: ClassVar[dict[str, Callable[[WindowJobs, SurveyWindow], Awaitable[None]]]] = {
         "invite": _invite,

@@ -3,11 +3,20 @@ and private reminders, all through the rate-limited `Broadcaster`."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
+
 from aiogram import Bot
+from aiogram.exceptions import AiogramError
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.chat.replies import split_text
 from bot.handlers.telegram.broadcast import Broadcaster, ChatId, Delivery
+from bot.handlers.telegram.files import send_charts
 from bot.identity import Person
+from bot.reports.charts import Chart
+
+log = logging.getLogger(__name__)
 
 
 def link_button(label: str, link: str | None) -> InlineKeyboardMarkup | None:
@@ -42,10 +51,21 @@ class TelegramNotifier:
 
     async def to_admins(self, text: str) -> None:
         """Raises when no admin could be reached, so the caller's claim is released and the
-        message retried later instead of being lost."""
-        results = [await self._broadcaster.send(a, text) for a in self._admin_ids]
+        message retried later instead of being lost. A long report goes as several messages."""
+        results = [
+            await self._broadcaster.send(admin, part)
+            for admin in self._admin_ids
+            for part in split_text(text)
+        ]
         if results and Delivery.SENT not in results:
             raise ConnectionError("no admin could be reached")
+
+    async def charts_to_admins(self, charts: Sequence[Chart]) -> None:
+        for admin in self._admin_ids:
+            try:
+                await send_charts(self._bot, admin, charts)
+            except AiogramError as exc:
+                log.warning("charts to admin %s failed: %s", admin, exc)
 
     async def to_people(
         self, people: list[Person], text: str, button: str, link: str | None
