@@ -242,10 +242,15 @@ async def test_report_hides_small_groups(office: RunningBot, respondents: int) -
     office.fake.clear()
     await office.say(ADMIN, "/report 1")
     report = "\n".join(c.text for c in office.fake.sent(ADMIN))
+    albums = [c for c in office.fake.sent(ADMIN) if c.method == "sendMediaGroup"]
     if respondents == 4:
         assert "слишком мало" in report
         assert "eNPS" not in report and "%" not in report
+        assert albums == []
         return
+    # Charts: one per matrix question with a row of 5+ answers, and the eNPS distribution.
+    pngs = [album.attachment(m["media"])[1] for album in albums for m in album.params["media"]]
+    assert len(pngs) >= 2 and all(png.startswith(b"\x89PNG") for png in pngs)
     # 3 of 5 gave 9-10, 1 gave 1-6: eNPS = 60 % - 20 % = +40; mean 37 / 5 = 7,4.
     assert "eNPS: <b>+40</b>" in report and "<b>7,4</b>" in report
     assert "Скорее удовлетворен: 5 (100 %)" in report  # question 1

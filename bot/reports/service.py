@@ -11,6 +11,7 @@ from bot.db.models import SurveyWindow
 from bot.reports.accounting import accounting_table, survey_rows
 from bot.reports.csi import build_csi_report, csi_level
 from bot.reports.employee import build_employee_report
+from bot.reports.employee_charts import render_employee_charts
 from bot.reports.export import ReportFile, responses_csv, table_workbook, window_workbook
 from bot.reports.painmap import csi_pains, painmap_rows, rank_pains
 from bot.reports.window import WindowReport, csi_trend, render_csi_charts
@@ -68,22 +69,26 @@ class ReportService:
         """Text and chart images of a window (default: the latest).
 
         This is also what goes to the admins when a window closes: `await
-        reports.window_report(view.id)`, then send `.text` and `.charts` (see
-        `bot.handlers.telegram.files.send_window_report`). Windows other than CSI ones, and
-        windows below the minimum group size, get the text report and no charts.
+        reports.window_report(view.id)`, then send `.text` and `.charts`. Windows below the
+        minimum group size, and employee windows while open, get the text and no charts.
         """
         window = await (
             self._windows.get(window_id) if window_id is not None else self._windows.latest()
         )
-        if (
-            window is None
-            or window.audience != "external"
-            or window.respondents < self.min_group_size
-        ):
+        if window is None or window.respondents < self.min_group_size:
             return WindowReport(
                 window.id if window else None, await self.window_report_text(window_id)
             )
         questionnaire = Questionnaire.from_json(window.questionnaire)
+        if window.audience == "internal":
+            text = await self.window_report_text(window.id)
+            if self._windows.state(window) != "closed":
+                return WindowReport(window.id, text)  # no results while it is open
+            async with self._sessionmaker() as session:
+                images = await render_employee_charts(
+                    session, window.id, questionnaire, self.min_group_size
+                )
+            return WindowReport(window.id, text, images)
         async with self._sessionmaker() as session:
             report = await build_csi_report(session, window.id, window.respondents, questionnaire)
             trend = await csi_trend(session, window, self.min_group_size, self._windows.tz)

@@ -113,3 +113,16 @@ async def respondents_per_question(session: AsyncSession, window_id: int) -> dic
         .group_by(a.question_id)
     )
     return {q: int(n) for q, n in rows}
+
+
+async def numeric_distribution(
+    session: AsyncSession, window_id: int, question_id: str
+) -> dict[int, int]:
+    """How many answers gave each value, e.g. the 1-10 of a recommend question."""
+    a = SurveyAnswer
+    rows = await session.execute(
+        select(a.num, func.count())
+        .where(a.window_id == window_id, a.question_id == question_id, a.num.is_not(None))
+        .group_by(a.num)
+    )
+    return {int(value): int(count) for value, count in rows}
