@@ -168,6 +168,7 @@ def build_dispatcher(
     dispatcher = Dispatcher(
         storage=SqlStorage(services.sessionmaker),
         admin_ids=services.settings.admin_ids,
+        min_group_size=services.settings.min_group_size,
         chat=services.chat,
         windows=services.windows,
         reports=services.reports,

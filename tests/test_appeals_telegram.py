@@ -295,3 +295,29 @@ async def test_report_appeals_command(running: RunningBot) -> None:
     assert "Окон опросов пока нет" in running.fake.last(ADMIN).text
     await running.say(OTHER, "/report appeals")
     assert "только администраторам" in running.fake.last(OTHER).text
+
+
+async def test_report_appeals_sends_charts_from_five_appeals(
+    running: RunningBot, clock: FakeClock
+) -> None:
+    await file_appeal(running, CITIZEN)
+    running.fake.clear()
+    await running.say(ADMIN, "/report appeals")
+    assert not [c for c in running.fake.sent(ADMIN) if c.method == "sendMediaGroup"]
+
+    for n in range(1, 5):
+        await file_appeal(running, CITIZEN + 10 + n, kind="Жалоба" if n % 2 else "Обращение")
+    clock.advance(days=3)
+    await running.say(ADMIN, "/answer 1 Справку можно получить в кабинете 5")
+    running.fake.clear()
+    await running.say(ADMIN, "/report appeals")
+    (album,) = [c for c in running.fake.sent(ADMIN) if c.method == "sendMediaGroup"]
+    names = [album.attachment(m["media"])[0] for m in album.params["media"]]
+    # Channels, topics, answer time, and the months of 2026Q4; no complaint decided yet.
+    assert names == [
+        "appeals_channels.png",
+        "appeals_topics.png",
+        "appeals_answer_time.png",
+        "appeals_by_month.png",
+    ]
+    assert all(album.attachment(m["media"])[1].startswith(b"\x89PNG") for m in album.params["media"])

@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Appeal
 
+SECONDS_PER_DAY = 86_400
+
 PERIOD = re.compile(r"^(\d{4})(?:([QqКк])([1-4])|([HhПп])([12]))?$")
 TOP_TOPICS = 10
 
@@ -196,3 +198,49 @@ async def _durations(
         return values[0] + (values[1] - values[0]) * (position - low)
 
     return Durations(count, float(mean), await percentile(0.5), await percentile(0.9))
+
+
+@dataclass(frozen=True)
+class AppealChartData:
+    """What the appeal charts need beyond `AppealMetrics`, still aggregated by the database."""
+
+    answer_days: dict[int, int]
+    """Whole days from registration to the answer -> number of appeals."""
+    months: list[tuple[date, int, int]]
+    """(first day of the month, appeals, complaints) for each month of the period."""
+
+
+def _month_starts(period: Period) -> list[date]:
+    months, day = [], period.start.replace(day=1)
+    while day < period.end:
+        months.append(day)
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return months
+
+
+async def appeal_chart_data(session: AsyncSession, period: Period, tz: ZoneInfo) -> AppealChartData:
+    start, end = period.bounds(tz)
+    in_period = Appeal.received_at >= start, Appeal.received_at < end
+    day = Appeal.answer_seconds // SECONDS_PER_DAY
+    rows = await session.execute(
+        select(day, func.count())
+        .where(*in_period, Appeal.answer_seconds.is_not(None))
+        .group_by(day)
+    )
+    answer_days = {int(d): int(n) for d, n in rows}
+    # One CASE per month keeps the query portable (no strftime / to_char).
+    starts = _month_starts(period)
+    bounds = [
+        Period("", m, n).bounds(tz) for m, n in zip(starts, [*starts[1:], period.end], strict=True)
+    ]
+    columns = []
+    for low, high in bounds:
+        in_month = (Appeal.received_at >= low) & (Appeal.received_at < high)
+        columns.append(func.sum(case((in_month & (Appeal.kind == "appeal"), 1), else_=0)))
+        columns.append(func.sum(case((in_month & (Appeal.kind == "complaint"), 1), else_=0)))
+    counts = (await session.execute(select(*columns).where(*in_period))).one()
+    months = [
+        (month, int(counts[2 * i] or 0), int(counts[2 * i + 1] or 0))
+        for i, month in enumerate(starts)
+    ]
+    return AppealChartData(answer_days, months)

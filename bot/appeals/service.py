@@ -20,7 +20,13 @@ from sqlalchemy.orm import selectinload
 from bot.appeals import render
 from bot.appeals.board import StaffBoard
 from bot.appeals.classifier import Classifier
-from bot.appeals.metrics import AppealMetrics, Period, appeal_metrics
+from bot.appeals.metrics import (
+    AppealChartData,
+    AppealMetrics,
+    Period,
+    appeal_chart_data,
+    appeal_metrics,
+)
 from bot.appeals.model import (
     KINDS,
     MESSENGER_CHANNELS,
@@ -303,6 +309,10 @@ class AppealService:
     async def metrics(self, period: Period) -> AppealMetrics:
         async with self._sessionmaker() as session:
             return await appeal_metrics(session, period, self.tz, self.now())
+
+    async def chart_data(self, period: Period) -> AppealChartData:
+        async with self._sessionmaker() as session:
+            return await appeal_chart_data(session, period, self.tz)
 
     # --- personal data --------------------------------------------------------------------
     async def purge(self) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.texts.common import fmt_num
 
 CSI_TITLE = "CSI по критериям"
@@ -45,3 +47,20 @@ def deadline_line(days: float) -> str:
 def late_share(late: int, total: int) -> str:
     share = f"{late / total * 100:.0f}%" if total else "—"
     return f"позже срока: {late} из {total} ({share})"
+
+
+SATISFIED = "Удовлетворены"
+REFUSED = "Отказано"
+MONTHS = ["янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"]
+
+
+def appeals_channels_title(period: str) -> str:
+    return f"{CHANNELS_TITLE}, {period}"
+
+
+def appeals_topics_title(period: str) -> str:
+    return f"{TOPICS_TITLE}, {period}"
+
+
+def month_label(first_day: date) -> str:
+    return f"{MONTHS[first_day.month - 1]} {first_day.year % 100:02d}"

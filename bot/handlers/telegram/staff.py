@@ -21,6 +21,8 @@ from bot.chat.appeal_intake import TEXT_MAX
 from bot.chat.replies import Button
 from bot.handlers.telegram.admin import IsAdmin
 from bot.handlers.telegram.delivery import inline_keyboard
+from bot.handlers.telegram.files import send_charts
+from bot.reports.appeal_charts import render_appeal_charts
 from bot.texts import appeals as texts
 
 STAFF_COMMANDS = ("answer", "redirect", "extend", "close", "appeals", "register")
@@ -221,7 +223,9 @@ async def list_command(message: Message, command: CommandObject, appeals: Appeal
     await message.answer("\n".join(lines) if lines else texts.NOTHING_FOUND)
 
 
-async def report_command(message: Message, command: CommandObject, appeals: AppealService) -> None:
+async def report_command(
+    message: Message, command: CommandObject, appeals: AppealService, min_group_size: int
+) -> None:
     arg = (command.args or "").split()[1:2]
     now = appeals.now()
     try:
@@ -231,6 +235,15 @@ async def report_command(message: Message, command: CommandObject, appeals: Appe
         return
     metrics = await appeals.metrics(period)
     await message.answer(texts.metrics_text(metrics, appeals.classifier.title))
+    images = await render_appeal_charts(
+        metrics,
+        await appeals.chart_data(period),
+        appeals.classifier.title,
+        appeals.terms.answer_days,
+        min_group_size,
+    )
+    if images and message.bot is not None:
+        await send_charts(message.bot, message.chat.id, images)
 
 
 async def staff_command(message: Message, command: CommandObject, appeals: AppealService) -> None:
