@@ -18,7 +18,7 @@ from aiogram.enums import ParseMode
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.appeals.classifier import load_classifier
-from bot.appeals.jobs import daily_digest, purge_personal_data
+from bot.appeals.jobs import daily_digest, purge_personal_data, quarterly_analysis
 from bot.appeals.model import AppealTerms
 from bot.appeals.service import AppealService
 from bot.chat.appeal_intake import AppealIntake
@@ -187,11 +187,13 @@ def build_dispatcher(
 
 APPEALS_DIGEST_AT = time(9, 0)
 APPEALS_PURGE_AT = time(3, 30)
+APPEALS_QUARTERLY_AT = time(9, 5)
 
 
 def build_scheduler(services: Services) -> WindowScheduler:
     """Call after `build_dispatcher` (the jobs need the messenger); `await start()` it.
-    Besides the survey windows it runs the appeals' daily digest and personal-data purge."""
+    Besides the survey windows it runs the appeals' daily digest and personal-data purge, and
+    on the first working day of a quarter sends the admins the previous quarter's analysis."""
     appeals = services.appeals
     return WindowScheduler(
         services.jobs,
@@ -199,6 +201,18 @@ def build_scheduler(services: Services) -> WindowScheduler:
         daily=[
             ("appeals-digest", APPEALS_DIGEST_AT, partial(daily_digest, appeals)),
             ("appeals-purge", APPEALS_PURGE_AT, partial(purge_personal_data, appeals)),
+            (
+                "appeals-quarterly",
+                APPEALS_QUARTERLY_AT,
+                partial(
+                    quarterly_analysis,
+                    appeals,
+                    services.sessionmaker,
+                    services.windows.calendar,
+                    services.jobs.notifier,
+                    services.settings.min_group_size,
+                ),
+            ),
         ],
     )
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
-from bot.appeals.jobs import daily_digest
+from bot.appeals.jobs import daily_digest, previous_quarter, quarterly_analysis
 from bot.config import Settings
 from bot.db.models import Appeal, AppealAttachment
 from bot.devtools.fake_telegram import FakeTelegram
@@ -321,3 +321,32 @@ async def test_report_appeals_sends_charts_from_five_appeals(
         "appeals_by_month.png",
     ]
     assert all(album.attachment(m["media"])[1].startswith(b"\x89PNG") for m in album.params["media"])
+
+
+async def test_quarterly_analysis_goes_to_admins_once_on_first_working_day(
+    running: RunningBot, clock: FakeClock
+) -> None:
+    await file_appeal(running, CITIZEN)
+    services = running.services
+
+    async def run() -> bool:
+        return await quarterly_analysis(
+            services.appeals,
+            services.sessionmaker,
+            services.windows.calendar,
+            services.jobs.notifier,
+            services.settings.min_group_size,
+        )
+
+    assert previous_quarter(date(2027, 1, 11)).label == "2026Q4"
+    clock.set(datetime(2027, 1, 8, 6, tzinfo=UTC))  # a holiday: not the first working day
+    assert not await run()
+    running.fake.clear()
+    clock.set(datetime(2027, 1, 11, 6, tzinfo=UTC))  # Monday 11.01.2027, 09:00 in Moscow
+    assert await run()
+    assert not await run()  # a second run the same day (a restart) sends nothing
+    texts_sent = [c.text for c in running.fake.sent(ADMIN) if c.method == "sendMessage"]
+    assert len(texts_sent) == 1 and "Обращения и жалобы за 2026Q4" in texts_sent[0]
+    assert "Всего поступило: 1" in texts_sent[0]
+    clock.set(datetime(2027, 1, 12, 6, tzinfo=UTC))
+    assert not await run()

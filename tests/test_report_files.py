@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from bot.db.models import SurveyResponse
 from bot.devtools.harness import RunningBot
-from bot.handlers.telegram.files import send_window_report
 from bot.reports.charts import PNG_SIGNATURE
 from bot.reports.window import csi_trend
 from bot.texts import admin as admin_texts
@@ -195,17 +194,3 @@ async def test_trend_appears_with_the_second_external_window(running: RunningBot
         (f"№{first} 24.12.2026", 54.0),
         (f"№{second} 24.12.2026", 81.0),
     ]
-
-
-async def test_window_report_goes_to_every_admin_when_a_window_closes(
-    running: RunningBot,
-) -> None:
-    window_id = await open_window(running)
-    await fill(running, window_id)
-    await running.services.windows.close_window(window_id)
-    running.fake.clear()
-    report = await running.services.reports.window_report(window_id)
-    await send_window_report(running.bot, [ADMIN, 2], report)
-    for chat_id in (ADMIN, 2):
-        assert [c.method for c in running.fake.sent(chat_id)] == ["sendMessage", "sendMediaGroup"]
-        assert "закрыто" in running.fake.sent(chat_id)[0].text

@@ -1,11 +1,25 @@
-"""Daily appeal jobs, as plain coroutines a scheduler (or cron with `python -m bot purge`)
-can call: the staff digest of due and overdue appeals, and the personal-data purge."""
+"""Appeal jobs, as plain coroutines a scheduler (or cron with `python -m bot purge`) can call:
+the staff digest of due and overdue appeals, the personal-data purge, and the quarterly
+analysis for the admins."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from datetime import date
+from typing import Protocol
 
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.appeals.metrics import Period, parse_period
 from bot.appeals.service import AppealService
+from bot.db.models import PlanReminder
+from bot.reports.appeal_charts import render_appeal_charts
+from bot.reports.charts import Chart
+from bot.surveys.calendar import ProductionCalendar
+from bot.texts.appeals import metrics_text
 
 log = logging.getLogger(__name__)
 
@@ -21,3 +35,55 @@ async def purge_personal_data(appeals: AppealService) -> int:
     if purged:
         log.info("anonymised %d appeals after the retention term", purged)
     return purged
+
+
+class AdminNotifier(Protocol):
+    async def to_admins(self, text: str) -> None: ...
+
+    async def charts_to_admins(self, charts: Sequence[Chart]) -> None: ...
+
+
+def previous_quarter(today: date) -> Period:
+    quarter = (today.month - 1) // 3 + 1
+    year, quarter = (today.year - 1, 4) if quarter == 1 else (today.year, quarter - 1)
+    return parse_period(f"{year}Q{quarter}", today)
+
+
+async def quarterly_analysis(
+    appeals: AppealService,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    calendar: ProductionCalendar,
+    notifier: AdminNotifier,
+    min_group: int,
+) -> bool:
+    """On the first working day of a quarter the admins get the previous quarter's analysis
+    (text and charts), once: the period is claimed in `plan_reminders` before sending and
+    released if sending fails, so a restart neither repeats nor loses it."""
+    today = appeals.now().astimezone(appeals.tz).date()
+    quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    if calendar.nth_working_day(quarter_start, 1) != today:
+        return False
+    period = previous_quarter(today)
+    key = f"appeals:{period.label}"
+    try:
+        async with sessionmaker() as session, session.begin():
+            session.add(PlanReminder(period=key, sent_at=appeals.now()))
+    except IntegrityError:
+        return False
+    try:
+        metrics = await appeals.metrics(period)
+        images = await render_appeal_charts(
+            metrics,
+            await appeals.chart_data(period),
+            appeals.classifier.title,
+            appeals.terms.answer_days,
+            min_group,
+        )
+        await notifier.to_admins(metrics_text(metrics, appeals.classifier.title))
+        await notifier.charts_to_admins(images)
+    except Exception:
+        log.exception("quarterly appeals analysis %s failed, will retry", period.label)
+        async with sessionmaker() as session, session.begin():
+            await session.execute(delete(PlanReminder).where(PlanReminder.period == key))
+        return False
+    return True

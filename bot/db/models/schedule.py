@@ -30,7 +30,8 @@ class WindowEvent(Base):
 
 
 class PlanReminder(Base):
-    """An admin reminder that a period of the frequency plan ends without its survey."""
+    """An admin message about a period, sent once: the reminder that a period of the frequency
+    plan ends without its survey, or the quarterly appeals analysis (`appeals:2026Q3`)."""
 
     __tablename__ = "plan_reminders"
 
