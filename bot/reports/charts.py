@@ -230,10 +230,12 @@ def stacked_satisfaction(
     negative: Sequence[int],
     min_group: int,
     title: str,
+    neutral: Sequence[int] = (),
 ) -> bytes | None:
     """One 100 % bar per matrix row, split by answer category, worst row (largest share of the
-    `negative` categories) first. Rows answered by fewer than `min_group` people are left out;
-    None when no row is left."""
+    `negative` categories) first. `neutral` categories ("hard to say") are drawn grey, the
+    others in the satisfied-to-unsatisfied palette. Rows answered by fewer than `min_group`
+    people are left out; None when no row is left."""
     kept = [(r, c) for r, c in zip(rows, counts, strict=True) if sum(c) >= min_group]
     if not kept:
         return None
@@ -244,7 +246,12 @@ def stacked_satisfaction(
     left = [0.0] * len(kept)
     for index, category in enumerate(categories):
         shares = [c[index] / sum(c) * 100 for _, c in kept]
-        color = SATISFACTION_COLORS[index % len(SATISFACTION_COLORS)]
+        palette_index = sum(1 for i in range(index) if i not in neutral)
+        color = (
+            SATISFACTION_COLORS[-1]
+            if index in neutral
+            else SATISFACTION_COLORS[palette_index % (len(SATISFACTION_COLORS) - 1)]
+        )
         ax.barh(positions, shares, left=left, color=color, height=0.6, label=wrap(category, 20))
         for y, x, share in zip(positions, left, shares, strict=True):
             _segment_label(ax, x + share / 2, y, share)

@@ -11,6 +11,7 @@ from bot.reports import charts
 from bot.reports.charts import Chart
 from bot.reports.survey_stats import choice_counts, numeric_distribution
 from bot.surveys.questionnaire import MatrixQuestion, Questionnaire, RecommendQuestion
+from bot.texts import charts as chart_texts
 
 ChoiceCounts = dict[tuple[str, str], dict[str, int]]
 
@@ -27,6 +28,11 @@ def employee_charts(
     for number, question in enumerate(questionnaire.questions, start=1):
         if isinstance(question, MatrixQuestion):
             options = [o for o in question.options if not o.na]
+            neutral = [
+                i
+                for i, o in enumerate(options)
+                if o.text.casefold().startswith(chart_texts.HARD_TO_SAY)
+            ]
             counts = [
                 [choices.get((question.id, row.id), {}).get(o.id, 0) for o in options]
                 for row in question.rows
@@ -35,7 +41,8 @@ def employee_charts(
                 [row.text for row in question.rows],
                 [o.text for o in options],
                 counts,
-                negative=[i for i, o in enumerate(options) if not o.satisfied],
+                negative=[i for i, o in enumerate(options) if not o.satisfied and i not in neutral],
+                neutral=neutral,
                 min_group=min_group,
                 title=f"{number}. {charts.wrap(question.text, 60)}",
             )

@@ -37,7 +37,12 @@ def overall_line(value: float) -> str:
 
 
 def enps_title(enps: float, mean: float) -> str:
-    return f"eNPS: {fmt_num(enps, 0)} (среднее {fmt_num(mean)})"
+    sign = "+" if round(enps) > 0 else ""
+    return f"eNPS: {sign}{fmt_num(enps, 0)} (среднее {fmt_num(mean)})"
+
+
+HARD_TO_SAY = "затрудняюсь"
+"""An answer option starting so is neither satisfied nor not: drawn grey."""
 
 
 def deadline_line(days: float) -> str:
