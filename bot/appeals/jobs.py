@@ -16,10 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.appeals.metrics import Period, parse_period
 from bot.appeals.service import AppealService
 from bot.db.models import PlanReminder
-from bot.reports.appeal_charts import render_appeal_charts
+from bot.reports.appeal_charts import appeals_analysis
 from bot.reports.charts import Chart
 from bot.surveys.calendar import ProductionCalendar
-from bot.texts.appeals import metrics_text
 
 log = logging.getLogger(__name__)
 
@@ -71,15 +70,8 @@ async def quarterly_analysis(
     except IntegrityError:
         return False
     try:
-        metrics = await appeals.metrics(period)
-        images = await render_appeal_charts(
-            metrics,
-            await appeals.chart_data(period),
-            appeals.classifier.title,
-            appeals.terms.answer_days,
-            min_group,
-        )
-        await notifier.to_admins(metrics_text(metrics, appeals.classifier.title))
+        text, images = await appeals_analysis(appeals, period, min_group)
+        await notifier.to_admins(text)
         await notifier.charts_to_admins(images)
     except Exception:
         log.exception("quarterly appeals analysis %s failed, will retry", period.label)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from bot.appeals.metrics import AppealChartData, AppealMetrics
+from bot.appeals.metrics import AppealChartData, AppealMetrics, Period
+from bot.appeals.service import AppealService
 from bot.reports import charts
 from bot.reports.charts import Chart
 from bot.texts import appeals as appeal_texts
@@ -79,13 +80,17 @@ def appeal_charts(
     return images
 
 
-async def render_appeal_charts(
-    metrics: AppealMetrics,
-    data: AppealChartData,
-    topic_title: Callable[[str], str],
-    answer_deadline_days: int,
-    min_group: int,
-) -> list[Chart]:
-    return await asyncio.to_thread(
-        appeal_charts, metrics, data, topic_title, answer_deadline_days, min_group
+async def appeals_analysis(
+    appeals: AppealService, period: Period, min_group: int
+) -> tuple[str, list[Chart]]:
+    """The period's analysis as staff and admins get it: the metrics text and its charts."""
+    metrics = await appeals.metrics(period)
+    images = await asyncio.to_thread(
+        appeal_charts,
+        metrics,
+        await appeals.chart_data(period),
+        appeals.classifier.title,
+        appeals.terms.answer_days,
+        min_group,
     )
+    return appeal_texts.metrics_text(metrics, appeals.classifier.title), images

@@ -22,7 +22,7 @@ from bot.chat.replies import Button
 from bot.handlers.telegram.admin import IsAdmin
 from bot.handlers.telegram.delivery import inline_keyboard
 from bot.handlers.telegram.files import send_charts
-from bot.reports.appeal_charts import render_appeal_charts
+from bot.reports.appeal_charts import appeals_analysis
 from bot.texts import appeals as texts
 
 STAFF_COMMANDS = ("answer", "redirect", "extend", "close", "appeals", "register")
@@ -233,15 +233,8 @@ async def report_command(
     except PeriodError:
         await message.answer(texts.REPORT_USAGE)
         return
-    metrics = await appeals.metrics(period)
-    await message.answer(texts.metrics_text(metrics, appeals.classifier.title))
-    images = await render_appeal_charts(
-        metrics,
-        await appeals.chart_data(period),
-        appeals.classifier.title,
-        appeals.terms.answer_days,
-        min_group_size,
-    )
+    text, images = await appeals_analysis(appeals, period, min_group_size)
+    await message.answer(text)
     if images and message.bot is not None:
         await send_charts(message.bot, message.chat.id, images)
 
