@@ -86,7 +86,7 @@ class ReportService:
                 return WindowReport(window.id, text)  # no results while it is open
             async with self._sessionmaker() as session:
                 images = await render_employee_charts(
-                    session, window.id, questionnaire, self.min_group_size
+                    session, window, questionnaire, self.min_group_size, self._windows.tz
                 )
             return WindowReport(window.id, text, images)
         async with self._sessionmaker() as session:
