@@ -90,7 +90,6 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     )
     anonymizer = Anonymizer(secret)
     surveys = SurveyService(sessionmaker, windows, anonymizer)
-    reports = ReportService(sessionmaker, windows, settings.min_group_size)
     plan = FrequencyPlan(windows)
     subscribers = ReminderList(sessionmaker, anonymizer, clock)
     access = EmployeeAccess(sessionmaker, anonymizer)
@@ -108,6 +107,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             retention_years=settings.appeal_retention_years,
         ),
     )
+    reports = ReportService(sessionmaker, windows, settings.min_group_size, appeals)
     return Services(
         settings=settings,
         engine=engine,

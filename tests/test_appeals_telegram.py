@@ -320,7 +320,9 @@ async def test_report_appeals_sends_charts_from_five_appeals(
         "appeals_answer_time.png",
         "appeals_by_month.png",
     ]
-    assert all(album.attachment(m["media"])[1].startswith(b"\x89PNG") for m in album.params["media"])
+    assert all(
+        album.attachment(m["media"])[1].startswith(b"\x89PNG") for m in album.params["media"]
+    )
 
 
 async def test_quarterly_analysis_goes_to_admins_once_on_first_working_day(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from bot.config import Settings
@@ -260,3 +262,14 @@ async def test_report_hides_small_groups(office: RunningBot, respondents: int) -
     assert "Неполные данные" not in report  # open texts never go to the chat
     assert "ответов текстом: 5" in report  # question 3, first row
     assert max(len(c.text) for c in office.fake.sent(ADMIN)) <= 4096
+    office.fake.clear()
+    await office.say(ADMIN, "/painmap 1")  # question 14's rows: everybody "rather not"
+    (document,) = [c for c in office.fake.sent(ADMIN) if c.method == "sendDocument"]
+    name, data = document.attachment(document.params["document"])
+    cells = [
+        str(v)
+        for row in load_workbook(BytesIO(data)).active.iter_rows(values_only=True)
+        for v in row
+        if v
+    ]
+    assert name.endswith(".xlsx") and any("— неудовлетворённость" in c for c in cells)

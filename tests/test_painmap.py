@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from bot.appeals.metrics import AppealMetrics, Durations, Period
 from bot.reports.csi import CriterionResult, CsiReport
-from bot.reports.painmap import Pain, csi_pains, painmap_rows, rank_pains
+from bot.reports.employee import ChoiceBlock, Counted, EmployeeReport
+from bot.reports.painmap import (
+    Pain,
+    appeal_pains,
+    csi_pains,
+    matrix_pains,
+    painmap_rows,
+    rank_pains,
+)
 
 
 def pain(problem: str, prevalence: float, *processes: str) -> Pain:
@@ -47,3 +58,43 @@ def test_low_csi_criteria_become_pains_with_the_share_of_low_scores() -> None:
     row = painmap_rows(rank_pains(pains))[0]
     assert row[:2] == [1, "Закупки"] and row[4] == 1 and row[5:] == ["", "", ""]
     assert "75 %" in str(row[3])
+
+
+def test_matrix_rows_and_appeals_join_the_map_and_rank_together() -> None:
+    rows = [
+        Counted("Сроки", 10, [], hidden=False, satisfied_share=0.4),  # 60 % unsatisfied
+        Counted("Связь", 10, [], hidden=False, satisfied_share=0.8),  # 20 %: under 30 %
+        Counted("Скрытая", 3, [], hidden=True),  # below the minimum group: never shown
+    ]
+    employee = EmployeeReport(
+        respondents=10, min_group=5, blocks=[ChoiceBlock(4, "Взаимодействие с органами", rows)]
+    )
+    pains = matrix_pains(employee)
+    assert [p.problem for p in pains] == ["Взаимодействие с органами: Сроки — неудовлетворённость"]
+    assert pains[0].prevalence == 0.6
+
+    none = Durations(0, None, None, None)
+    metrics = AppealMetrics(
+        Period("2026Q4", date(2026, 10, 1), date(2027, 1, 1)),
+        total=20,
+        by_channel=[],
+        by_kind=[],
+        by_topic=[("documents", 9), ("other", 3)],
+        answer=none,
+        redirect=none,
+        late_redirects=0,
+        complaints=4,
+        satisfied=1,
+        refused=2,
+        overdue=0,
+        rated=0,
+        rating_mean=None,
+        rating_satisfied=0,
+    )
+    appeal = appeal_pains(metrics, {"documents": "Документы", "other": "Другое"}.__getitem__)
+    assert [round(p.prevalence, 2) for p in appeal] == [0.45, 0.15, 0.2]
+
+    ranked = rank_pains(pains + appeal)
+    # Weights: matrix row 0.60, "Документы" 0.45, complaints 0.20, "Другое" 0.15.
+    assert [r.pain.prevalence for r in ranked] == [0.6, 0.45, 0.2, 0.15]
+    assert "9 из 20 обращений" in ranked[1].pain.prevalence_text

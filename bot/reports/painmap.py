@@ -1,16 +1,18 @@
 """The draft pain map (карта болей, seeds/003 p.16-18 and Appendix 4).
 
-Every source of pains (CSI criteria now; matrix rows of the employee survey and appeal topics
-later) turns its findings into `Pain` items; `rank_pains` orders them all on one scale, so
-adding a source means writing one more function that returns a list of pains.
+Every source of pains (low CSI criteria, dissatisfied matrix rows of the employee survey, the
+most frequent appeal topics and the complaints of the period) turns its findings into `Pain`
+items; `rank_pains` orders them all on one scale.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.appeals.metrics import AppealMetrics
 from bot.reports.csi import CsiReport, csi_level
+from bot.reports.employee import ChoiceBlock, EmployeeReport
 from bot.texts import painmap as texts
 
 
@@ -62,6 +64,63 @@ def csi_pains(report: CsiReport, process: str, min_group: int) -> list[Pain]:
         for c in report.criteria
         if c.answers >= min_group and csi_level(c.csi) == "low"
     ]
+
+
+MATRIX_THRESHOLD = 0.3
+"""A matrix row enters the pain map when more than this share of its answers is "not
+satisfied" (answers other than fully / rather satisfied, "not applicable" left out)."""
+TOP_APPEAL_TOPICS = 5
+
+
+def matrix_pains(report: EmployeeReport, threshold: float = MATRIX_THRESHOLD) -> list[Pain]:
+    """Matrix rows of the employee survey with too many dissatisfied answers; rows hidden by
+    the minimum group size never appear."""
+    pains = []
+    for block in report.blocks:
+        if not isinstance(block, ChoiceBlock):
+            continue
+        for row in block.rows:
+            if row.hidden or row.satisfied_share is None:
+                continue
+            unsatisfied = 1 - row.satisfied_share
+            if unsatisfied > threshold:
+                pains.append(
+                    Pain(
+                        problem=texts.matrix_problem(block.text, row.label),
+                        processes=(block.text,),
+                        prevalence=unsatisfied,
+                        prevalence_text=texts.matrix_prevalence(unsatisfied, row.total),
+                    )
+                )
+    return pains
+
+
+def appeal_pains(
+    metrics: AppealMetrics, topic_title: Callable[[str], str], top: int = TOP_APPEAL_TOPICS
+) -> list[Pain]:
+    """The most frequent appeal topics of the period and its complaints; prevalence is the
+    share of all appeals of the period."""
+    if not metrics.total:
+        return []
+    pains = [
+        Pain(
+            problem=texts.appeal_topic_problem(topic_title(topic)),
+            processes=(texts.APPEALS_PROCESS,),
+            prevalence=count / metrics.total,
+            prevalence_text=texts.appeal_prevalence(count, metrics.total),
+        )
+        for topic, count in metrics.by_topic[:top]
+    ]
+    if metrics.complaints:
+        pains.append(
+            Pain(
+                problem=texts.complaints_problem(metrics.complaints, metrics.satisfied),
+                processes=(texts.APPEALS_PROCESS,),
+                prevalence=metrics.complaints / metrics.total,
+                prevalence_text=texts.appeal_prevalence(metrics.complaints, metrics.total),
+            )
+        )
+    return pains
 
 
 def painmap_rows(ranked: Sequence[RankedPain]) -> list[list[object]]:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import IO
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.appeals.metrics import Period
+from bot.appeals.service import AppealService
 from bot.db.models import SurveyWindow
 from bot.reports.accounting import accounting_table, survey_rows
 from bot.reports.csi import build_csi_report, csi_level
 from bot.reports.employee import build_employee_report
 from bot.reports.employee_charts import render_employee_charts
 from bot.reports.export import ReportFile, responses_csv, table_workbook, window_workbook
-from bot.reports.painmap import csi_pains, painmap_rows, rank_pains
+from bot.reports.painmap import appeal_pains, csi_pains, matrix_pains, painmap_rows, rank_pains
 from bot.reports.window import WindowReport, csi_trend, render_csi_charts
 from bot.surveys.questionnaire import Questionnaire
 from bot.surveys.windows import WindowService
@@ -22,6 +25,7 @@ from bot.texts import employee as employee_texts
 from bot.texts import export as export_texts
 from bot.texts import painmap as painmap_texts
 from bot.texts import reports as texts
+from bot.texts.common import fmt_date
 
 
 class ReportService:
@@ -30,10 +34,12 @@ class ReportService:
         sessionmaker: async_sessionmaker[AsyncSession],
         windows: WindowService,
         min_group_size: int,
+        appeals: AppealService | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._windows = windows
         self.min_group_size = min_group_size
+        self._appeals = appeals
 
     async def window_report_text(self, window_id: int | None = None) -> str:
         window = await (
@@ -136,20 +142,43 @@ class ReportService:
         return None
 
     async def painmap(self, window_id: int) -> ReportFile | str:
-        """The draft pain map of a window as XLSX."""
-        found = await self._csi_window(window_id)
-        if isinstance(found, str):
-            return found
-        window, questionnaire = found
+        """The draft pain map of a window as XLSX: its low CSI criteria or dissatisfied matrix
+        rows, plus the frequent appeal topics and complaints received during the window."""
+        window = await self._windows.get(window_id)
+        if window is None:
+            return admin_texts.WINDOW_NOT_FOUND.format(id=window_id)
+        if window.respondents < self.min_group_size:
+            return texts.too_few(window.respondents, self.min_group_size)
+        view = self._windows.view(window)
+        if window.audience == "internal" and view.state != "closed":
+            return painmap_texts.INTERIM
+        questionnaire = Questionnaire.from_json(window.questionnaire)
         async with self._sessionmaker() as session:
-            report = await build_csi_report(session, window.id, window.respondents, questionnaire)
-        ranked = rank_pains(csi_pains(report, window.title, self.min_group_size))
+            if window.audience == "internal":
+                employee = await build_employee_report(
+                    session, window.id, window.respondents, questionnaire, self.min_group_size
+                )
+                pains = matrix_pains(employee)
+            else:
+                report = await build_csi_report(
+                    session, window.id, window.respondents, questionnaire
+                )
+                pains = csi_pains(report, window.title, self.min_group_size)
+        if self._appeals is not None:
+            period = Period(
+                f"{fmt_date(view.opens_on)}–{fmt_date(view.closes_on)}",
+                view.opens_on,
+                view.closes_on + timedelta(days=1),
+            )
+            metrics = await self._appeals.metrics(period)
+            pains += appeal_pains(metrics, self._appeals.classifier.title)
+        ranked = rank_pains(pains)
         data = await asyncio.to_thread(
             table_workbook,
             painmap_texts.SHEET,
             painmap_texts.TITLE,
             painmap_texts.COLUMNS,
-            painmap_rows(ranked) or [["", "", painmap_texts.NO_PAINS]],
+            painmap_rows(ranked) or [["", "", painmap_texts.NO_PAINS_ANY]],
             (5, 30, 60, 30, 16, 30, 20, 14),
             painmap_texts.NOTE,
         )

@@ -20,7 +20,6 @@ NOTE = (
     "Приоритет 1 — наивысший: учитываются распространённость проблемы и число процессов, "
     "которые она затрагивает (п. 18 Порядка). Графы 6–8 заполняет рабочая группа."
 )
-NO_PAINS = "Критериев с низким CSI (ниже 70) нет — проблем для карты болей не выявлено."
 
 
 def csi_problem(criterion: str, csi: float) -> str:
@@ -29,3 +28,28 @@ def csi_problem(criterion: str, csi: float) -> str:
 
 def csi_prevalence(share: float, answers: int) -> str:
     return f"{fmt_percent(share)} респондентов оценили на 1–7 (ответов: {answers})"
+
+
+NO_PAINS_ANY = "Проблем для карты болей не выявлено: низких оценок и частых тем обращений нет."
+APPEALS_PROCESS = "Рассмотрение обращений граждан"
+INTERIM = "Окно ещё идёт: карта болей опроса сотрудников строится после его закрытия."
+
+
+def matrix_problem(question: str, row: str) -> str:
+    return f"{question}: {row} — неудовлетворённость"
+
+
+def matrix_prevalence(share: float, answers: int) -> str:
+    return f"{fmt_percent(share)} ответивших не удовлетворены (ответов: {answers})"
+
+
+def appeal_topic_problem(topic: str) -> str:
+    return f"Частая тема обращений: {topic}"
+
+
+def appeal_prevalence(count: int, total: int) -> str:
+    return f"{count} из {total} обращений за период ({fmt_percent(count / total)})"
+
+
+def complaints_problem(complaints: int, satisfied: int) -> str:
+    return f"Жалобы: {complaints}, из них признаны обоснованными (удовлетворены): {satisfied}"
