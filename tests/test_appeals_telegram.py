@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
+from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.appeals.jobs import daily_digest, previous_quarter, quarterly_analysis
@@ -352,3 +354,22 @@ async def test_quarterly_analysis_goes_to_admins_once_on_first_working_day(
     assert "Всего поступило: 1" in texts_sent[0]
     clock.set(datetime(2027, 1, 12, 6, tzinfo=UTC))
     assert not await run()
+
+
+async def test_export_appeals_register_for_staff_only(running: RunningBot) -> None:
+    number = await file_appeal(running, CITIZEN, kind="Жалоба")
+    await running.say(ADMIN, f"/answer {number} Ответ по существу")
+    running.fake.clear()
+    await running.say(ADMIN, "/export appeals 2026Q4")
+    (document,) = [c for c in running.fake.sent(ADMIN) if c.method == "sendDocument"]
+    name, data = document.attachment(document.params["document"])
+    assert name == "appeals_2026Q4.xlsx"
+    book = load_workbook(BytesIO(data))
+    assert book.sheetnames == ["Сводка", "Реестр обращений"]
+    header, first = list(book["Реестр обращений"].iter_rows(values_only=True))[:2]
+    assert header[0] == "№" and first[0] == number
+    assert first[3] == "Жалоба" and first[12] == "Иванов Иван Иванович"
+    assert "Всего поступило: 1" in [r[0] for r in book["Сводка"].iter_rows(values_only=True)]
+    await running.say(OTHER, "/export appeals")
+    assert not [c for c in running.fake.sent(OTHER) if c.method == "sendDocument"]
+    assert "только администраторам" in running.fake.last(OTHER).text

@@ -283,6 +283,18 @@ class AppealService:
         async with self._sessionmaker() as session:
             return [_view(a) for a in await session.scalars(query.limit(LIST_LIMIT))]
 
+    async def in_period(self, period: Period) -> list[AppealView]:
+        """Every appeal received in the period, by number: the register for the analysts."""
+        start, end = period.bounds(self.tz)
+        query = (
+            select(Appeal)
+            .options(selectinload(Appeal.attachments))
+            .where(Appeal.received_at >= start, Appeal.received_at < end)
+            .order_by(Appeal.number)
+        )
+        async with self._sessionmaker() as session:
+            return [_view(a) for a in await session.scalars(query)]
+
     async def due_soon(self) -> tuple[list[AppealView], list[AppealView]]:
         """Open appeals due within `digest_days`, and overdue ones."""
         now = self.now()

@@ -103,3 +103,31 @@ def accounting_filename(year: int) -> str:
 
 CLI_USAGE = "Укажите номер окна или accounting: python -m bot export 3 [--csv] [--out ФАЙЛ]"
 SAVED = "Сохранено: {path}"
+
+APPEALS_SUMMARY_SHEET = "Сводка"
+APPEALS_REGISTER_SHEET = "Реестр обращений"
+APPEALS_REGISTER_COLUMNS = (
+    "№",
+    "Поступило",
+    "Канал",
+    "Вид",
+    "Тема",
+    "Состояние",
+    "Срок ответа",
+    "Ответ дан",
+    "Дней до ответа",
+    "Перенаправлено в",
+    "Итог жалобы",
+    "Оценка",
+    "Заявитель",
+    "E-mail",
+    "Текст",
+)
+APPEALS_EXPORT_CAPTION = (
+    "Обращения и жалобы за {period}: сводка и реестр "
+    "(персональные данные — только для служебного пользования)."
+)
+
+
+def appeals_filename(period: str) -> str:
+    return f"appeals_{period}.xlsx"

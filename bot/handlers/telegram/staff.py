@@ -14,15 +14,16 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, ForceReply, Message
 
 from bot.appeals import render
-from bot.appeals.metrics import PeriodError, parse_period
+from bot.appeals.metrics import Period, PeriodError, parse_period
 from bot.appeals.model import KINDS, OFFLINE_CHANNELS, OUTCOMES, AppealError
 from bot.appeals.service import AppealService
 from bot.chat.appeal_intake import TEXT_MAX
 from bot.chat.replies import Button
 from bot.handlers.telegram.admin import IsAdmin
 from bot.handlers.telegram.delivery import inline_keyboard
-from bot.handlers.telegram.files import send_charts
+from bot.handlers.telegram.files import send_charts, send_file
 from bot.reports.appeal_charts import appeals_analysis
+from bot.reports.appeal_export import appeals_workbook
 from bot.texts import appeals as texts
 
 STAFF_COMMANDS = ("answer", "redirect", "extend", "close", "appeals", "register")
@@ -50,7 +51,9 @@ class InStaffChat(Filter):
         )
 
 
-class ReportAppeals(Filter):
+class AppealsArgument(Filter):
+    """`/report appeals ...`, `/export appeals ...`: the staff's variant of an admin command."""
+
     async def __call__(self, message: Message, command: CommandObject) -> bool:
         return (command.args or "").split()[:1] == ["appeals"]
 
@@ -223,20 +226,36 @@ async def list_command(message: Message, command: CommandObject, appeals: Appeal
     await message.answer("\n".join(lines) if lines else texts.NOTHING_FOUND)
 
 
+async def _period(
+    message: Message, command: CommandObject, appeals: AppealService
+) -> Period | None:
+    """The PERIOD after `appeals` (default: the current quarter); None after telling the usage."""
+    arg = (command.args or "").split()[1:2]
+    try:
+        return parse_period(arg[0] if arg else None, appeals.now().astimezone(appeals.tz).date())
+    except PeriodError:
+        await message.answer(texts.REPORT_USAGE)
+        return None
+
+
 async def report_command(
     message: Message, command: CommandObject, appeals: AppealService, min_group_size: int
 ) -> None:
-    arg = (command.args or "").split()[1:2]
-    now = appeals.now()
-    try:
-        period = parse_period(arg[0] if arg else None, now.astimezone(appeals.tz).date())
-    except PeriodError:
-        await message.answer(texts.REPORT_USAGE)
+    period = await _period(message, command, appeals)
+    if period is None:
         return
     text, images = await appeals_analysis(appeals, period, min_group_size)
     await message.answer(text)
     if images and message.bot is not None:
         await send_charts(message.bot, message.chat.id, images)
+
+
+async def export_command(message: Message, command: CommandObject, appeals: AppealService) -> None:
+    """`/export appeals [PERIOD]`: the analysis and the register with personal data, XLSX."""
+    period = await _period(message, command, appeals)
+    if period is None or message.bot is None:
+        return
+    await send_file(message.bot, message.chat.id, await appeals_workbook(appeals, period))
 
 
 async def staff_command(message: Message, command: CommandObject, appeals: AppealService) -> None:
@@ -360,7 +379,8 @@ def make_router() -> Router:
     staff.message.register(extend_command, Command("extend"))
     staff.message.register(close_command, Command("close"))
     staff.message.register(list_command, Command("appeals"))
-    staff.message.register(report_command, Command("report"), ReportAppeals())
+    staff.message.register(report_command, Command("report"), AppealsArgument())
+    staff.message.register(export_command, Command("export"), AppealsArgument())
     staff.message.register(register_cancel, Command("cancel"), StateFilter(RegisterForm))
     staff.message.register(register_start, Command("register"))
     staff.callback_query.register(register_pressed, F.data.startswith(REGISTER))
