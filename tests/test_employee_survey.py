@@ -273,3 +273,12 @@ async def test_report_hides_small_groups(office: RunningBot, respondents: int) -
         if v
     ]
     assert name.endswith(".xlsx") and any("— неудовлетворённость" in c for c in cells)
+    office.fake.clear()
+    await office.say(ADMIN, "/export 1")
+    (document,) = [c for c in office.fake.sent(ADMIN) if c.method == "sendDocument"]
+    book = load_workbook(BytesIO(document.attachment(document.params["document"])[1]))
+    responses = list(book["Ответы"].iter_rows(values_only=True))
+    assert len(responses) == 1 + respondents
+    flat = " ".join(str(v) for row in responses for v in row if v is not None)
+    assert all(str(EMPLOYEE + n) not in flat for n in range(respondents))
+    assert any("eNPS" in str(r[0]) for r in book["Сводка"].iter_rows(values_only=True))

@@ -233,7 +233,10 @@ def _append_all(sheet: Any, rows: list[list[Any]]) -> None:
 
 
 async def window_workbook(
-    session: AsyncSession, view: WindowView, questionnaire: Questionnaire, report: CsiReport
+    session: AsyncSession,
+    view: WindowView,
+    questionnaire: Questionnaire,
+    summary: Sequence[Sequence[Any]],
 ) -> bytes:
     """Summary, anonymised responses and open answers of one window, as XLSX bytes.
 
@@ -242,9 +245,7 @@ async def window_workbook(
     of 100,000 respondents within seconds and a bounded amount of memory.
     """
     book = StreamingWorkbook()
-    book.plain_sheet(
-        texts.SUMMARY_SHEET, summary_rows(view, report), (8, 60, 12, 12, 12, 10, 10, 30)
-    )
+    book.plain_sheet(texts.SUMMARY_SHEET, summary, (8, 60, 12, 12, 12, 10, 10, 30))
     placeholder = book.book.create_sheet(texts.RESPONSES_SHEET)
     answers = await open_answers(session, view.id, questionnaire)
     open_sheet = book.sheet(texts.OPEN_SHEET, texts.OPEN_COLUMNS, (40, 80))

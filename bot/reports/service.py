@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import timedelta
-from typing import IO
+from html import unescape
+from typing import IO, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -15,7 +17,13 @@ from bot.reports.accounting import accounting_table, survey_rows
 from bot.reports.csi import build_csi_report, csi_level
 from bot.reports.employee import build_employee_report
 from bot.reports.employee_charts import render_employee_charts
-from bot.reports.export import ReportFile, responses_csv, table_workbook, window_workbook
+from bot.reports.export import (
+    ReportFile,
+    responses_csv,
+    summary_rows,
+    table_workbook,
+    window_workbook,
+)
 from bot.reports.painmap import appeal_pains, csi_pains, matrix_pains, painmap_rows, rank_pains
 from bot.reports.window import WindowReport, csi_trend, render_csi_charts
 from bot.surveys.questionnaire import Questionnaire
@@ -105,26 +113,35 @@ class ReportService:
         images = await render_csi_charts(report, trend, self.min_group_size)
         return WindowReport(window.id, text, images)
 
-    async def _csi_window(self, window_id: int) -> tuple[SurveyWindow, Questionnaire] | str:
-        """The window and its questionnaire, or why no file can be made of it."""
+    async def _exportable(self, window_id: int) -> tuple[SurveyWindow, Questionnaire] | str:
+        """The window and its questionnaire, or why no file can be made of it (an employee
+        window gives no results while it is open)."""
         window = await self._windows.get(window_id)
         if window is None:
             return admin_texts.WINDOW_NOT_FOUND.format(id=window_id)
         if window.respondents < self.min_group_size:
             return texts.too_few(window.respondents, self.min_group_size)
-        if window.audience != "external":
-            return export_texts.NOT_A_CSI_WINDOW.format(id=window_id)
+        if window.audience == "internal" and self._windows.state(window) != "closed":
+            return export_texts.STILL_OPEN.format(id=window_id)
         return window, Questionnaire.from_json(window.questionnaire)
 
     async def export_window(self, window_id: int) -> ReportFile | str:
         """XLSX of a window: summary, anonymised responses, open answers."""
-        found = await self._csi_window(window_id)
+        found = await self._exportable(window_id)
         if isinstance(found, str):
             return found
         window, questionnaire = found
+        view = self._windows.view(window)
+        if window.audience == "internal":
+            plain = unescape(re.sub(r"<[^>]+>", "", await self.window_report_text(window.id)))
+            summary: list[list[Any]] = [[line] for line in plain.split("\n")]
         async with self._sessionmaker() as session:
-            report = await build_csi_report(session, window.id, window.respondents, questionnaire)
-            data = await window_workbook(session, self._windows.view(window), questionnaire, report)
+            if window.audience != "internal":
+                report = await build_csi_report(
+                    session, window.id, window.respondents, questionnaire
+                )
+                summary = summary_rows(view, report)
+            data = await window_workbook(session, view, questionnaire, summary)
         return ReportFile(
             export_texts.window_filename(window.id, "xlsx"),
             data,
@@ -133,7 +150,7 @@ class ReportService:
 
     async def export_responses_csv(self, window_id: int, out: IO[str]) -> str | None:
         """Write the responses sheet as CSV to `out`; returns why not, or None when written."""
-        found = await self._csi_window(window_id)
+        found = await self._exportable(window_id)
         if isinstance(found, str):
             return found
         window, questionnaire = found
