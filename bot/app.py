@@ -160,6 +160,8 @@ def build_dispatcher(
             {"external": settings.tg_channel_id, "internal": settings.tg_employee_chat_id},
         )
     )
+    if vk_invitations is not None:
+        services.jobs.use_community(vk_invitations)
     if settings.tg_employee_chat_id is not None:
         services.access.register(TelegramMembership(bot, settings.tg_employee_chat_id))
     staff_chat_id = settings.tg_staff_chat_id

@@ -13,6 +13,7 @@ import json
 import logging
 import re
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 from pydantic import SecretStr
@@ -402,3 +403,19 @@ async def test_vk_appeal_answered_from_telegram_staff(both: RunningBot) -> None:
     assert "ВКонтакте: 1 (100 %)" in last_text(both.fake, ADMIN)
     await both.vk_say(VK_USER, "статус")
     assert f"№{number}" in vk.last(VK_USER).text
+
+
+async def test_a_scheduled_survey_opening_later_is_posted_on_the_vk_wall(
+    settings: Settings, fake: FakeTelegram, fake_vk: FakeVk, clock: FakeClock
+) -> None:
+    with_wall = settings.model_copy(update={"vk_user_token": SecretStr("user-token")})
+    async with RunningBot(with_wall, fake, clock, vk=fake_vk) as bot:
+        await bot.say(ADMIN, "/open_survey csi 28.12.2026")
+        assert not fake_vk.of("wall.post")  # scheduled: nothing yet
+        clock.set(datetime(2026, 12, 27, 21, 0, tzinfo=UTC))  # 28.12 00:00 in Moscow
+        assert "1:invite" in await bot.services.jobs.run_due()
+        (post,) = fake_vk.of("wall.post")
+        assert post.params["message"].endswith(VK_LINK)
+        assert any("опубликовано" in c.text and VK_LINK in c.text for c in fake.sent(ADMIN))
+        await bot.services.jobs.run_due()
+        assert len(fake_vk.of("wall.post")) == 1
