@@ -18,6 +18,8 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.devtools.loopback import serve_on_loopback
+
 BOT_ID = 5000000001
 BOT_USERNAME = "feedback_test_bot"
 SENDING_METHODS = {
@@ -117,12 +119,7 @@ class FakeTelegram:
     async def start(self) -> str:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.base_url = f"http://127.0.0.1:{port}"
+        self._runner, self.base_url = await serve_on_loopback(app)
         return self.base_url
 
     async def stop(self) -> None:

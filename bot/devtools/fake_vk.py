@@ -19,6 +19,8 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.devtools.loopback import serve_on_loopback
+
 GROUP_ID = 77000001
 SCREEN_NAME = "feedback_test_community"
 LONGPOLL_WAIT_CAP = 0.3
@@ -90,12 +92,7 @@ class FakeVk:
         app = web.Application()
         app.router.add_post("/method/{method}", self._method)
         app.router.add_get("/lp", self._longpoll)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.base_url = f"http://127.0.0.1:{port}"
+        self._runner, self.base_url = await serve_on_loopback(app)
         return self.base_url
 
     async def stop(self) -> None:
