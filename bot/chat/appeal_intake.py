@@ -79,10 +79,6 @@ class AppealIntake:
         await self._save(person, draft)
         return Outcome([await self._prompt(person, draft)])
 
-    async def active(self, person: Person) -> bool:
-        draft = await self._load(person)
-        return draft is not None and not draft.paused
-
     async def pause(self, person: Person) -> bool:
         """Another dialog (a survey) takes the person's typed text until they come back."""
         draft = await self._load(person)

@@ -34,10 +34,6 @@ class RankedPain:
     """1 is the most urgent."""
     pain: Pain
 
-    @property
-    def weight(self) -> float:
-        return pain_weight(self.pain)
-
 
 def pain_weight(pain: Pain) -> float:
     """Prevalence counted once per process the pain touches: a pain felt by 30 % of clients in
