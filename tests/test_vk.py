@@ -27,11 +27,12 @@ from bot.devtools.fake_telegram import FakeTelegram
 from bot.devtools.fake_vk import SCREEN_NAME, FakeVk
 from bot.devtools.harness import RunningBot
 from bot.handlers.vk import VkSetupError
-from bot.handlers.vk.render import MAX_BUTTONS, MAX_ROW, MAX_ROWS, plain_text
+from bot.handlers.vk.render import MAX_BUTTONS, MAX_ROW, MAX_ROWS
 from bot.identity import Person
 from bot.texts import appeals as appeal_texts
 from bot.texts import survey as texts
 from bot.texts import vk as vk_texts
+from bot.texts.common import plain_text
 from tests.conftest import ADMIN, FakeClock, wait_until
 from tests.helpers import complete_csi, last_text
 

@@ -11,9 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import re
 import tempfile
-from html import unescape
 from pathlib import Path
 from typing import TextIO
 
@@ -29,6 +27,7 @@ from bot.surveys.questionnaire import (
 )
 from bot.texts import console as texts
 from bot.texts import survey as survey_texts
+from bot.texts.common import plain_text
 
 ADMIN_ID = 1
 DEMO_OUTPUT = Path("demo-output")
@@ -40,10 +39,6 @@ SUGGESTIONS = [
     "Спасибо специалистам за вежливость!",
     "На сайте трудно найти образцы заявлений.",
 ]
-
-
-def plain(html: str) -> str:
-    return unescape(re.sub(r"<[^>]+>", "", html))
 
 
 class Citizen:
@@ -99,7 +94,7 @@ async def _simulate(out: TextIO, citizens: int, workdir: Path, output_dir: Path)
         async with RunningBot(settings, fake) as running:
             await running.say(ADMIN_ID, "/open_survey csi")
             print(
-                f"Администратор: /open_survey csi\nБот: {plain(fake.last(ADMIN_ID).text)}\n",
+                f"Администратор: /open_survey csi\nБот: {plain_text(fake.last(ADMIN_ID).text)}\n",
                 file=out,
             )
             rng = random.Random(2026)
@@ -112,7 +107,7 @@ async def _simulate(out: TextIO, citizens: int, workdir: Path, output_dir: Path)
             print(f"... и ещё {citizens - 1} жителей прошли опрос.\n", file=out)
             await running.say(ADMIN_ID, "/report")
             text = [c for c in fake.sent(ADMIN_ID) if c.method == "sendMessage"][-1]
-            print(f"Администратор: /report\n\n{plain(text.text)}", file=out)
+            print(f"Администратор: /report\n\n{plain_text(text.text)}", file=out)
             await _write_files(running, output_dir, out)
     finally:
         await fake.stop()
@@ -132,7 +127,7 @@ async def _answer(
     if verbose:
         print("Житель: /start csi", file=out)
         for call in fake.sent(user_id):
-            print(f"Бот: {plain(call.text)}\n", file=out)
+            print(f"Бот: {plain_text(call.text)}\n", file=out)
     for question in questionnaire.questions:
         if isinstance(question, CriterionQuestion):
             choices = [citizen.rating(), citizen.importance()]
@@ -159,7 +154,7 @@ async def _answer(
             if verbose:
                 print(f"Житель нажал «{label}»", file=out)
     if verbose:
-        print(f"Бот: {plain(fake.last(user_id).text)}\n", file=out)
+        print(f"Бот: {plain_text(fake.last(user_id).text)}\n", file=out)
 
 
 def run_demo(out: TextIO, citizens: int = 24, output_dir: Path = DEMO_OUTPUT) -> None:

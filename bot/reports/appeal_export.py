@@ -6,8 +6,6 @@ Unlike survey exports it holds personal data (names, e-mails, texts), so only st
 from __future__ import annotations
 
 import asyncio
-import re
-from html import unescape
 
 from bot.appeals.metrics import Period
 from bot.appeals.model import AppealView
@@ -15,11 +13,7 @@ from bot.appeals.service import AppealService
 from bot.reports.export import ReportFile, StreamingWorkbook
 from bot.texts import appeals as appeal_texts
 from bot.texts import export as texts
-from bot.texts.common import fmt_datetime
-
-
-def _plain(html: str) -> str:
-    return unescape(re.sub(r"<[^>]+>", "", html))
+from bot.texts.common import fmt_datetime, plain_text
 
 
 def register_row(view: AppealView, appeals: AppealService) -> list[object]:
@@ -44,7 +38,7 @@ def register_row(view: AppealView, appeals: AppealService) -> list[object]:
         when(view.answered_at),
         days,
         view.redirected_to or "",
-        _plain(appeal_texts.OUTCOME_NAMES[view.outcome]) if view.outcome else "",
+        plain_text(appeal_texts.OUTCOME_NAMES[view.outcome]) if view.outcome else "",
         view.rating or "",
         view.name or "",
         view.email or "",
@@ -55,7 +49,7 @@ def register_row(view: AppealView, appeals: AppealService) -> list[object]:
 async def appeals_workbook(appeals: AppealService, period: Period) -> ReportFile:
     metrics = await appeals.metrics(period)
     views = await appeals.in_period(period)
-    summary = _plain(appeal_texts.metrics_text(metrics, appeals.classifier.title))
+    summary = plain_text(appeal_texts.metrics_text(metrics, appeals.classifier.title))
     rows = [register_row(v, appeals) for v in views]
 
     def build() -> bytes:

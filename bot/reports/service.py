@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from datetime import timedelta
-from html import unescape
 from typing import IO, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -33,7 +31,7 @@ from bot.texts import employee as employee_texts
 from bot.texts import export as export_texts
 from bot.texts import painmap as painmap_texts
 from bot.texts import reports as texts
-from bot.texts.common import fmt_date
+from bot.texts.common import fmt_date, plain_text
 
 
 class ReportService:
@@ -133,7 +131,7 @@ class ReportService:
         window, questionnaire = found
         view = self._windows.view(window)
         if window.audience == "internal":
-            plain = unescape(re.sub(r"<[^>]+>", "", await self.window_report_text(window.id)))
+            plain = plain_text(await self.window_report_text(window.id))
             summary: list[list[Any]] = [[line] for line in plain.split("\n")]
         async with self._sessionmaker() as session:
             if window.audience != "internal":

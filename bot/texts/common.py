@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
+from html import unescape
 
 
 def fmt_date(day: date) -> str:
@@ -21,3 +23,19 @@ def fmt_num(value: float, digits: int = 1) -> str:
 def fmt_percent(share: float) -> str:
     """0.6667 -> '67 %'."""
     return f"{share * 100:.0f} %"
+
+
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_LINK = re.compile(r"""<a\s[^>]*href=["']([^"']*)["'][^>]*>(.*?)</a>""", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _link(match: re.Match[str]) -> str:
+    url, label = match.group(1), match.group(2)
+    return url if _TAG.sub("", label) == url else f"{label} ({url})"
+
+
+def plain_text(html: str) -> str:
+    """Our Telegram HTML as plain text (VK, spreadsheets, the console): links spelled out,
+    other tags dropped, entities (&lt; &amp;...) decoded."""
+    return unescape(_TAG.sub("", _LINK.sub(_link, _BREAK.sub("\n", html))))

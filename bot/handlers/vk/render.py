@@ -8,12 +8,11 @@ on its own, so further rows (not applicable, back) go under a short follow-up me
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
-from html import unescape
 
 from bot.chat.replies import Button, Reply
 from bot.texts import vk as texts
+from bot.texts.common import plain_text
 
 MAX_ROW = 5
 MAX_ROWS = 6
@@ -22,21 +21,6 @@ MAX_LABEL = 40
 MAX_PAYLOAD_BYTES = 255
 MAX_TEXT = 4096
 ACTION_KEY = "a"
-
-_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_LINK = re.compile(r"""<a\s[^>]*href=["']([^"']*)["'][^>]*>(.*?)</a>""", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
-
-
-def _link(match: re.Match[str]) -> str:
-    url, label = match.group(1), match.group(2)
-    return url if _TAG.sub("", label) == url else f"{label} ({url})"
-
-
-def plain_text(html: str) -> str:
-    """Telegram HTML to VK plain text: links spelled out, other tags dropped, entities
-    (&lt; &amp;...) decoded."""
-    return unescape(_TAG.sub("", _LINK.sub(_link, _BREAK.sub("\n", html))))
 
 
 def payload(action: str) -> str:

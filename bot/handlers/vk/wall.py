@@ -10,8 +10,8 @@ import logging
 import secrets
 
 from bot.handlers.vk.client import VkClient
-from bot.handlers.vk.render import plain_text
 from bot.texts import vk as texts
+from bot.texts.common import plain_text
 
 log = logging.getLogger("bot.vk")
 
