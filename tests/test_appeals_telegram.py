@@ -373,3 +373,15 @@ async def test_export_appeals_register_for_staff_only(running: RunningBot) -> No
     await running.say(OTHER, "/export appeals")
     assert not [c for c in running.fake.sent(OTHER) if c.method == "sendDocument"]
     assert "только администраторам" in running.fake.last(OTHER).text
+
+
+async def test_refused_survey_start_leaves_the_appeal_in_progress(running: RunningBot) -> None:
+    await running.say(CITIZEN, "/start appeal")
+    await running.press(CITIZEN, "Обращение")
+    await running.press(CITIZEN, "Другое")
+    await running.say(CITIZEN, "/start csi")  # no survey is open
+    sent = [c.text for c in running.fake.sent(CITIZEN)]
+    assert texts.APPEAL_PAUSED not in sent
+    await running.say(CITIZEN, "Прошу отремонтировать крыльцо у здания на Лесной улице")
+    await running.press(CITIZEN, texts.BUTTON_DONE)
+    assert "фотографии или документы" in running.fake.last(CITIZEN).text

@@ -76,6 +76,11 @@ class SurveyService:
             intro = Reply(f"{flow.questionnaire.intro}\n\n{texts.ANONYMITY_NOTICE}")
             return Outcome([intro, render_step(flow, draft, step)])
 
+    async def in_survey(self, person: Person) -> bool:
+        """Whether the person has a survey under way (so their typed text belongs to it)."""
+        async with self._sessionmaker() as session:
+            return await session.get(SurveyDraft, self._anon.draft_key(person)) is not None
+
     async def cancel(self, person: Person) -> bool:
         async with self._sessionmaker() as session, session.begin():
             result = await session.execute(
