@@ -47,6 +47,7 @@ from bot.surveys.calendar import load_calendar
 from bot.surveys.jobs import WindowJobs
 from bot.surveys.plan import FrequencyPlan
 from bot.surveys.questionnaire import load_questionnaires
+from bot.surveys.release import ResponseRelease
 from bot.surveys.reminders import ReminderList
 from bot.surveys.service import SurveyService
 from bot.surveys.windows import WindowService
@@ -81,15 +82,17 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         settings.anon_secret.get_secret_value() if settings.anon_secret else None,
         settings.anon_secret_file,
     )
+    anonymizer = Anonymizer(secret)
+    release = ResponseRelease(engine, anonymizer, settings.min_group_size)
     windows = WindowService(
         sessionmaker,
         load_questionnaires(settings.questionnaires_dir),
         load_calendar(settings.calendar_overrides),
         clock,
         settings.tz,
+        release,
     )
-    anonymizer = Anonymizer(secret)
-    surveys = SurveyService(sessionmaker, windows, anonymizer)
+    surveys = SurveyService(sessionmaker, windows, anonymizer, release)
     plan = FrequencyPlan(windows)
     subscribers = ReminderList(sessionmaker, anonymizer, clock)
     access = EmployeeAccess(sessionmaker, anonymizer)
@@ -107,7 +110,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             retention_years=settings.appeal_retention_years,
         ),
     )
-    reports = ReportService(sessionmaker, windows, settings.min_group_size, appeals)
+    reports = ReportService(
+        sessionmaker, windows, settings.min_group_size, appeals, settings.interim_results
+    )
     return Services(
         settings=settings,
         engine=engine,

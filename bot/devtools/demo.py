@@ -105,6 +105,11 @@ async def _simulate(out: TextIO, citizens: int, workdir: Path, output_dir: Path)
                     running, user_id, Citizen(rng), questionnaire, verbose=n == 0, out=out
                 )
             print(f"... и ещё {citizens - 1} жителей прошли опрос.\n", file=out)
+            # Results of a citizen window are shown once it is closed (INTERIM_RESULTS=false).
+            latest = await running.services.windows.latest()
+            assert latest is not None
+            await running.services.windows.close_window(latest.id)
+            print(f"Окно №{latest.id} закрыто.\n", file=out)
             await running.say(ADMIN_ID, "/report")
             text = [c for c in fake.sent(ADMIN_ID) if c.method == "sendMessage"][-1]
             print(f"Администратор: /report\n\n{plain_text(text.text)}", file=out)

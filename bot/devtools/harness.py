@@ -40,10 +40,12 @@ class RunningBot:
         *,
         scheduler: bool = False,
         vk: FakeVk | None = None,
+        concurrent: bool = False,
     ) -> None:
         """`scheduler=True` also starts the survey scheduler as `bot run` does (catching up on
         whatever fell due at `clock`); off by default so tests see only what they cause.
-        `vk`: also run the VK adapter against this fake VK server."""
+        `vk`: also run the VK adapter against this fake VK server. `concurrent`: handle
+        updates as concurrent tasks, as `bot run` does under load."""
         update: dict[str, Any] = {"telegram_api_url": fake.base_url}
         if vk is not None:
             update.update(
@@ -56,6 +58,7 @@ class RunningBot:
         self.vk_fake = vk
         self.clock = clock
         self.with_scheduler = scheduler
+        self.concurrent = concurrent
         self.scheduler: WindowScheduler | None = None
         self.services: Services
         self.bot: Bot
@@ -83,7 +86,7 @@ class RunningBot:
             await self.scheduler.start()
         self._task = asyncio.create_task(
             self.dispatcher.start_polling(
-                self.bot, handle_as_tasks=False, polling_timeout=1, handle_signals=False
+                self.bot, handle_as_tasks=self.concurrent, polling_timeout=1, handle_signals=False
             )
         )
         # Until polling has started, stop_polling() would refuse: wait for it, so a block that

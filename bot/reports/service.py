@@ -41,11 +41,22 @@ class ReportService:
         windows: WindowService,
         min_group_size: int,
         appeals: AppealService | None = None,
+        interim_results: bool = False,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._windows = windows
         self.min_group_size = min_group_size
+        # INTERIM_RESULTS: show a citizen window's results while it is open (differencing risk).
+        self.interim_results = interim_results
         self._appeals = appeals
+
+    def _counts_only(self, window: SurveyWindow) -> bool:
+        """A citizen window still open gives only its count unless INTERIM_RESULTS is on."""
+        return (
+            window.audience == "external"
+            and self._windows.state(window) != "closed"
+            and not self.interim_results
+        )
 
     async def window_report_text(self, window_id: int | None = None) -> str:
         window = await (
@@ -62,6 +73,10 @@ class ReportService:
         internal = window.audience == "internal"
         if internal and view.state != "closed":
             return f"{header}\n\n{employee_texts.interim(window.respondents)}"
+        if self._counts_only(window):
+            async with self._sessionmaker() as session:
+                pending = await self._windows.pending_counts(session, [window.id])
+            return f"{header}\n\n{texts.interim_count(window.respondents + pending.get(window.id, 0))}"
         if window.respondents < self.min_group_size:
             return f"{header}\n\n{texts.too_few(window.respondents, self.min_group_size)}"
         questionnaire = Questionnaire.from_json(window.questionnaire)
@@ -87,7 +102,7 @@ class ReportService:
         window = await (
             self._windows.get(window_id) if window_id is not None else self._windows.latest()
         )
-        if window is None or window.respondents < self.min_group_size:
+        if window is None or window.respondents < self.min_group_size or self._counts_only(window):
             return WindowReport(
                 window.id if window else None, await self.window_report_text(window_id)
             )
@@ -121,6 +136,8 @@ class ReportService:
             return texts.too_few(window.respondents, self.min_group_size)
         if window.audience == "internal" and self._windows.state(window) != "closed":
             return export_texts.STILL_OPEN.format(id=window_id)
+        if self._counts_only(window):
+            return export_texts.STILL_OPEN_CITIZEN.format(id=window_id)
         return window, Questionnaire.from_json(window.questionnaire)
 
     async def export_window(self, window_id: int) -> ReportFile | str:

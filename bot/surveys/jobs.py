@@ -251,10 +251,9 @@ class WindowJobs:
         await self._post_or_hand_over(window, texts.midpoint_post(window.title, closes_on))
         people = await self._subscribers.not_yet_answered(window)
         link = await self.notifier.link(window.kind)
-        blocked = await self.notifier.to_people(
+        await self.notifier.to_people(
             people, texts.private_reminder(window.title, closes_on), texts.START_BUTTON, link
         )
-        await self._subscribers.mark_blocked(blocked, self._windows.clock.now())
 
     async def _last_day(self, window: SurveyWindow) -> None:
         if self._windows.state(window) == "open":

@@ -15,6 +15,7 @@ from bot.db.models.survey import (
     SurveyAnswer,
     SurveyDraft,
     SurveyParticipation,
+    SurveyPendingResponse,
     SurveyResponse,
     SurveyWindow,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "SurveyAnswer",
     "SurveyDraft",
     "SurveyParticipation",
+    "SurveyPendingResponse",
     "SurveyResponse",
     "SurveyWindow",
     "WindowEvent",
