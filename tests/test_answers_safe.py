@@ -21,7 +21,6 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import build_services
-
 from bot.chat.replies import Outcome
 from bot.config import Settings
 from bot.db.migrate import upgrade
@@ -38,9 +37,9 @@ from bot.devtools.harness import RunningBot
 from bot.identity import Person
 from bot.surveys.windows import WindowError
 from bot.texts import admin as admin_texts
-from bot.texts import survey as texts
 from bot.texts import export as export_texts
 from bot.texts import reports as report_texts
+from bot.texts import survey as texts
 from tests.conftest import ADMIN, FakeClock, wait_until
 from tests.helpers import complete_csi, last_text
 
@@ -107,7 +106,9 @@ def fail_inserts_into(bot: RunningBot, tables: tuple[str, ...]):  # type: ignore
 
     def before(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
         if any(statement.startswith(f"INSERT INTO {table} ") for table in tables):
-            raise OperationalError(statement, params, sqlite3.OperationalError("database is locked"))
+            raise OperationalError(
+                statement, params, sqlite3.OperationalError("database is locked")
+            )
 
     engine = bot.services.engine.sync_engine
     event.listen(engine, "before_cursor_execute", before)
@@ -155,9 +156,7 @@ async def test_burst_of_double_taps_stores_each_survey_once(bot: RunningBot) -> 
         return sum(1 for c in bot.fake.sent(person.user_id) if c.text == text)
 
     await wait_until(
-        lambda: all(
-            told(p, texts.SURVEY_DONE) + told(p, texts.PRESS_AGAIN) >= 1 for p in people
-        ),
+        lambda: all(told(p, texts.SURVEY_DONE) + told(p, texts.PRESS_AGAIN) >= 1 for p in people),
         timeout=60,
     )
     thanked = [p for p in people if told(p, texts.SURVEY_DONE)]

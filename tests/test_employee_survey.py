@@ -17,6 +17,7 @@ from bot.texts import employee as employee_texts
 from bot.texts import survey as texts
 from tests.conftest import ADMIN, FakeClock
 from tests.employee_helpers import NOT_SATISFIED, SATISFIED, Answers, complete_employee
+from tests.helpers import close_open_windows
 
 WORK_CHAT = -1001234567890
 EMPLOYEE = 700
@@ -79,6 +80,8 @@ async def test_member_completes_survey_with_skip_and_condition(office: RunningBo
     assert not any("меры по адаптации" in t for t in asked)  # skipped by "no adaptation system"
     matrix_row = next(t for t in asked if "взаимодействием с другими" in t)
     assert "Строка 1 из 5" in matrix_row
+
+    await close_open_windows(office)
 
     assert await answers_of(office, "agency_problems") == [
         ("automation", "", None, "Нет общей системы"),
@@ -173,6 +176,7 @@ async def test_back_across_condition_drops_orphaned_answers(office: RunningBot) 
         for _ in range(times):
             await office.press(EMPLOYEE, label)
     assert office.fake.last(EMPLOYEE).text == texts.SURVEY_DONE
+    await close_open_windows(office)
     assert await answers_of(office, "agency_problems") == []
     assert await answers_of(office, "adaptation") == [("", "rather_no", None, None)]
     assert await answers_of(office, "adaptation_measures") == [("", "hard", None, None)]

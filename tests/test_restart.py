@@ -83,7 +83,7 @@ def start_process(settings: Settings, fake: FakeTelegram, cwd: Path) -> asyncio.
 async def test_kill_9_loses_nothing(settings: Settings, fake: FakeTelegram, tmp_path: Path) -> None:
     process = await start_process(settings, fake, tmp_path)
     try:
-        await wait_until(lambda: any(c.method == "getMe" for c in fake.calls), timeout=30)
+        await wait_until(lambda: any(c.method == "getMe" for c in fake.calls), timeout=90)
         await say(fake, ADMIN, "/open_survey csi")
         await say(fake, CITIZEN, "/start csi", replies=2)
         await say(fake, CITIZEN, "8")
@@ -95,7 +95,7 @@ async def test_kill_9_loses_nothing(settings: Settings, fake: FakeTelegram, tmp_
     fake.clear()
     process = await start_process(settings, fake, tmp_path)
     try:
-        await wait_until(lambda: any(c.method == "getMe" for c in fake.calls), timeout=30)
+        await wait_until(lambda: any(c.method == "getMe" for c in fake.calls), timeout=90)
         await say(fake, CITIZEN, "6")
         assert "Вопрос 4 из" in fake.last(CITIZEN).text
     finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -42,6 +43,7 @@ from bot.chat.replies import Reply
 from bot.clock import Clock
 from bot.db.models import Appeal, AppealAttachment, AppealContact, AppealIntake, StaffMember
 from bot.identity import Person
+from bot.sanitize import clean_text
 from bot.texts import appeals as texts
 
 log = logging.getLogger(__name__)
@@ -116,7 +118,7 @@ class AppealService:
         """An appeal received elsewhere (post, phone...), registered by staff now."""
         now = self.now()
         received = datetime.combine(received_on, time(12), self.tz).astimezone(UTC)
-        appeal = self._new(channel, kind, topic, text, min(received, now), now)
+        appeal = self._new(channel, kind, topic, clean_text(text), min(received, now), now)
         async with self._sessionmaker() as session, session.begin():
             session.add(appeal)
         view = await self.get(appeal.number)
@@ -154,11 +156,10 @@ class AppealService:
                 raise AppealError(texts.already_taken(number))
             appeal.state, appeal.taken_at, appeal.taken_by = "in_work", self.now(), staff_id
         view = await self.get(number)
-        await self._tell(view, render.citizen_taken(view))
-        return view
+        return await self._tell(view, render.citizen_taken(view))
 
     async def answer(self, number: int, staff_id: int, text: str) -> AppealView:
-        text = text.strip()
+        text = clean_text(text).strip()
         if not text:
             raise AppealError(texts.EMPTY_ANSWER)
         if len(text) > ANSWER_MAX:
@@ -171,8 +172,7 @@ class AppealService:
                 appeal.answered_at = now
                 appeal.answer_seconds = int((now - appeal.registered_at).total_seconds())
         view = await self.get(number)
-        await self._tell(view, render.citizen_answer(view))
-        return view
+        return await self._tell(view, render.citizen_answer(view))
 
     async def set_outcome(self, number: int, outcome: str) -> AppealView:
         if outcome not in OUTCOMES:
@@ -185,7 +185,7 @@ class AppealService:
         return await self.get(number)
 
     async def redirect(self, number: int, staff_id: int, body: str) -> AppealView:
-        body = body.strip()
+        body = clean_text(body).strip()
         if not body or len(body) > BODY_NAME_MAX:
             raise AppealError(texts.REDIRECT_USAGE)
         now = self.now()
@@ -194,11 +194,10 @@ class AppealService:
             appeal.state, appeal.redirected_to, appeal.redirected_at = "redirected", body, now
             appeal.redirect_seconds = int((now - appeal.registered_at).total_seconds())
         view = await self.get(number)
-        await self._tell(view, render.citizen_redirected(view))
-        return view
+        return await self._tell(view, render.citizen_redirected(view))
 
     async def extend(self, number: int, staff_id: int, reason: str) -> AppealView:
-        reason = reason.strip()
+        reason = clean_text(reason).strip()
         if not reason:
             raise AppealError(texts.EXTEND_USAGE)
         async with self._sessionmaker() as session, session.begin():
@@ -208,8 +207,7 @@ class AppealService:
             appeal.extended, appeal.extension_reason = True, reason
             appeal.due_at = appeal.due_at + timedelta(days=self.terms.extension_days)
         view = await self.get(number)
-        await self._tell(view, render.citizen_extended(view, self.tz))
-        return view
+        return await self._tell(view, render.citizen_extended(view, self.tz))
 
     async def close(self, number: int, staff_id: int) -> AppealView:
         async with self._sessionmaker() as session, session.begin():
@@ -218,8 +216,7 @@ class AppealService:
                 raise AppealError(texts.already_final(number))
             appeal.state, appeal.closed_at = "closed", self.now()
         view = await self.get(number)
-        await self._tell(view, render.citizen_closed(view))
-        return view
+        return await self._tell(view, render.citizen_closed(view))
 
     # --- citizen actions after the answer -----------------------------------------------
     async def followup(self, person: Person, number: int, text: str) -> AppealView:
@@ -422,13 +419,16 @@ class AppealService:
             raise AppealError(texts.not_found(number))
         return appeal
 
-    async def _tell(self, view: AppealView, reply: Reply) -> None:
+    async def _tell(self, view: AppealView, reply: Reply) -> AppealView:
+        """Notify the citizen; the view says whether it arrived, for the staff's confirmation."""
         if view.person is None:
-            return
+            return view
         try:
             await self._messengers.send(view.person, [reply])
         except Exception:  # a blocked bot or a network error must not undo the staff action
             log.warning("could not notify the author of appeal %s", view.number, exc_info=True)
+            return replace(view, citizen_notified=False)
+        return replace(view, citizen_notified=True)
 
     async def _post(self, reply: Reply, attachments: list[Attachment] | None = None) -> int | None:
         if self.board is None:

@@ -22,6 +22,7 @@ from bot.appeals.service import AppealService
 from bot.chat.replies import Button, Outcome, Reply
 from bot.db.models import AppealIntake as IntakeRow
 from bot.identity import Person
+from bot.sanitize import is_invisible
 from bot.texts import appeals as texts
 
 PREFIX = "ap:"
@@ -142,6 +143,8 @@ class AppealIntake:
         if draft is None or draft.paused:
             return None
         text = (text or "").strip()
+        if text and is_invisible(text) and draft.step in ("followup", "text", "name", "email"):
+            return Outcome([Reply(texts.TEXT_INVISIBLE), await self._prompt(person, draft)])
         if draft.step == "followup":
             return await self._followup(person, draft, text)
         if draft.step == "text":

@@ -79,9 +79,7 @@ def is_lock_error(exc: BaseException) -> bool:
     return "locked" in message or "busy" in message or "deadlock" in message
 
 
-async def retry_on_lock(
-    transaction: Callable[[], Awaitable[T]], attempts: int = LOCK_RETRIES
-) -> T:
+async def retry_on_lock(transaction: Callable[[], Awaitable[T]], attempts: int = LOCK_RETRIES) -> T:
     """Run a whole transaction again when the database was locked; re-raises the last lock
     error, so the caller can tell the person to press again."""
     for attempt in range(1, attempts):

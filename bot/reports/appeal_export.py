@@ -63,7 +63,7 @@ async def appeals_workbook(appeals: AppealService, period: Period) -> ReportFile
             (6, 16, 14, 11, 26, 14, 16, 16, 9, 24, 16, 8, 26, 22, 60),
         )
         for row in rows:
-            sheet.append(row)
+            book.append(sheet, row)
         return book.save()
 
     return ReportFile(

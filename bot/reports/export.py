@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import SurveyAnswer, SurveyResponse
 from bot.reports.csi import CsiReport, csi_level
 from bot.reports.sheet_xml import SheetXmlWriter, splice_sheet
+from bot.sanitize import clean_text, csv_cell
 from bot.surveys.questionnaire import Questionnaire, Step, TextQuestion
 from bot.surveys.windows import WindowView
 from bot.texts import export as texts
@@ -219,7 +220,13 @@ class StreamingWorkbook:
         for n, width in enumerate(widths):
             sheet.column_dimensions[get_column_letter(n + 1)].width = width
         for row in rows:
-            sheet.append(list(row))
+            self.append(sheet, row)
+
+    @staticmethod
+    def append(sheet: Any, row: Sequence[Any]) -> None:
+        """A row whose strings stay text: control characters dropped (openpyxl refuses them)
+        and a leading '=' never turned into a live formula."""
+        sheet.append([_text_cell(sheet, v) if isinstance(v, str) else v for v in row])
 
     def save(self) -> bytes:
         buffer = io.BytesIO()
@@ -227,9 +234,18 @@ class StreamingWorkbook:
         return buffer.getvalue()
 
 
+def _text_cell(sheet: Any, value: str) -> Any:
+    value = clean_text(value)
+    if not value.startswith("="):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
 def _append_all(sheet: Any, rows: list[list[Any]]) -> None:
     for row in rows:
-        sheet.append(row)
+        StreamingWorkbook.append(sheet, row)
 
 
 async def window_workbook(
@@ -268,7 +284,7 @@ async def responses_csv(
     writer = csv.writer(out, delimiter=";")
     writer.writerow([c.title for c in response_columns(questionnaire)])
     async for rows in response_rows(session, window_id, questionnaire):
-        writer.writerows(rows)
+        writer.writerows([csv_cell(v) for v in row] for row in rows)
 
 
 def table_workbook(

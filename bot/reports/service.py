@@ -68,15 +68,15 @@ class ReportService:
                 if window_id is not None
                 else admin_texts.NO_WINDOWS
             )
-        view = self._windows.view(window)
+        async with self._sessionmaker() as session:
+            pending = (await self._windows.pending_counts(session, [window.id])).get(window.id, 0)
+        view = self._windows.view(window, pending)
         header = texts.window_header(view)
         internal = window.audience == "internal"
         if internal and view.state != "closed":
-            return f"{header}\n\n{employee_texts.interim(window.respondents)}"
+            return f"{header}\n\n{employee_texts.interim(view.respondents)}"
         if self._counts_only(window):
-            async with self._sessionmaker() as session:
-                pending = await self._windows.pending_counts(session, [window.id])
-            return f"{header}\n\n{texts.interim_count(window.respondents + pending.get(window.id, 0))}"
+            return f"{header}\n\n{texts.interim_count(view.respondents)}"
         if window.respondents < self.min_group_size:
             return f"{header}\n\n{texts.too_few(window.respondents, self.min_group_size)}"
         questionnaire = Questionnaire.from_json(window.questionnaire)

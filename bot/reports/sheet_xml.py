@@ -17,6 +17,8 @@ from xml.sax.saxutils import escape
 
 from openpyxl.utils import get_column_letter
 
+from bot.sanitize import clean_text
+
 HEAD = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -48,7 +50,7 @@ class SheetXmlWriter:
     def _string(self, value: str) -> str:
         cell = self._strings.get(value)
         if cell is None:
-            cell = f'" t="inlineStr"><is><t>{escape(value)}</t></is></c>'
+            cell = f'" t="inlineStr"><is><t>{escape(clean_text(value))}</t></is></c>'
             if len(self._strings) < 10_000:
                 self._strings[value] = cell
         return cell

@@ -8,7 +8,6 @@ database never learns who was reminded, let alone who answered.
 
 from __future__ import annotations
 
-
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -57,8 +56,9 @@ class ReminderList:
             return []
         async with self._sessionmaker() as session:
             rows = await session.execute(
-                select(ReminderSubscriber.platform, ReminderSubscriber.user_id)
-                .order_by(ReminderSubscriber.platform, ReminderSubscriber.user_id)
+                select(ReminderSubscriber.platform, ReminderSubscriber.user_id).order_by(
+                    ReminderSubscriber.platform, ReminderSubscriber.user_id
+                )
             )
             people = [Person(platform, user_id) for platform, user_id in rows]
             tokens = {self._anon.participation_token(window.salt, p): p for p in people}

@@ -7,7 +7,6 @@ the next message simply finds the draft where the last one left it.
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
 
@@ -17,10 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.chat.replies import Outcome, Reply
 from bot.db.models import (
-    SurveyAnswer,
     SurveyDraft,
     SurveyParticipation,
-    SurveyResponse,
     SurveyWindow,
 )
 from bot.db.session import is_lock_error, retry_on_lock

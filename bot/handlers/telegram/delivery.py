@@ -6,7 +6,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.chat.replies import Button, Outcome, Reply
+from bot.chat.replies import Button, Outcome, Reply, fit_replies
 
 
 def inline_keyboard(buttons: list[list[Button]]) -> InlineKeyboardMarkup | None:
@@ -23,8 +23,9 @@ def inline_keyboard(buttons: list[list[Button]]) -> InlineKeyboardMarkup | None:
 async def send_replies(
     bot: Bot, chat_id: int, replies: list[Reply], editable: Message | None = None
 ) -> None:
-    """Send replies in order; one marked `edit` replaces the message whose button was pressed."""
-    for reply in replies:
+    """Send replies in order; one marked `edit` replaces the message whose button was pressed.
+    A text over the messenger's limit goes as several messages, the buttons under the last."""
+    for reply in fit_replies(replies):
         markup = inline_keyboard(reply.buttons)
         if reply.edit and editable is not None:
             try:

@@ -86,7 +86,7 @@ async def _answer(message: Message, appeals: AppealService, number: int, text: s
     except AppealError as exc:
         await message.answer(str(exc))
         return
-    await message.answer(texts.answered(number))
+    await message.answer(texts.answered(number, view.citizen_notified))
     if view.kind == "complaint":
         prompt = render.staff_outcome_prompt(number)
         await message.answer(prompt.text, reply_markup=inline_keyboard(prompt.buttons))
@@ -142,8 +142,8 @@ async def staff_button(
                     texts.REDIRECT_PROMPT.format(number=number), reply_markup=ForceReply()
                 )
         elif action == "close":
-            await appeals.close(number, staff_id)
-            note = texts.closed(number)
+            closed = await appeals.close(number, staff_id)
+            note = texts.closed(number, closed.citizen_notified)
         elif action == "outcome" and value in OUTCOMES:
             await appeals.set_outcome(number, value)
             note = texts.outcome_recorded(number, value)
@@ -174,7 +174,7 @@ async def _redirect(message: Message, appeals: AppealService, number: int, body:
     except AppealError as exc:
         await message.answer(str(exc))
         return
-    await message.answer(texts.redirected(number, view.redirected_to or ""))
+    await message.answer(texts.redirected(number, view.redirected_to or "", view.citizen_notified))
 
 
 async def redirect_command(
@@ -198,7 +198,8 @@ async def extend_command(message: Message, command: CommandObject, appeals: Appe
     except AppealError as exc:
         await message.answer(str(exc))
         return
-    await message.answer(texts.extended(number, view.due_at.astimezone(appeals.tz).date()))
+    due = view.due_at.astimezone(appeals.tz).date()
+    await message.answer(texts.extended(number, due, view.citizen_notified))
 
 
 async def close_command(message: Message, command: CommandObject, appeals: AppealService) -> None:
@@ -208,11 +209,11 @@ async def close_command(message: Message, command: CommandObject, appeals: Appea
         return
     staff_id, _ = _who(message)
     try:
-        await appeals.close(number, staff_id)
+        view = await appeals.close(number, staff_id)
     except AppealError as exc:
         await message.answer(str(exc))
         return
-    await message.answer(texts.closed(number))
+    await message.answer(texts.closed(number, view.citizen_notified))
 
 
 async def list_command(message: Message, command: CommandObject, appeals: AppealService) -> None:

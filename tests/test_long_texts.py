@@ -1,0 +1,83 @@
+"""Every message arrives or the sender is told: texts over Telegram's 4,096 characters are
+split, and staff learn when a citizen's notice did not arrive."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date
+
+import pytest
+from aiogram.exceptions import TelegramBadRequest
+
+from bot.config import Settings
+from bot.devtools.fake_telegram import TEXT_LIMIT, FakeTelegram, visible_length
+from bot.devtools.harness import RunningBot
+from bot.handlers.vk.client import new_random_id
+from bot.texts import appeals as texts
+from tests.appeal_helpers import STAFF_CHAT, file_appeal
+from tests.conftest import ADMIN, FakeClock
+
+CITIZEN = 520
+
+
+@pytest.fixture
+async def staffed(
+    settings: Settings, fake: FakeTelegram, clock: FakeClock
+) -> AsyncIterator[RunningBot]:
+    with_staff = settings.model_copy(update={"tg_staff_chat_id": STAFF_CHAT})
+    async with RunningBot(with_staff, fake, clock) as bot:
+        yield bot
+
+
+async def test_fake_refuses_messages_over_the_limit_like_telegram(staffed: RunningBot) -> None:
+    with pytest.raises(TelegramBadRequest, match="too long"):
+        await staffed.bot.send_message(CITIZEN, "я" * (TEXT_LIMIT + 1))
+    # Counted as Telegram does: markup is not text.
+    await staffed.bot.send_message(CITIZEN, "<b>" + "я" * TEXT_LIMIT + "</b>")
+
+
+async def test_long_extension_reason_reaches_the_citizen_in_parts(staffed: RunningBot) -> None:
+    number = await file_appeal(staffed, CITIZEN)
+    reason = ("Требуется запрос в другой орган. " * 130)[:4080]
+    staffed.fake.clear()
+    await staffed.say(ADMIN, f"/extend {number} {reason}")
+    told = [c for c in staffed.fake.sent(CITIZEN) if c.method == "sendMessage"]
+    assert len(told) >= 2 and all(visible_length(c.params) <= TEXT_LIMIT for c in told)
+    assert reason.strip()[-50:] in "".join(c.text for c in told).replace("\n", " ")
+    assert not any(c.method.endswith(":400") for c in staffed.fake.calls)
+    assert "Заявитель уведомлён" in staffed.fake.last(ADMIN).text
+
+
+async def test_staff_told_when_the_notice_failed(staffed: RunningBot) -> None:
+    number = await file_appeal(staffed, CITIZEN)
+    staffed.fake.blocked.add(CITIZEN)
+    await staffed.say(ADMIN, f"/extend {number} Нужен запрос в другой орган")
+    confirmation = staffed.fake.last(ADMIN).text
+    assert "не доставлено" in confirmation and "уведомлён" not in confirmation
+    await staffed.say(ADMIN, f"/close {number}")
+    assert staffed.fake.last(ADMIN).text == texts.closed(number, False)
+
+
+async def test_digest_of_many_overdue_appeals_is_split(
+    staffed: RunningBot, clock: FakeClock
+) -> None:
+    appeals = staffed.services.appeals
+    for n in range(200):
+        await appeals.register(
+            "post", "appeal", "other", f"Письмо номер {n} о справке", date(2026, 12, 1)
+        )
+    clock.advance(days=40)
+    staffed.fake.clear()
+    text = await appeals.daily_digest()
+    assert text is not None and len(text) > TEXT_LIMIT
+    posted = [c for c in staffed.fake.sent(STAFF_CHAT) if c.method == "sendMessage"]
+    assert len(posted) >= 2 and all(visible_length(c.params) <= TEXT_LIMIT for c in posted)
+    assert not any(c.method.endswith(":400") for c in staffed.fake.calls)
+    assert all(f"№{n}" in "".join(c.text for c in posted) for n in range(1, 201))
+
+
+def test_vk_random_ids_use_the_signed_64_bit_range() -> None:
+    ids = [new_random_id() for _ in range(2000)]
+    assert 0 not in ids and len(set(ids)) == len(ids)
+    assert all(-(2**63) <= i < 2**63 for i in ids)
+    assert any(i < 0 for i in ids) and any(abs(i) >= 2**40 for i in ids)
