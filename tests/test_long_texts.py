@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from aiogram.exceptions import TelegramBadRequest
@@ -14,6 +15,7 @@ from bot.devtools.fake_telegram import TEXT_LIMIT, FakeTelegram, visible_length
 from bot.devtools.harness import RunningBot
 from bot.handlers.vk.client import new_random_id
 from bot.texts import appeals as texts
+from bot.texts import survey as survey_texts
 from tests.appeal_helpers import STAFF_CHAT, file_appeal
 from tests.conftest import ADMIN, FakeClock
 
@@ -81,3 +83,41 @@ def test_vk_random_ids_use_the_signed_64_bit_range() -> None:
     assert 0 not in ids and len(set(ids)) == len(ids)
     assert all(-(2**63) <= i < 2**63 for i in ids)
     assert any(i < 0 for i in ids) and any(abs(i) >= 2**40 for i in ids)
+
+
+ODD_YAML = """\
+id: csi
+title: Опрос <новый> & важный
+audience: external
+working_days: 10
+intro: "Ответы < 5 минут & анонимно. <script>"
+questions:
+  - id: mood
+    kind: rating
+    text: Оценка <общая>
+    low_label: <плохо>
+    high_label: хорошо & быстро
+"""
+
+
+async def test_custom_questionnaire_text_is_escaped(
+    settings: Settings, fake: FakeTelegram, clock: FakeClock, tmp_path: Path
+) -> None:
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    (folder / "csi.yaml").write_text(ODD_YAML, encoding="utf-8")
+    odd = settings.model_copy(update={"questionnaires_dir": folder})
+    async with RunningBot(odd, fake, clock) as bot:
+        await bot.say(ADMIN, "/open_survey csi")
+        await bot.say(CITIZEN, "/start csi")
+        assert not any(c.method.endswith(":400") for c in fake.calls)
+        intro, question = fake.sent(CITIZEN)[-2:]
+        assert "Ответы &lt; 5 минут &amp; анонимно. &lt;script&gt;" in intro.text
+        assert "&lt;плохо&gt;" in question.text
+        await bot.press(CITIZEN, "7")
+        assert fake.last(CITIZEN).text == survey_texts.SURVEY_DONE
+
+
+async def test_fake_refuses_unparsable_html_like_telegram(staffed: RunningBot) -> None:
+    with pytest.raises(TelegramBadRequest, match="parse entities"):
+        await staffed.bot.send_message(CITIZEN, "a < b")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
+from html import escape
 
 from sqlalchemy import delete, exists, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -77,7 +78,7 @@ class SurveyService:
             flow = flow_for(window.questionnaire)
             step = flow.current_step(draft)
             assert step is not None, "a saved draft always has a next step"
-            intro = Reply(f"{flow.questionnaire.intro}\n\n{texts.ANONYMITY_NOTICE}")
+            intro = Reply(f"{escape(flow.questionnaire.intro)}\n\n{texts.ANONYMITY_NOTICE}")
             return Outcome([intro, render_step(flow, draft, step)])
 
     async def in_survey(self, person: Person) -> bool:

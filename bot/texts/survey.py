@@ -74,7 +74,7 @@ def criterion_importance_prompt(text: str) -> str:
 
 def rating_prompt(text: str, row: str | None, low: str, high: str) -> str:
     subject = f"<b>{escape(text)}</b>" + (f"\n\n{escape(row)}" if row else "")
-    return f"{subject}\n\nОцените от 1 — {low} до 10 — {high}."
+    return f"{subject}\n\nОцените от 1 — {escape(low)} до 10 — {escape(high)}."
 
 
 def choice_prompt(text: str) -> str:
