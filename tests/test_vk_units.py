@@ -12,7 +12,8 @@ import pytest
 from bot.chat.replies import Button, Reply
 from bot.config import SettingsError, load_settings
 from bot.devtools.fake_vk import FakeVk
-from bot.handlers.vk.client import Backoff, VkClient, make_vk_api
+from bot.handlers.backoff import Backoff
+from bot.handlers.vk.client import VkClient, make_vk_api
 from bot.handlers.vk.polling import VkPoller
 from bot.handlers.vk.render import (
     action_of,
@@ -150,7 +151,7 @@ async def test_each_person_is_served_in_order_and_people_in_parallel() -> None:
         for p, n in [(1, 1), (1, 2), (2, 1)]
     ]
     await poller._dispatch(events)
-    await asyncio.gather(*list(poller._tails.values()))
+    await asyncio.gather(*list(poller._order._tails.values()))
     assert log.index("end 1.1") < log.index("start 1.2")  # one person: in order
     assert log.index("start 2.1") < log.index("end 1.1")  # another person: not kept waiting
 
