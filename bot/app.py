@@ -29,6 +29,8 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db.session import create_engine, create_sessionmaker
 from bot.handlers.backoff import Backoff
+from bot.handlers.max import MaxBot, build_max
+from bot.handlers.max.client import REQUESTS_PER_SECOND
 from bot.handlers.telegram import get_routers
 from bot.handlers.telegram.broadcast import Broadcaster
 from bot.handlers.telegram.delivery import TelegramMessenger
@@ -232,3 +234,24 @@ def build_vk_bot(
     )
     services.messengers.register(vk.messenger)
     return vk
+
+
+def build_max_bot(
+    services: Services,
+    *,
+    wait: int = 30,
+    backoff: Backoff | None = None,
+    concurrent: bool = True,
+    rps: float = REQUESTS_PER_SECOND,
+) -> MaxBot:
+    """The MAX bot on the same services; registers it as the MAX messenger and, with
+    MAX_EMPLOYEE_CHAT_ID, as the employee check of MAX users. (Its channel invitations need
+    the bot's name: `use_community(await max_bot.connect())`.)"""
+    max_bot = build_max(
+        services.settings, services.chat, wait=wait, backoff=backoff, concurrent=concurrent, rps=rps
+    )
+    services.messengers.register(max_bot.messenger)
+    membership = max_bot.membership()
+    if membership is not None:
+        services.access.register(membership)
+    return max_bot

@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/bot.db"
 DEFAULT_VK_API_URL = "https://api.vk.ru"
+DEFAULT_MAX_API_URL = "https://platform-api2.max.ru"
 
 
 class SettingsError(Exception):
@@ -50,6 +51,12 @@ class Settings(BaseSettings):
     vk_group_id: int | None = Field(default=None, gt=0)
     vk_api_url: str = DEFAULT_VK_API_URL
     vk_user_token: SecretStr | None = None
+    max_bot_token: SecretStr | None = None
+    max_api_url: str = DEFAULT_MAX_API_URL
+    max_ca_file: Path | None = None
+    max_channel_id: int | None = None
+    max_staff_chat_id: int | None = None
+    max_employee_chat_id: int | None = None
 
     @field_validator(
         "bot_token",
@@ -62,6 +69,11 @@ class Settings(BaseSettings):
         "vk_group_token",
         "vk_group_id",
         "vk_user_token",
+        "max_bot_token",
+        "max_ca_file",
+        "max_channel_id",
+        "max_staff_chat_id",
+        "max_employee_chat_id",
         mode="before",
     )
     @classmethod
@@ -110,7 +122,16 @@ class Settings(BaseSettings):
             raise ValueError(f"неизвестный часовой пояс {value!r}, пример: Europe/Moscow") from exc
         return value
 
-    @field_validator("telegram_api_url", "vk_api_url")
+    @field_validator("max_ca_file")
+    @classmethod
+    def _readable_ca(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(
+                f"нет файла сертификата {str(value)!r} (корневой сертификат Минцифры, PEM)"
+            )
+        return value
+
+    @field_validator("telegram_api_url", "vk_api_url", "max_api_url")
     @classmethod
     def _url_shape(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
@@ -135,6 +156,10 @@ class Settings(BaseSettings):
     @property
     def vk_enabled(self) -> bool:
         return self.vk_group_token is not None and self.vk_group_id is not None
+
+    @property
+    def max_enabled(self) -> bool:
+        return self.max_bot_token is not None
 
 
 def load_settings(**overrides: object) -> Settings:

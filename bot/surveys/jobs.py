@@ -66,7 +66,7 @@ BuildReport = Callable[[int], Awaitable[WindowReport]]
 
 
 class CommunityInviter(Protocol):
-    """Another place citizens are invited to a survey (the VK community wall)."""
+    """Another place citizens are invited to a survey (the VK community wall, the MAX channel)."""
 
     async def invite(self, title: str, kind: str) -> str:
         """Invite, and return the note for the admins (posted, or the text to post)."""
@@ -91,7 +91,7 @@ class WindowJobs:
         self._build_report = build_report
         self._external_last_day = external_last_day_reminder
         self._notifier: Notifier | None = None
-        self._community: CommunityInviter | None = None
+        self._communities: list[CommunityInviter] = []
 
     def use(self, notifier: Notifier) -> None:
         """Called by the composition root once the messenger exists."""
@@ -234,13 +234,15 @@ class WindowJobs:
 
     def use_community(self, inviter: CommunityInviter) -> None:
         """Invitations of citizen surveys that open on their own also go there. (A survey an
-        admin opens at once is announced by the admin command, which reports back itself.)"""
-        self._community = inviter
+        admin opens at once is announced by the admin command, which reports back itself.)
+        Each messenger with a public outlet (VK wall, MAX channel) registers one."""
+        self._communities.append(inviter)
 
     async def _invite(self, window: SurveyWindow) -> None:
         await self._post_or_hand_over(window, self._invitation_text(window))
-        if self._community is not None and window.audience == "external":
-            await self.notifier.to_admins(await self._community.invite(window.title, window.kind))
+        if window.audience == "external":
+            for community in self._communities:
+                await self.notifier.to_admins(await community.invite(window.title, window.kind))
 
     async def _midpoint(self, window: SurveyWindow) -> None:
         """Halfway through an employee survey: the work chat, then each subscriber who has not
