@@ -33,8 +33,10 @@ from bot.texts import appeals as appeal_texts
 from bot.texts import survey as texts
 from bot.texts import vk as vk_texts
 from bot.texts.common import plain_text
-from tests.conftest import ADMIN, FakeClock, wait_until
-from tests.helpers import complete_csi, last_text
+from tests.support.clock import FakeClock
+from tests.support.csi_answers import complete_csi, last_text
+from tests.support.database import ADMIN
+from tests.support.waits import wait_until
 
 VK_USER = 500
 CRITERIA = 10

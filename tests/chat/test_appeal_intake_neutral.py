@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.db.models import Appeal
 from bot.identity import Person
 from bot.texts import appeals as texts
-from tests.conftest import FakeClock
+from tests.support.clock import FakeClock
 
 VK_PERSON = Person("vk", 77)
 

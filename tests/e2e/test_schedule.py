@@ -20,8 +20,10 @@ from bot.devtools.harness import RunningBot
 from bot.identity import Person
 from bot.surveys.jobs import WindowJobs
 from bot.texts import survey as survey_texts
-from tests.conftest import ADMIN, FakeClock, wait_until
-from tests.helpers import complete_csi
+from tests.support.clock import FakeClock
+from tests.support.csi_answers import complete_csi
+from tests.support.database import ADMIN
+from tests.support.waits import wait_until
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 CHANNEL = -1001
