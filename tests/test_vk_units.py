@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.chat.replies import Button, Reply
 from bot.config import SettingsError, load_settings
+from bot.core.ports import Button, Person, Reply
 from bot.devtools.fake_vk import FakeVk
 from bot.handlers.vk.client import Backoff, VkClient, make_vk_api
 from bot.handlers.vk.polling import VkPoller
@@ -23,7 +23,6 @@ from bot.handlers.vk.render import (
     split_text,
     vk_messages,
 )
-from bot.identity import Person
 from bot.surveys.anonymity import Anonymizer, new_window_salt
 from bot.texts import vk as texts
 
