@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import Settings
+from bot.core.ports import Person
 from bot.db.models import ReminderSubscriber, SurveyParticipation, SurveyWindow
 from bot.devtools.fake_telegram import BOT_USERNAME, FakeTelegram
 from bot.devtools.harness import RunningBot
-from bot.identity import Person
 from bot.surveys.jobs import WindowJobs
 from bot.texts import survey as survey_texts
 from tests.support.clock import FakeClock
