@@ -8,7 +8,7 @@ import pytest
 
 from bot.config import SettingsError, load_settings
 from bot.core.ports import Button, Person, Reply
-from bot.handlers.vk.client import Backoff
+from bot.handlers.backoff import Backoff
 from bot.handlers.vk.render import (
     action_of,
     keyboard_chunks,
