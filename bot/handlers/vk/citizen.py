@@ -12,8 +12,8 @@ from typing import Any
 
 from bot.appeals.model import Attachment
 from bot.chat.citizen import CitizenChat
-from bot.core.ports import Outcome, Person
 from bot.chat.words import typed
+from bot.core.ports import Outcome, Person
 from bot.handlers.vk.client import VkClient
 from bot.handlers.vk.delivery import VkMessenger
 from bot.handlers.vk.render import action_of
