@@ -11,8 +11,7 @@ from collections.abc import Sequence
 
 from bot.appeals.model import Attachment
 from bot.chat.citizen import CitizenChat
-from bot.chat.replies import Outcome
-from bot.identity import Person
+from bot.core.ports import Outcome, Person
 
 START_WORDS = {"начать", "старт", "меню", "start", "/start"}
 CANCEL_WORDS = {"отмена", "/cancel"}

@@ -12,12 +12,11 @@ from typing import Any
 
 from bot.appeals.model import Attachment
 from bot.chat.citizen import CitizenChat
-from bot.chat.replies import Outcome
 from bot.chat.words import typed
+from bot.core.ports import Outcome, Person
 from bot.handlers.vk.client import VkClient
 from bot.handlers.vk.delivery import VkMessenger
 from bot.handlers.vk.render import action_of
-from bot.identity import Person
 from bot.texts import survey as survey_texts
 
 log = logging.getLogger("bot.vk")
