@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.appeals.model import Attachment
 from bot.chat.citizen import CitizenChat
-from bot.core.ports import Outcome, Person
+from bot.core.ports import Attachment, Outcome, Person
 
 START_WORDS = {"начать", "старт", "меню", "start", "/start"}
 CANCEL_WORDS = {"отмена", "/cancel"}

@@ -11,14 +11,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.appeals.model import Attachment
 from bot.chat.citizen import CitizenChat
-from bot.chat.replies import Outcome
 from bot.chat.words import typed
+from bot.core.ports import Attachment, Outcome, Person
 from bot.handlers.max.client import MaxApiError
 from bot.handlers.max.delivery import MaxMessenger
 from bot.handlers.max.render import max_messages
-from bot.identity import Person
 from bot.texts import survey as survey_texts
 
 log = logging.getLogger("bot.max")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.chat.replies import Reply
+from bot.core.ports import Reply
 from bot.handlers.max.client import MaxClient
 from bot.handlers.max.render import MaxMessage, max_messages
 

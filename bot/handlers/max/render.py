@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.chat.replies import Button, Reply, split_text
+from bot.core.ports import Button, Reply, split_text
 
 MAX_TEXT = 4000
 MAX_ROW = 7

@@ -20,18 +20,19 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from bot.__main__ import run_polling
-from bot.chat.replies import Button, Reply
 from bot.config import Settings
+from bot.core.ports import Button, Person, Reply
 from bot.db.models import SurveyResponse
 from bot.devtools.fake_max import BOT_USERNAME, TEXT_LIMIT, FakeMax
 from bot.devtools.fake_telegram import FakeTelegram
 from bot.devtools.harness import RunningBot
 from bot.handlers.max import MaxSetupError
-from bot.identity import Person
 from bot.texts import appeals as appeal_texts
 from bot.texts import survey as texts
-from tests.conftest import ADMIN, FakeClock, wait_until
-from tests.helpers import last_text
+from tests.support.clock import FakeClock
+from tests.support.csi_answers import last_text
+from tests.support.database import ADMIN
+from tests.support.waits import wait_until
 
 MAX_USER = 700
 CRITERIA = 10
