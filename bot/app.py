@@ -244,8 +244,9 @@ def build_max_bot(
     concurrent: bool = True,
     rps: float = REQUESTS_PER_SECOND,
 ) -> MaxBot:
-    """The MAX bot on the same services; registers it as the MAX messenger and, with
-    MAX_EMPLOYEE_CHAT_ID, as the employee check of MAX users. (Its channel invitations need
+    """The MAX bot on the same services; registers it as the MAX messenger, with
+    MAX_EMPLOYEE_CHAT_ID as the employee check of MAX users, with MAX_STAFF_CHAT_ID as the
+    appeals' staff board. (Its channel invitations need
     the bot's name: `use_community(await max_bot.connect())`.)"""
     max_bot = build_max(
         services.settings, services.chat, wait=wait, backoff=backoff, concurrent=concurrent, rps=rps
@@ -254,4 +255,7 @@ def build_max_bot(
     membership = max_bot.membership()
     if membership is not None:
         services.access.register(membership)
+    board = max_bot.staff_board()
+    if board is not None and services.appeals.board is None:
+        services.appeals.board = board  # a Telegram staff chat, if configured, takes over
     return max_bot

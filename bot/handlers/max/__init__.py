@@ -16,7 +16,7 @@ from bot.handlers.backoff import Backoff
 from bot.handlers.max.citizen import MaxCitizen
 from bot.handlers.max.client import REQUESTS_PER_SECOND, UNAUTHORIZED, MaxApiError, MaxClient
 from bot.handlers.max.delivery import MaxMessenger
-from bot.handlers.max.outlets import MaxInvitations, MaxMembership
+from bot.handlers.max.outlets import MaxInvitations, MaxMembership, MaxOutlet, MaxStaffBoard
 from bot.handlers.max.polling import MaxPoller
 from bot.texts import console
 
@@ -33,25 +33,40 @@ class MaxBot:
     client: MaxClient
     messenger: MaxMessenger
     poller: MaxPoller
-    username: str = ""
+
+    @property
+    def username(self) -> str:
+        return self.messenger.username
 
     async def connect(self) -> MaxInvitations:
         """GET /me: a refused token (401) stops the bot with one line (a setting is wrong);
-        MAX being unreachable does not (polling keeps trying), deep links then use the id."""
+        MAX being unreachable does not (polling keeps trying), deep links are then missing."""
         try:
             me = await self.client.call("GET", "/me")
-            self.username = str(me.get("username") or me.get("user_id") or "")
+            self.messenger.username = str(me.get("username") or me.get("user_id") or "")
         except MaxApiError as exc:
             if exc.status in UNAUTHORIZED:
                 raise MaxSetupError(console.MAX_REFUSED.format(error=exc)) from None
             log.exception("MAX GET /me failed; deep links may not work until it answers")
         except Exception:
             log.exception("MAX GET /me failed; deep links may not work until it answers")
-        return MaxInvitations(self.messenger, self.username, self.settings.max_channel_id)
+        return MaxInvitations(self.messenger, self.outlet("external"))
+
+    def outlet(self, audience: str) -> MaxOutlet | None:
+        """The MAX channel (citizens) or work chat (employees), if configured."""
+        settings = self.settings
+        chat_id = (
+            settings.max_channel_id if audience == "external" else settings.max_employee_chat_id
+        )
+        return MaxOutlet(self.messenger, chat_id, audience) if chat_id is not None else None
 
     def membership(self) -> MaxMembership | None:
         chat_id = self.settings.max_employee_chat_id
         return MaxMembership(self.client, chat_id) if chat_id is not None else None
+
+    def staff_board(self) -> MaxStaffBoard | None:
+        chat_id = self.settings.max_staff_chat_id
+        return MaxStaffBoard(self.messenger, chat_id) if chat_id is not None else None
 
     async def run(self) -> None:
         await self.poller.run()

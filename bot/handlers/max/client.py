@@ -20,6 +20,7 @@ import asyncio
 import logging
 import ssl
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -56,20 +57,29 @@ def ssl_context(ca_file: Path | None) -> ssl.SSLContext:
 
 
 class Pacer:
-    """Spaces request starts at least 1/rps seconds apart, across every caller."""
+    """Spaces request starts at least 1/rps seconds apart, across every caller (sending,
+    polling, uploads), so the bot stays within MAX's limit instead of collecting 429s."""
 
-    def __init__(self, rps: float) -> None:
+    def __init__(
+        self,
+        rps: float,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self._gap = 1.0 / rps if rps > 0 else 0.0
         self._next = 0.0
         self._lock = asyncio.Lock()
+        self._monotonic = monotonic
+        self._sleep = sleep
 
     async def wait(self) -> None:
         if not self._gap:
             return
         async with self._lock:
-            now = time.monotonic()
+            now = self._monotonic()
             if self._next > now:
-                await asyncio.sleep(self._next - now)
+                await self._sleep(self._next - now)
             self._next = max(now, self._next) + self._gap
 
 

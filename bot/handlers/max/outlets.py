@@ -1,5 +1,5 @@
-"""Where MAX reaches more than one person: the channel for survey invitations and the work
-chat whose members count as employees."""
+"""Where MAX reaches more than one person: the channel for survey invitations, the staff chat
+for appeal cards, and the work chat whose members count as employees."""
 
 from __future__ import annotations
 
@@ -7,62 +7,90 @@ import logging
 
 import aiohttp
 
+from bot.core.ports import Attachment, Button, Reply
 from bot.handlers.max.client import MaxApiError, MaxClient
 from bot.handlers.max.delivery import MaxMessenger
-from bot.handlers.max.render import MaxMessage
+from bot.handlers.max.render import MaxMessage, max_messages
 from bot.texts import max as texts
 
 log = logging.getLogger("bot.max")
 
-DEEP_LINK_LIMIT = 128
-"""MAX passes a deep link's payload of up to 128 characters; a longer one is dropped."""
 
+class MaxOutlet:
+    """`bot.core.ports.Outlet`: a MAX channel (citizens) or work chat (employees) the bot
+    posts in; it must be an admin of a channel, a member of a chat."""
 
-def deep_link(username: str, payload: str) -> str:
-    if len(payload) > DEEP_LINK_LIMIT:
-        raise ValueError(f"MAX deep-link payload over {DEEP_LINK_LIMIT} characters: {payload!r}")
-    return f"https://max.ru/{username}?start={payload}"
+    platform = "max"
+
+    def __init__(self, messenger: MaxMessenger, chat_id: int, audience: str) -> None:
+        self._messenger = messenger
+        self.chat_id = chat_id
+        self.audience = audience
+
+    async def post(self, text: str, button: Button | None) -> bool:
+        """False if MAX refused (the bot is not an admin of the channel): the caller hands
+        the text to the admins instead."""
+        try:
+            await self._messenger.send_to_chat(
+                self.chat_id, [Reply(text, [[button]] if button else [])]
+            )
+        except (MaxApiError, aiohttp.ClientError, TimeoutError):
+            log.exception("MAX: posting to the chat %s failed", self.chat_id)
+            return False
+        return True
 
 
 class MaxInvitations:
     """Survey invitations in the MAX channel (`MAX_CHANNEL_ID`), or the text for the admins."""
 
-    def __init__(self, messenger: MaxMessenger, username: str, channel_id: int | None) -> None:
+    def __init__(self, messenger: MaxMessenger, channel: MaxOutlet | None) -> None:
         self._messenger = messenger
-        self._username = username
-        self._channel_id = channel_id
-
-    def link(self, kind: str) -> str:
-        return deep_link(self._username, kind)
-
-    async def post(self, text: str, kind: str) -> bool:
-        """The invitation with a link button that opens the bot; False if there is no channel
-        or MAX refused (the bot is not an admin of the channel), so the caller hands it over."""
-        if self._channel_id is None:
-            return False
-        button = {"type": "link", "text": texts.OPEN_SURVEY_BUTTON, "url": self.link(kind)}
-        keyboard = {"type": "inline_keyboard", "payload": {"buttons": [[button]]}}
-        try:
-            await self._messenger.send_message(
-                {"chat_id": self._channel_id}, MaxMessage(text, [keyboard])
-            )
-        except Exception:
-            log.exception("MAX: posting to the channel %s failed", self._channel_id)
-            return False
-        return True
+        self._channel = channel
 
     async def invite(self, title: str, kind: str) -> str:
-        """Invite the channel to a survey just opened; the admins' note either way (HTML)."""
-        link = self.link(kind)
-        if await self.post(texts.channel_invitation(title), kind):
+        """Invite the channel to a survey just opened (a link button under the post opens the
+        bot); the admins' note either way (HTML)."""
+        link = await self._messenger.link(kind) or ""
+        if self._channel is None:
+            return texts.max_manual(title, link)
+        button = Button(texts.OPEN_SURVEY_BUTTON, url=link) if link else None
+        if await self._channel.post(texts.channel_invitation(title), button):
             return texts.max_posted(link)
-        if self._channel_id is not None:
-            return texts.max_post_failed(link)
-        return texts.max_manual(title, link)
+        return texts.max_post_failed(link)
+
+
+class MaxStaffBoard:
+    """`bot.core.ports.StaffBoard`: appeal cards in the MAX staff chat (`MAX_STAFF_CHAT_ID`)."""
+
+    platform = "max"
+
+    def __init__(self, messenger: MaxMessenger, chat_id: int) -> None:
+        self._messenger = messenger
+        self.chat_id = chat_id
+
+    async def post(self, reply: Reply, attachments: list[Attachment] | None = None) -> int | None:
+        """The card, then the citizen's MAX pictures and files sent on by their tokens (no
+        download: MAX reuses an attachment by token). Other messengers' file ids mean nothing
+        to MAX; the card counts them. MAX ids messages by strings, so no number comes back."""
+        recipient = {"chat_id": self.chat_id}
+        for message in max_messages(reply):
+            await self._messenger.send_message(recipient, message)
+        caption = reply.text.split("\n", 1)[0]
+        ours = [a for a in attachments or [] if a.platform == "max"]
+        images = [
+            {"type": "image", "payload": {"token": a.file_id}} for a in ours if a.kind == "photo"
+        ]
+        if images:
+            await self._messenger.send_message(recipient, MaxMessage(caption, images))
+        for item in ours:
+            if item.kind != "photo":
+                file = {"type": "file", "payload": {"token": item.file_id}}
+                await self._messenger.send_message(recipient, MaxMessage(caption, [file]))
+        return None
 
 
 class MaxMembership:
-    """`bot.surveys.access.MembershipCheck` for MAX: is the person in the work chat
+    """`bot.core.ports.MembershipCheck` for MAX: is the person in the work chat
     (`GET /chats/{chatId}/members?user_ids=...`). The bot must be a member of the chat."""
 
     platform = "max"
