@@ -10,7 +10,7 @@ import pytest
 from bot.config import Settings
 from bot.devtools.harness import RunningBot
 from tests.conftest import ADMIN
-from tests.helpers import complete_csi
+from tests.helpers import close_window, complete_csi
 
 CITIZENS = [424242001, 424242002, 424242003, 424242004, 424242005]
 ANSWER_TABLES = ("survey_responses", "survey_answers")
@@ -77,7 +77,7 @@ async def test_participation_untestable_after_close(
         await complete_csi(running, user_id, 8, 8)
     await running.say(CITIZENS[0], "/start csi")  # leaves a draft? no: already took part
     await running.say(424242999, "/start csi")  # an unfinished survey
-    await running.say(ADMIN, "/close_survey 1")
+    await close_window(running, ADMIN, 1)
     tables = dump(settings)
     assert tables["survey_participations"] == []
     assert tables["survey_drafts"] == []

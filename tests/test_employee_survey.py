@@ -17,6 +17,7 @@ from bot.texts import employee as employee_texts
 from bot.texts import survey as texts
 from tests.conftest import ADMIN, FakeClock
 from tests.employee_helpers import NOT_SATISFIED, SATISFIED, Answers, complete_employee
+from tests.helpers import close_window
 
 WORK_CHAT = -1001234567890
 EMPLOYEE = 700
@@ -240,7 +241,7 @@ async def test_report_hides_small_groups(office: RunningBot, respondents: int) -
     await office.say(ADMIN, "/report")
     interim = office.fake.last(ADMIN).text
     assert f"Ответили: {respondents}" in interim and "eNPS" not in interim
-    await office.say(ADMIN, "/close_survey 1")
+    await close_window(office, ADMIN, 1)
     office.fake.clear()
     await office.say(ADMIN, "/report 1")
     report = "\n".join(c.text for c in office.fake.sent(ADMIN))
