@@ -30,6 +30,7 @@ async def run_polling(settings: Settings) -> None:
         build_scheduler,
         build_services,
         build_vk_bot,
+        connect_vk,
     )
 
     services = build_services(settings)
@@ -38,28 +39,25 @@ async def run_polling(settings: Settings) -> None:
     scheduler = None
     try:
         pollers = []
-        invitations = None
         if max_bot is not None:
-            services.jobs.use_community(await max_bot.connect())
+            await max_bot.connect()
             log.info(texts.MAX_STARTING.format(username=max_bot.username))
             pollers.append(max_bot.run())
         if vk is not None:
-            invitations = await vk.connect()
+            await connect_vk(services, vk)
             log.info(texts.VK_STARTING.format(group_id=settings.vk_group_id))
             pollers.append(vk.run())
         if settings.telegram_enabled:
             bot = build_bot(settings)
-            dispatcher = build_dispatcher(services, bot, invitations)
-            scheduler = build_scheduler(services)
-            await scheduler.start()
+            dispatcher = build_dispatcher(services, bot)
             me = await bot.get_me()
             log.info(texts.STARTING.format(username=me.username))
-            if not settings.admin_ids:
-                log.warning(texts.NO_ADMINS_WARNING)
             pollers.append(dispatcher.start_polling(bot))
-        else:
-            await services.windows.close_due_windows()
-            log.warning(texts.VK_ONLY_WARNING)
+        if not settings.all_admins:
+            log.warning(texts.NO_ADMINS_WARNING)
+        # Windows open and close, reports, the digest and the purge run with any messenger.
+        scheduler = build_scheduler(services)
+        await scheduler.start()
         await first_to_finish(pollers)
     finally:
         if scheduler is not None:

@@ -13,10 +13,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.core.ports import PLATFORMS, Person
+
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/bot.db"
 DEFAULT_VK_API_URL = "https://api.vk.ru"
 DEFAULT_MAX_API_URL = "https://platform-api2.max.ru"
+CHAT_PEER_START = 2_000_000_000
+"""VK peer ids of community conversations start above this."""
 
 
 class SettingsError(Exception):
@@ -32,6 +36,7 @@ class Settings(BaseSettings):
     telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
     database_url: str = DEFAULT_DATABASE_URL
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    admins: Annotated[frozenset[Person], NoDecode] = frozenset()
     timezone: str = "Europe/Moscow"
     anon_secret: SecretStr | None = None
     anon_secret_file: Path = Path("data/anon_secret")
@@ -57,6 +62,8 @@ class Settings(BaseSettings):
     max_channel_id: int | None = None
     max_staff_chat_id: int | None = None
     max_employee_chat_id: int | None = None
+    vk_staff_chat_id: int | None = Field(default=None, gt=CHAT_PEER_START)
+    vk_employee_chat_id: int | None = Field(default=None, gt=CHAT_PEER_START)
 
     @field_validator(
         "bot_token",
@@ -69,6 +76,8 @@ class Settings(BaseSettings):
         "vk_group_token",
         "vk_group_id",
         "vk_user_token",
+        "vk_staff_chat_id",
+        "vk_employee_chat_id",
         "max_bot_token",
         "max_ca_file",
         "max_channel_id",
@@ -103,6 +112,24 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return frozenset({value})
         return value
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _split_identities(cls, value: object) -> object:
+        """`tg:123,vk:456,max:789`: an admin is an account on one messenger."""
+        if not isinstance(value, str):
+            return value
+        people = set()
+        for part in (p.strip() for p in value.replace(";", ",").split(",")):
+            if not part:
+                continue
+            platform, _, user_id = part.partition(":")
+            if platform not in PLATFORMS or not user_id.isdigit():
+                raise ValueError(
+                    f"ожидалось мессенджер:id через запятую (tg:123,vk:456,max:789), а не {part!r}"
+                )
+            people.add(Person(platform, int(user_id)))
+        return frozenset(people)
 
     @field_validator("tg_channel_id", "tg_employee_chat_id")
     @classmethod
@@ -148,6 +175,20 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def all_admins(self) -> frozenset[Person]:
+        """ADMINS, plus ADMIN_IDS read as Telegram accounts (the setting before ADMINS)."""
+        return self.admins | {Person("tg", user_id) for user_id in self.admin_ids}
+
+    def staff_chats(self) -> dict[str, int]:
+        """The staff chat of each messenger that has one configured."""
+        chats = {
+            "tg": self.tg_staff_chat_id if self.telegram_enabled else None,
+            "vk": self.vk_staff_chat_id if self.vk_enabled else None,
+            "max": self.max_staff_chat_id if self.max_enabled else None,
+        }
+        return {platform: chat for platform, chat in chats.items() if chat is not None}
 
     @property
     def telegram_enabled(self) -> bool:

@@ -2,12 +2,13 @@
 
 openpyxl spends about 10 µs on every cell even in write-only mode: 2.6 million cells of a
 100,000-respondent window would take half a minute. Here a row becomes one string; openpyxl
-still builds the workbook around it (styles, the other sheets), and `splice_sheet` puts the
-big sheet in place of the placeholder openpyxl wrote.
+still builds the workbook around it (styles, the header, widths, print setup, the other
+sheets), and `splice_rows` puts the big sheet's rows into the sheet openpyxl wrote.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -17,28 +18,22 @@ from xml.sax.saxutils import escape
 
 from openpyxl.utils import get_column_letter
 
-HEAD = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-    'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
-)
-TAIL = "</sheetData></worksheet>"
+DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
 
 
 class SheetXmlWriter:
-    """Rows of numbers and strings into a worksheet XML stream (strings inline, no styles)."""
+    """Rows of numbers and strings as `<row>` elements (strings inline, no styles), to be put
+    into the `<sheetData>` of a sheet openpyxl wrote with its header, widths and print setup."""
 
-    def __init__(self, out: IO[bytes], widths: Sequence[float]) -> None:
+    def __init__(self, out: IO[bytes], first_row: int = 1) -> None:
         self._out = out
-        self._rows = 0
+        self._rows = first_row - 1
         self._letters: list[str] = []
         self._strings: dict[str, str] = {}
-        cols = "".join(
-            f'<col min="{n}" max="{n}" width="{w}" customWidth="1"/>'
-            for n, w in enumerate(widths, start=1)
-        )
-        out.write((HEAD + (f"<cols>{cols}</cols>" if cols else "") + "<sheetData>").encode())
+
+    @property
+    def last_row(self) -> int:
+        return self._rows
 
     def _letter(self, index: int) -> str:
         while len(self._letters) <= index:
@@ -70,12 +65,10 @@ class SheetXmlWriter:
             parts.append("</row>")
         self._out.write("".join(parts).encode())
 
-    def close(self) -> None:
-        self._out.write(TAIL.encode())
 
-
-def splice_sheet(workbook: bytes, sheet_path: str, sheet_xml: IO[bytes]) -> bytes:
-    """The workbook with the part at `sheet_path` replaced by the contents of `sheet_xml`."""
+def splice_rows(workbook: bytes, sheet_path: str, rows_xml: IO[bytes], last_cell: str) -> bytes:
+    """The workbook with the rows of `rows_xml` added at the end of the sheet at `sheet_path`,
+    whose dimension becomes A1:`last_cell`."""
     out = BytesIO()
     sheet_path = sheet_path.lstrip("/")
     with (
@@ -83,10 +76,15 @@ def splice_sheet(workbook: bytes, sheet_path: str, sheet_xml: IO[bytes]) -> byte
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target,
     ):
         for item in source.infolist():
-            if item.filename == sheet_path:
-                sheet_xml.seek(0)
-                with target.open(sheet_path, "w") as part:
-                    shutil.copyfileobj(sheet_xml, part, 1 << 20)
-            else:
+            if item.filename != sheet_path:
                 target.writestr(item, source.read(item.filename))
+                continue
+            frame = source.read(item.filename).decode()
+            head, tail = frame.split("</sheetData>", 1)
+            head = DIMENSION.sub(f'<dimension ref="A1:{last_cell}"/>', head, count=1)
+            rows_xml.seek(0)
+            with target.open(sheet_path, "w") as part:
+                part.write(head.encode())
+                shutil.copyfileobj(rows_xml, part, 1 << 20)
+                part.write(("</sheetData>" + tail).encode())
     return out.getvalue()

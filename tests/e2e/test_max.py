@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ from bot.devtools.fake_telegram import FakeTelegram
 from bot.devtools.harness import RunningBot
 from bot.handlers.max import MaxSetupError
 from bot.texts import appeals as appeal_texts
+from bot.texts import schedule as survey_texts
 from bot.texts import survey as texts
 from tests.support.clock import FakeClock
 from tests.support.csi_answers import last_text
@@ -230,17 +232,16 @@ async def test_employee_check_by_max_work_chat_membership(
 async def test_opening_a_survey_on_schedule_posts_in_the_max_channel(
     settings: Settings, fake: FakeTelegram, fake_max: FakeMax, clock: FakeClock
 ) -> None:
-    from datetime import UTC, datetime
-
     channel = -7002
     with_channel = settings.model_copy(update={"max_channel_id": channel})
     async with RunningBot(with_channel, fake, clock, max_fake=fake_max) as bot:
         await bot.say(ADMIN, "/open_survey csi 28.12.2026")
-        clock.set(datetime(2026, 12, 27, 21, 0, tzinfo=UTC))
+        assert not fake_max.sent(chat_id=channel)  # scheduled: nothing yet
+        clock.set(datetime(2026, 12, 27, 21, 0, tzinfo=UTC))  # 28.12 00:00 in Moscow
         assert "1:invite" in await bot.services.jobs.run_due()
     (post,) = fake_max.sent(chat_id=channel)
-    assert post.buttons[0][0] == {"type": "link", "text": "Пройти опрос", "url": MAX_LINK}
-    assert any("канале MAX" in c.text and MAX_LINK in c.text for c in fake.sent(ADMIN))
+    assert "Опрос анонимный" in post.text
+    assert post.buttons == [[{"type": "link", "text": survey_texts.START_BUTTON, "url": MAX_LINK}]]
 
 
 async def test_run_serves_max_alone(settings: Settings, fake_max: FakeMax) -> None:

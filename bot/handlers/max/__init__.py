@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.chat.citizen import CitizenChat
+from bot.chat.words import PrivateChat
 from bot.config import Settings
 from bot.handlers.backoff import Backoff
 from bot.handlers.max.citizen import MaxCitizen
 from bot.handlers.max.client import REQUESTS_PER_SECOND, UNAUTHORIZED, MaxApiError, MaxClient
 from bot.handlers.max.delivery import MaxMessenger
-from bot.handlers.max.outlets import MaxInvitations, MaxMembership, MaxOutlet, MaxStaffBoard
+from bot.handlers.max.outlets import MaxMembership, MaxOutlet, MaxStaffBoard
 from bot.handlers.max.polling import MaxPoller
 from bot.texts import console
 
@@ -38,7 +38,7 @@ class MaxBot:
     def username(self) -> str:
         return self.messenger.username
 
-    async def connect(self) -> MaxInvitations:
+    async def connect(self) -> None:
         """GET /me: a refused token (401) stops the bot with one line (a setting is wrong);
         MAX being unreachable does not (polling keeps trying), deep links are then missing."""
         try:
@@ -50,7 +50,6 @@ class MaxBot:
             log.exception("MAX GET /me failed; deep links may not work until it answers")
         except Exception:
             log.exception("MAX GET /me failed; deep links may not work until it answers")
-        return MaxInvitations(self.messenger, self.outlet("external"))
 
     def outlet(self, audience: str) -> MaxOutlet | None:
         """The MAX channel (citizens) or work chat (employees), if configured."""
@@ -77,7 +76,7 @@ class MaxBot:
 
 def build_max(
     settings: Settings,
-    chat: CitizenChat,
+    chat: PrivateChat,
     *,
     wait: int = 30,
     backoff: Backoff | None = None,

@@ -11,8 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.chat.citizen import CitizenChat
-from bot.chat.words import typed
+from bot.chat.words import PrivateChat
 from bot.core.ports import Attachment, Outcome, Person
 from bot.handlers.max.client import MaxApiError
 from bot.handlers.max.delivery import MaxMessenger
@@ -40,7 +39,7 @@ def chat_type_of(update: dict[str, Any]) -> str | None:
 
 
 class MaxCitizen:
-    def __init__(self, chat: CitizenChat, messenger: MaxMessenger) -> None:
+    def __init__(self, chat: PrivateChat, messenger: MaxMessenger) -> None:
         self._chat = chat
         self._messenger = messenger
 
@@ -57,15 +56,15 @@ class MaxCitizen:
             await self._messenger.send(user_id, outcome.replies)
         elif kind == "message_created" and chat_type_of(update) == DIALOG:
             body = (update.get("message") or {}).get("body") or {}
-            outcome = await typed(
-                self._chat, person, str(body.get("text") or ""), attachments_of(body)
+            outcome = await self._chat.text(
+                person, str(body.get("text") or ""), attachments_of(body)
             )
             await self._messenger.send(user_id, outcome.replies)
         elif kind == "message_callback" and chat_type_of(update) == DIALOG:
             callback = update.get("callback") or {}
             action = callback.get("payload")
             outcome = (
-                await self._chat.action(person, str(action))
+                await self._chat.press(person, str(action))
                 if action
                 else Outcome(toast=survey_texts.STALE_BUTTON)
             )

@@ -11,7 +11,6 @@ from bot.core.ports import Attachment, Button, Reply
 from bot.handlers.max.client import MaxApiError, MaxClient
 from bot.handlers.max.delivery import MaxMessenger
 from bot.handlers.max.render import MaxMessage, max_messages
-from bot.texts import max as texts
 
 log = logging.getLogger("bot.max")
 
@@ -38,25 +37,6 @@ class MaxOutlet:
             log.exception("MAX: posting to the chat %s failed", self.chat_id)
             return False
         return True
-
-
-class MaxInvitations:
-    """Survey invitations in the MAX channel (`MAX_CHANNEL_ID`), or the text for the admins."""
-
-    def __init__(self, messenger: MaxMessenger, channel: MaxOutlet | None) -> None:
-        self._messenger = messenger
-        self._channel = channel
-
-    async def invite(self, title: str, kind: str) -> str:
-        """Invite the channel to a survey just opened (a link button under the post opens the
-        bot); the admins' note either way (HTML)."""
-        link = await self._messenger.link(kind) or ""
-        if self._channel is None:
-            return texts.max_manual(title, link)
-        button = Button(texts.OPEN_SURVEY_BUTTON, url=link) if link else None
-        if await self._channel.post(texts.channel_invitation(title), button):
-            return texts.max_posted(link)
-        return texts.max_post_failed(link)
 
 
 class MaxStaffBoard:
