@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import itertools
 import secrets
+import ssl
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,7 +127,9 @@ class FakeMax:
         self.base_url = ""
         self.polls = 0
 
-    async def start(self) -> str:
+    async def start(self, ssl_context: ssl.SSLContext | None = None) -> str:
+        """Serve on a free loopback port (over HTTPS with `ssl_context`, as MAX does with a
+        certificate of its own CA); returns the base URL."""
         app = web.Application(middlewares=[self._authorize])
         app.router.add_get("/me", self._me)
         app.router.add_get("/updates", self._get_updates)
@@ -135,7 +138,7 @@ class FakeMax:
         app.router.add_post("/uploads", self._upload_url)
         app.router.add_post("/upload/{key}", self._upload)
         app.router.add_get("/chats/{chat_id}/members", self._chat_members)
-        self._runner, self.base_url = await serve_on_loopback(app)
+        self._runner, self.base_url = await serve_on_loopback(app, ssl_context)
         return self.base_url
 
     async def stop(self) -> None:
