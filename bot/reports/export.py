@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import tempfile
+import io
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import SurveyAnswer, SurveyResponse
 from bot.reports.csi import CsiReport, csi_level
 from bot.reports.employee import ChoiceBlock, EmployeeReport, OpenBlock
-from bot.reports.sheet_xml import SheetXmlWriter, splice_rows
+from bot.reports.sheet_xml import SEP, Packed, PackedRows, SheetColumn, StreamedSheet
 from bot.reports.workbook import (
     TEXT_MAX,
     Col,
@@ -74,50 +74,40 @@ def _step_key(step: Step) -> Key:
     return (step.question.id, step.row.id if step.row else "", step.scale)
 
 
-ITEM_SEP, VALUE_SEP = ";", "="
-"""Question, row, scale and option ids are `[a-z0-9_]` (questionnaire.IDENT), so neither
-separator can occur inside them."""
+def sheet_columns(questionnaire: Questionnaire) -> list[SheetColumn]:
+    """`response_columns` with what each holds: option texts, or numbers."""
+    questions = {q.id: q for q in questionnaire.questions}
+    out = []
+    for column in response_columns(questionnaire):
+        options = getattr(questions[column.key[0]], "options", None)
+        out.append(SheetColumn(column.key, {o.id: o.text for o in options} if options else None))
+    return out
 
 
-def _cell_parsers(questionnaire: Questionnaire) -> dict[str, tuple[int, dict[str, str] | None]]:
-    """ "question/row/scale" -> (column, option texts for a choice question or None for a
-    number)."""
-    parsers: dict[str, tuple[int, dict[str, str] | None]] = {}
-    for position, column in enumerate(response_columns(questionnaire)):
-        question = next(q for q in questionnaire.questions if q.id == column.key[0])
-        options = getattr(question, "options", None)
-        parsers["/".join(column.key)] = (
-            position,
-            {o.id: o.text for o in options} if options else None,
-        )
-    return parsers
+async def packed_responses(
+    session: AsyncSession, window_id: int
+) -> AsyncIterator[Sequence[Packed]]:
+    """Chunks of responses, each as its question ids, row ids, scales and values (see
+    `sheet_xml`), ordered by the random response id.
 
-
-async def response_rows(
-    session: AsyncSession, window_id: int, questionnaire: Questionnaire
-) -> AsyncIterator[list[list[Any]]]:
-    """Chunks of rows, one row per response, cells in `response_columns` order.
-
-    The database walks the responses of the window by their (random) id through the index on
-    `window_id`, picks each one's answers by primary key and glues them into one string per
-    response, so Python receives 100,000 rows rather than millions (the per-row cost of the
-    driver dominates otherwise). The Core connection is used: ORM result processing would cost
-    more than the query.
+    The database walks the responses of the window by their id through the index on
+    `window_id` and picks each one's answers by primary key; aggregating them into four plain
+    lists per response keeps Python at 100,000 rows rather than millions (the per-row cost of
+    the driver dominates otherwise), and costs the database less than gluing a key to every
+    value. The Core connection is used: ORM result processing would cost more than the query.
     """
-    width = len(response_columns(questionnaire))
-    parsers = _cell_parsers(questionnaire)
     a, r = SurveyAnswer, SurveyResponse
-    item = (
-        a.question_id
-        + "/"
-        + a.row_id
-        + "/"
-        + a.scale
-        + VALUE_SEP
-        + func.coalesce(cast(a.num, String), a.choice)
-    )
+    joined = [
+        func.aggregate_strings(column, SEP)
+        for column in (
+            a.question_id,
+            a.row_id,
+            a.scale,
+            func.coalesce(cast(a.num, String), a.choice),
+        )
+    ]
     query = (
-        select(func.aggregate_strings(item, ITEM_SEP))
+        select(*joined)
         .select_from(r)
         .join(a, a.response_id == r.id)
         .where(r.window_id == window_id, a.text.is_(None))
@@ -127,20 +117,7 @@ async def response_rows(
     connection = await session.connection()
     result = await connection.stream(query.execution_options(yield_per=CHUNK))
     async for partition in result.partitions(CHUNK):
-        rows = []
-        for (packed,) in partition:
-            row: list[Any] = [None] * width
-            for answer in packed.split(ITEM_SEP):
-                key, _, raw = answer.partition(VALUE_SEP)
-                parser = parsers.get(key)
-                if parser is None:
-                    continue
-                position, options = parser
-                value: Any = int(raw) if options is None else options.get(raw, raw)
-                previous = row[position]
-                row[position] = value if previous is None else f"{previous}; {value}"
-            rows.append(row)
-        yield rows
+        yield partition  # type: ignore[misc]
 
 
 async def open_answers(
@@ -291,8 +268,9 @@ async def window_workbook(
     """Summary, anonymised responses and open answers of one window, as XLSX bytes.
 
     openpyxl writes the workbook with the responses sheet holding only its header; the rows
-    are streamed as raw XML into a temporary file and spliced in (see `sheet_xml`), which is
-    what keeps a window of 100,000 respondents within seconds and a bounded amount of memory.
+    are streamed as raw XML into that sheet while the file is compressed (see `sheet_xml`),
+    which keeps a window of 100,000 respondents within seconds and a bounded amount of memory
+    (the compressed file itself is held: it is what gets sent).
     """
     book = PrintableWorkbook()
     book.sections(texts.SUMMARY_SHEET, texts.summary_heading(view.id, view.title), summary)
@@ -303,18 +281,23 @@ async def window_workbook(
     responses.freeze_panes = "A2"
     printable(responses, 1)
     responses.append(book.header_row(responses, columns))
+    responses.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}1"
     answers = await open_answers(session, view.id, questionnaire)
     await asyncio.to_thread(
         book.table, texts.OPEN_SHEET, texts.OPEN_COLUMNS, [list(a) for a in answers]
     )
-    with tempfile.TemporaryFile() as xml:
-        writer = SheetXmlWriter(xml, first_row=2)
-        async for rows in response_rows(session, view.id, questionnaire):
-            await asyncio.to_thread(writer.append_rows, rows)
-        last = f"{get_column_letter(max(len(columns), 1))}{max(writer.last_row, 1)}"
-        responses.auto_filter.ref = f"A1:{last}"
-        frame = await asyncio.to_thread(book.save)
-        return await asyncio.to_thread(splice_rows, frame, responses.path, xml, last)
+    frame = await asyncio.to_thread(book.save)
+    packer = PackedRows(sheet_columns(questionnaire))
+    out = io.BytesIO()
+    sheet = StreamedSheet(frame, responses.path, out)
+
+    def write(chunk: Sequence[Packed]) -> None:
+        sheet.write(*packer.xml(chunk, sheet.rows + 1))
+
+    async for chunk in packed_responses(session, view.id):
+        await asyncio.to_thread(write, chunk)
+    await asyncio.to_thread(sheet.close)
+    return out.getvalue()
 
 
 async def responses_csv(
@@ -323,8 +306,9 @@ async def responses_csv(
     """The responses sheet as CSV (`;`-separated, as Russian Excel expects)."""
     writer = csv.writer(out, delimiter=";")
     writer.writerow([c.title for c in response_columns(questionnaire)])
-    async for rows in response_rows(session, window_id, questionnaire):
-        writer.writerows(rows)
+    packer = PackedRows(sheet_columns(questionnaire))
+    async for chunk in packed_responses(session, window_id):
+        writer.writerows(packer.cells(chunk))
 
 
 def table_workbook(
