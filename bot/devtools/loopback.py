@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
+PUSH_CEILING = 60.0
+"""Seconds a fake server waits for the bot to take an update before failing the test: only a
+bug comes near it, while a busy machine can take several seconds over one update."""
+
 
 async def serve_on_loopback(app: web.Application) -> tuple[web.AppRunner, str]:
     """Start `app`; returns its runner (to clean up) and its base URL."""
