@@ -9,10 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import Services, build_services
-from bot.chat.replies import Button, Outcome, Reply
 from bot.config import Settings
+from bot.core.ports import Button, Outcome, Person, Reply
 from bot.db.models import SurveyResponse
-from bot.identity import Person
 from bot.texts import survey as texts
 from tests.support.clock import FakeClock
 

@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import Row, select
 
 from bot.config import Settings
+from bot.core.ports import Person
 from bot.db.base import Base
 from bot.db.models import SurveyWindow
 from bot.devtools.harness import RunningBot
-from bot.identity import Person
 from bot.surveys.anonymity import Anonymizer
-from tests.support.csi_answers import complete_csi
+from tests.support.csi_answers import close_window, complete_csi
 from tests.support.database import ADMIN
 
 CITIZENS = [424242001, 424242002, 424242003, 424242004, 424242005]
@@ -119,7 +119,7 @@ async def test_participation_untestable_after_close(running: RunningBot) -> None
         await complete_csi(running, user_id, 8, 8)
     await running.say(CITIZENS[0], "/start csi")  # leaves a draft? no: already took part
     await running.say(424242999, "/start csi")  # an unfinished survey
-    await running.say(ADMIN, "/close_survey 1")
+    await close_window(running, ADMIN, 1)
     tables = await dump(running)
     assert tables["survey_participations"] == []
     assert tables["survey_drafts"] == []

@@ -10,7 +10,8 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.devtools.fake_vk import FakeVk
-from bot.handlers.vk.client import Backoff, VkClient, make_vk_api
+from bot.handlers.backoff import Backoff
+from bot.handlers.vk.client import VkClient, make_vk_api
 from bot.handlers.vk.polling import VkPoller
 from tests.support.waits import CEILING
 
@@ -69,6 +70,6 @@ async def test_each_person_is_served_in_order_and_people_in_parallel() -> None:
         for p, n in [(1, 1), (1, 2), (2, 1)]
     ]
     await poller._dispatch(events)
-    await asyncio.gather(*list(poller._tails.values()))
+    await asyncio.gather(*list(poller._order._tails.values()))
     assert log.index("end 1.1") < log.index("start 1.2")  # one person: in order
     assert log.index("start 2.1") < log.index("end 1.1")  # another person: not kept waiting

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat.replies import split_text
+from bot.core.ports import split_text
 from bot.reports.employee import enps
 from bot.reports.survey_stats import DETRACTOR_MAX, PROMOTER_MIN
 from bot.surveys.flow import DONE, AnswerRecord, Draft, InvalidAnswer, SurveyFlow

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from bot.chat.replies import Button, Reply
 from bot.config import SettingsError, load_settings
-from bot.handlers.vk.client import Backoff
+from bot.core.ports import Button, Person, Reply
+from bot.handlers.backoff import Backoff
 from bot.handlers.vk.render import (
     action_of,
     keyboard_chunks,
@@ -18,7 +18,6 @@ from bot.handlers.vk.render import (
     split_text,
     vk_messages,
 )
-from bot.identity import Person
 from bot.surveys.anonymity import Anonymizer, new_window_salt
 from bot.texts import vk as texts
 
