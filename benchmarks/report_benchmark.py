@@ -25,8 +25,8 @@ from pathlib import Path
 from bot.app import build_services
 from bot.config import load_settings
 from bot.db.migrate import upgrade
+from bot.reports import charts
 from bot.reports.survey_stats import numeric_stats
-from bot.reports.window import csi_charts
 from bot.surveys.questionnaire import (
     CriterionQuestion,
     Questionnaire,
@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     questionnaire = load_questionnaires()["csi"]
-    csi_charts  # noqa: B018 - imported so matplotlib's import cost is not timed as rendering
+    charts  # noqa: B018 - imported so matplotlib's import cost is not timed as rendering
     with tempfile.TemporaryDirectory(prefix="report-bench-") as tmp:
         db = args.db or Path(tmp) / "bench.db"
         if not db.exists():

@@ -39,6 +39,7 @@ from bot.handlers.telegram.storage import SqlStorage
 from bot.handlers.vk import VkBot, build_vk
 from bot.handlers.vk.client import Backoff
 from bot.handlers.vk.wall import VkInvitations
+from bot.reports.chart_pool import ChartRenderer
 from bot.reports.service import ReportService
 from bot.scheduler import WindowScheduler
 from bot.surveys.access import EmployeeAccess
@@ -68,8 +69,10 @@ class Services:
     jobs: WindowJobs
     access: EmployeeAccess
     appeals: AppealService
+    chart_renderer: ChartRenderer
 
     async def close(self) -> None:
+        self.chart_renderer.close()
         await self.engine.dispose()
 
 
@@ -107,7 +110,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             retention_years=settings.appeal_retention_years,
         ),
     )
-    reports = ReportService(sessionmaker, windows, settings.min_group_size, appeals)
+    chart_renderer = ChartRenderer(settings.chart_workers)
+    reports = ReportService(sessionmaker, windows, settings.min_group_size, appeals, chart_renderer)
     return Services(
         settings=settings,
         engine=engine,
@@ -130,6 +134,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         ),
         access=access,
         appeals=appeals,
+        chart_renderer=chart_renderer,
     )
 
 

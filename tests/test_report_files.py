@@ -185,7 +185,9 @@ async def test_trend_appears_with_the_second_external_window(running: RunningBot
     await add_responses(running.services, second, [person(9, 9)] * 5)
 
     report = await running.services.reports.window_report(second)
-    assert [c.name for c in report.charts] == ["csi", "matrix", "distribution", "trend"]
+    assert [c.name for c in report.charts] == [
+        "csi", "matrix", "distribution", "trend", "criteria_trend",
+    ]  # fmt: skip
     async with running.services.sessionmaker() as session:
         window = await running.services.windows.get(second)
         assert window is not None
@@ -194,3 +196,7 @@ async def test_trend_appears_with_the_second_external_window(running: RunningBot
         (f"№{first} 24.12.2026", 54.0),
         (f"№{second} 24.12.2026", 81.0),
     ]
+    # the trend per criterion: every criterion was scored 6 (importance 9), then 9 (9)
+    assert {round(v, 1) for v in points[0].criteria.values()} == {54.0}
+    assert {round(v, 1) for v in points[1].criteria.values()} == {81.0}
+    assert len(points[0].criteria) == 10

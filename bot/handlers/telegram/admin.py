@@ -105,11 +105,12 @@ async def report(
         await message.answer(texts.REPORT_USAGE)
         return
     await windows.close_due_windows()
-    result = await reports.window_report(int(arg) if arg else None)
-    for part in split_text(result.text):
-        await message.answer(part)
-    if result.charts and message.bot is not None:
-        await send_charts(message.bot, message.chat.id, result.charts)
+    pending = await reports.report_then_charts(int(arg) if arg else None)
+    for part in split_text(pending.text):
+        await message.answer(part)  # the text first: the charts take a while to draw
+    images = await pending.draw_charts()
+    if images and message.bot is not None:
+        await send_charts(message.bot, message.chat.id, images)
 
 
 async def export(message: Message, command: CommandObject, reports: ReportService) -> None:
