@@ -62,6 +62,24 @@ async def test_report_sends_text_and_an_album_to_admins_only(running: RunningBot
     assert {c.method for c in running.fake.sent(STRANGER)} == {"sendMessage"}
 
 
+async def test_report_text_is_sent_before_the_charts_are_drawn(running: RunningBot) -> None:
+    window_id = await open_window(running)
+    await fill(running, window_id)
+    running.fake.clear()
+    renderer = running.services.chart_renderer
+    draw = renderer.render
+    sent_when_drawing: list[list[str]] = []
+
+    async def watched(specs):  # type: ignore[no-untyped-def]
+        sent_when_drawing.append([c.method for c in running.fake.sent(ADMIN)])
+        return await draw(specs)
+
+    renderer.render = watched  # type: ignore[method-assign]
+    await running.say(ADMIN, f"/report {window_id}")
+    assert sent_when_drawing == [["sendMessage"]]
+    assert [c.method for c in running.fake.sent(ADMIN)] == ["sendMessage", "sendMediaGroup"]
+
+
 async def test_report_of_a_small_window_has_no_charts(running: RunningBot) -> None:
     window_id = await open_window(running)
     await add_responses(running.services, window_id, [person(9, 9)] * 2)
