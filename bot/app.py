@@ -28,6 +28,7 @@ from bot.chat.reminders import ReminderChat
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db.session import create_engine, create_sessionmaker
+from bot.handlers.backoff import Backoff
 from bot.handlers.telegram import get_routers
 from bot.handlers.telegram.broadcast import Broadcaster
 from bot.handlers.telegram.delivery import TelegramMessenger
@@ -37,7 +38,6 @@ from bot.handlers.telegram.notifier import TelegramNotifier
 from bot.handlers.telegram.staff_board import TelegramStaffBoard
 from bot.handlers.telegram.storage import SqlStorage
 from bot.handlers.vk import VkBot, build_vk
-from bot.handlers.vk.client import Backoff
 from bot.handlers.vk.wall import VkInvitations
 from bot.reports.chart_pool import ChartRenderer
 from bot.reports.service import ReportService

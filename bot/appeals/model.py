@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.identity import Person
+from bot.core.ports import Attachment, Person
 
 KINDS = ("appeal", "complaint")
 OUTCOMES = ("satisfied", "refused")
@@ -19,16 +19,6 @@ OPEN_STATES = ("registered", "in_work")
 
 class AppealError(Exception):
     """A refused action on an appeal; the message is the Russian text to show."""
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A photo or document by the messenger's own file id (VK stores its own ids)."""
-
-    platform: str
-    kind: str  # "photo" | "document"
-    file_id: str
-    size: int | None = None
 
 
 @dataclass(frozen=True)

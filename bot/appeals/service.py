@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.appeals import render
-from bot.appeals.board import StaffBoard
 from bot.appeals.classifier import Classifier
 from bot.appeals.metrics import (
     AppealChartData,
@@ -37,11 +36,9 @@ from bot.appeals.model import (
     AppealView,
     Attachment,
 )
-from bot.chat.messengers import Messengers
-from bot.chat.replies import Reply
 from bot.clock import Clock
+from bot.core.ports import Person, Reply, Sender, StaffBoard
 from bot.db.models import Appeal, AppealAttachment, AppealContact, AppealIntake, StaffMember
-from bot.identity import Person
 from bot.texts import appeals as texts
 
 log = logging.getLogger(__name__)
@@ -59,7 +56,7 @@ class AppealService:
         clock: Clock,
         tz: ZoneInfo,
         classifier: Classifier,
-        messengers: Messengers,
+        messengers: Sender,
         terms: AppealTerms | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker

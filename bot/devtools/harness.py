@@ -21,8 +21,8 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.devtools.fake_telegram import Call, FakeTelegram
 from bot.devtools.fake_vk import FakeVk, VkCall
+from bot.handlers.backoff import Backoff
 from bot.handlers.vk import VkBot
-from bot.handlers.vk.client import Backoff
 from bot.scheduler import WindowScheduler
 from bot.texts import vk as vk_texts
 

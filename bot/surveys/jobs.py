@@ -20,8 +20,8 @@ from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.core.ports import Person
 from bot.db.models import PlanReminder, SurveyWindow, WindowEvent
-from bot.identity import Person
 from bot.reports.charts import Chart
 from bot.reports.window import WindowReport
 from bot.surveys.plan import FrequencyPlan, PlanPeriod

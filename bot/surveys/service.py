@@ -14,7 +14,7 @@ from sqlalchemy import delete, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.chat.replies import Outcome, Reply
+from bot.core.ports import Outcome, Person, Reply
 from bot.db.models import (
     SurveyAnswer,
     SurveyDraft,
@@ -22,7 +22,6 @@ from bot.db.models import (
     SurveyResponse,
     SurveyWindow,
 )
-from bot.identity import Person
 from bot.surveys.anonymity import Anonymizer
 from bot.surveys.flow import Draft, InvalidAnswer, SurveyFlow
 from bot.surveys.questionnaire import Questionnaire

@@ -6,7 +6,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import Message
 
-from bot.chat.replies import split_text
+from bot.core.ports import split_text
 from bot.handlers.telegram.files import send_charts, send_file
 from bot.handlers.vk.wall import VkInvitations
 from bot.reports.service import ReportService

@@ -6,7 +6,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.chat.replies import Button, Outcome, Reply
+from bot.core.ports import Button, Outcome, Reply
 
 
 def inline_keyboard(buttons: list[list[Button]]) -> InlineKeyboardMarkup | None:

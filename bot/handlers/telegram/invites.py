@@ -6,7 +6,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
-from bot.chat.replies import split_text
+from bot.core.ports import split_text
 from bot.handlers.telegram.admin import IsAdmin, refuse
 from bot.surveys.access import INVITE_PREFIX, MAX_CODES_PER_REQUEST, EmployeeAccess
 from bot.texts import employee as texts

@@ -10,10 +10,9 @@ from aiogram import Bot
 from aiogram.exceptions import AiogramError
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.chat.replies import split_text
+from bot.core.ports import Person, split_text
 from bot.handlers.telegram.broadcast import Broadcaster, ChatId, Delivery
 from bot.handlers.telegram.files import send_charts
-from bot.identity import Person
 from bot.reports.charts import Chart
 
 log = logging.getLogger(__name__)

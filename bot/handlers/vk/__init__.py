@@ -14,8 +14,9 @@ from vk_api.exceptions import ApiError
 
 from bot.chat.citizen import CitizenChat
 from bot.config import Settings
+from bot.handlers.backoff import Backoff
 from bot.handlers.vk.citizen import VkCitizen
-from bot.handlers.vk.client import RETRYABLE_API_ERRORS, Backoff, VkClient, make_vk_api
+from bot.handlers.vk.client import RETRYABLE_API_ERRORS, VkClient, make_vk_api
 from bot.handlers.vk.delivery import VkMessenger
 from bot.handlers.vk.polling import VkPoller
 from bot.handlers.vk.wall import VkInvitations

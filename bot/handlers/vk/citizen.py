@@ -12,11 +12,11 @@ from typing import Any
 
 from bot.appeals.model import Attachment
 from bot.chat.citizen import CitizenChat
-from bot.chat.replies import Outcome
+from bot.chat.words import typed
+from bot.core.ports import Outcome, Person
 from bot.handlers.vk.client import VkClient
 from bot.handlers.vk.delivery import VkMessenger
 from bot.handlers.vk.render import action_of
-from bot.identity import Person
 from bot.texts import survey as survey_texts
 
 log = logging.getLogger("bot.vk")
@@ -24,11 +24,6 @@ log = logging.getLogger("bot.vk")
 CHAT_PEER_START = 2_000_000_000
 """Peer ids from here on are group conversations; the bot talks to citizens privately only."""
 
-START_WORDS = {"начать", "старт", "меню", "start", "/start"}
-CANCEL_WORDS = {"отмена", "/cancel"}
-# Plain words as the menu, mapped to the deep-link payloads `CitizenChat.start` understands.
-WORD_PAYLOADS = {"опрос": None, "обращение": "appeal", "/appeal": "appeal"}
-STATUS_WORDS = {"статус", "/status"}
 SNACKBAR_LIMIT = 90
 
 
@@ -60,18 +55,7 @@ class VkCitizen:
         if _is_start_button(message.get("payload")):
             return await self._chat.start(person)
         text = str(message.get("text") or "")
-        word = text.strip().lower()
-        command, _, argument = word.partition(" ")
-        if command in START_WORDS:
-            return await self._chat.start(person, argument.strip() or None)
-        if word in CANCEL_WORDS:
-            return await self._chat.cancel(person)
-        if word in WORD_PAYLOADS:
-            return await self._chat.start(person, WORD_PAYLOADS[word])
-        if command in STATUS_WORDS:
-            return await self._chat.status(person, argument.strip() or None)
-        attachments = attachments_of(message)
-        return await self._chat.text(person, text if text.strip() else None, attachments)
+        return await typed(self._chat, person, text, attachments_of(message))
 
     async def _pressed(self, obj: dict[str, Any]) -> None:
         user_id, peer_id = int(obj.get("user_id", 0)), int(obj.get("peer_id", 0))

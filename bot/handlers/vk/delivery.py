@@ -7,7 +7,7 @@ the conversation readable in VK's mobile client, where edited messages stay up t
 
 from __future__ import annotations
 
-from bot.chat.replies import Reply
+from bot.core.ports import Reply
 from bot.handlers.vk.client import VkClient, new_random_id
 from bot.handlers.vk.render import VkMessage, vk_messages
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from bot.chat.replies import Button, Reply
+from bot.core.ports import Button, Reply
 from bot.texts import vk as texts
 from bot.texts.common import plain_text
 

@@ -12,7 +12,7 @@ from bot.appeals.metrics import PeriodError, parse_period
 from bot.config import Settings
 from bot.db.models import Appeal, AppealAttachment, AppealContact, AppealIntake
 from bot.texts import appeals as texts
-from tests.conftest import FakeClock
+from tests.support.clock import FakeClock
 
 DAY = 86400
 Q1_START_UTC = datetime(2025, 12, 31, 21, 30, tzinfo=UTC)  # 1 Jan 2026 00:30 Moscow

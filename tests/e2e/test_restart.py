@@ -16,10 +16,12 @@ from bot.devtools.fake_telegram import FakeTelegram
 from bot.devtools.harness import RunningBot
 from bot.handlers.telegram.storage import SqlStorage
 from bot.texts import survey as texts
-from tests.conftest import ADMIN, FakeClock, wait_until
+from tests.support.clock import FakeClock
+from tests.support.database import ADMIN
+from tests.support.waits import wait_until
 
 CITIZEN = 800
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 async def test_resume_after_restart(

@@ -20,21 +20,22 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from bot.__main__ import run_polling
-from bot.chat.replies import Reply
 from bot.config import Settings
+from bot.core.ports import Person, Reply
 from bot.db.models import SurveyResponse
 from bot.devtools.fake_telegram import FakeTelegram
 from bot.devtools.fake_vk import SCREEN_NAME, FakeVk
 from bot.devtools.harness import RunningBot
 from bot.handlers.vk import VkSetupError
 from bot.handlers.vk.render import MAX_BUTTONS, MAX_ROW, MAX_ROWS
-from bot.identity import Person
 from bot.texts import appeals as appeal_texts
 from bot.texts import survey as texts
 from bot.texts import vk as vk_texts
 from bot.texts.common import plain_text
-from tests.conftest import ADMIN, FakeClock, wait_until
-from tests.helpers import complete_csi, last_text
+from tests.support.clock import FakeClock
+from tests.support.csi_answers import complete_csi, last_text
+from tests.support.database import ADMIN
+from tests.support.waits import wait_until
 
 VK_USER = 500
 CRITERIA = 10

@@ -17,8 +17,9 @@ from bot.devtools.fake_telegram import FakeTelegram
 from bot.devtools.harness import RunningBot
 from bot.texts import admin as admin_texts
 from bot.texts import appeals as texts
-from tests.appeal_helpers import STAFF_CHAT, card, file_appeal, photo, reply_in_group
-from tests.conftest import ADMIN, FakeClock
+from tests.support.appeals import STAFF_CHAT, card, file_appeal, photo, reply_in_group
+from tests.support.clock import FakeClock
+from tests.support.database import ADMIN
 
 CITIZEN = 500
 OTHER = 501

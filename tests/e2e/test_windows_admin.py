@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from bot.devtools.harness import RunningBot
 from bot.texts import admin as admin_texts
 from bot.texts import survey as texts
-from tests.conftest import ADMIN, FakeClock
-from tests.helpers import complete_csi, last_text
+from tests.support.clock import FakeClock
+from tests.support.csi_answers import complete_csi, last_text
+from tests.support.database import ADMIN
 
 CITIZEN = 700
 

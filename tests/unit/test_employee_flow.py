@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat.replies import split_text
+from bot.core.ports import split_text
 from bot.reports.employee import enps
 from bot.surveys.flow import DONE, AnswerRecord, Draft, InvalidAnswer, SurveyFlow
 from bot.surveys.questionnaire import QuestionnaireError, load_questionnaire, load_questionnaires

@@ -11,7 +11,7 @@ from bot.app import build_services
 from bot.config import Settings
 from bot.db.models import Appeal
 from bot.devtools.fake_telegram import FakeTelegram
-from tests.appeal_helpers import STAFF_CHAT
+from tests.support.appeals import STAFF_CHAT
 
 
 def overdue_appeal() -> Appeal:

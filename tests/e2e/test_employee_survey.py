@@ -15,8 +15,9 @@ from bot.devtools.fake_telegram import FakeTelegram
 from bot.devtools.harness import RunningBot
 from bot.texts import employee as employee_texts
 from bot.texts import survey as texts
-from tests.conftest import ADMIN, FakeClock
-from tests.employee_helpers import NOT_SATISFIED, SATISFIED, Answers, complete_employee
+from tests.support.clock import FakeClock
+from tests.support.database import ADMIN
+from tests.support.employees import NOT_SATISFIED, SATISFIED, Answers, complete_employee
 
 WORK_CHAT = -1001234567890
 EMPLOYEE = 700

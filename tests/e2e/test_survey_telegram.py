@@ -9,8 +9,8 @@ from bot.db.models import SurveyAnswer, SurveyDraft, SurveyResponse
 from bot.devtools.harness import RunningBot
 from bot.texts import appeals as appeal_texts
 from bot.texts import survey as texts
-from tests.conftest import ADMIN
-from tests.helpers import complete_csi
+from tests.support.csi_answers import complete_csi
+from tests.support.database import ADMIN
 
 CITIZEN = 500
 

@@ -9,8 +9,8 @@ import pytest
 
 from bot.config import Settings
 from bot.devtools.harness import RunningBot
-from tests.conftest import ADMIN
-from tests.helpers import complete_csi
+from tests.support.csi_answers import complete_csi
+from tests.support.database import ADMIN
 
 CITIZENS = [424242001, 424242002, 424242003, 424242004, 424242005]
 ANSWER_TABLES = ("survey_responses", "survey_answers")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot.db.models import SurveyWindow
 from bot.devtools.harness import RunningBot
 from bot.reports.employee_charts import enps_trend
-from tests.conftest import FakeClock
-from tests.report_data import add_responses
+from tests.support.clock import FakeClock
+from tests.support.report_data import add_responses
 
 
 async def test_enps_trend_over_two_closed_windows(running: RunningBot, clock: FakeClock) -> None:

@@ -16,8 +16,8 @@ from bot.reports.window import csi_trend
 from bot.texts import admin as admin_texts
 from bot.texts import export as export_texts
 from bot.texts import painmap as painmap_texts
-from tests.conftest import ADMIN
-from tests.report_data import add_responses, person
+from tests.support.database import ADMIN
+from tests.support.report_data import add_responses, person
 
 STRANGER = 777
 

@@ -14,14 +14,16 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import Settings
+from bot.core.ports import Person
 from bot.db.models import ReminderSubscriber, SurveyParticipation, SurveyWindow
 from bot.devtools.fake_telegram import BOT_USERNAME, FakeTelegram
 from bot.devtools.harness import RunningBot
-from bot.identity import Person
 from bot.surveys.jobs import WindowJobs
 from bot.texts import survey as survey_texts
-from tests.conftest import ADMIN, FakeClock, wait_until
-from tests.helpers import complete_csi
+from tests.support.clock import FakeClock
+from tests.support.csi_answers import complete_csi
+from tests.support.database import ADMIN
+from tests.support.waits import wait_until
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 CHANNEL = -1001

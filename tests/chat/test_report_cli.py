@@ -13,7 +13,7 @@ from bot.__main__ import main
 from bot.app import build_services
 from bot.config import Settings
 from bot.texts import export as texts
-from tests.report_data import add_responses, person
+from tests.support.report_data import add_responses, person
 
 
 async def _seed(settings: Settings) -> int:

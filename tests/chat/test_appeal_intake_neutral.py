@@ -8,12 +8,11 @@ import pytest
 
 from bot.app import Services, build_services
 from bot.appeals.model import Attachment
-from bot.chat.replies import Outcome, Reply
 from bot.config import Settings
+from bot.core.ports import Outcome, Person, Reply
 from bot.db.models import Appeal
-from bot.identity import Person
 from bot.texts import appeals as texts
-from tests.conftest import FakeClock
+from tests.support.clock import FakeClock
 
 VK_PERSON = Person("vk", 77)
 

@@ -14,7 +14,7 @@ import pytest
 from bot import __main__ as cli
 from bot.devtools.demo import run_demo
 
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 def run_cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
