@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import IO, Any
 
@@ -35,6 +36,16 @@ from bot.texts import export as export_texts
 from bot.texts import painmap as painmap_texts
 from bot.texts import reports as texts
 from bot.texts.common import fmt_date, plain_text
+
+
+def _started(charts: Coroutine[Any, Any, list[Chart]]) -> Callable[[], Awaitable[list[Chart]]]:
+    """Start drawing now; the caller awaits the result after sending the text."""
+    task = asyncio.ensure_future(charts)
+
+    async def draw_charts() -> list[Chart]:
+        return await task
+
+    return draw_charts
 
 
 class ReportService:
@@ -94,8 +105,9 @@ class ReportService:
 
     async def report_then_charts(self, window_id: int | None = None) -> PendingReport:
         """The text of a window's report at once (the same SQL aggregates as the text alone),
-        and a step that draws its charts when awaited: the chart data queries (trends, matrix
-        counts) and the drawing, in the renderer's worker processes, happen only then."""
+        and a step that gives its charts when awaited. The chart data queries (trends, matrix
+        counts) and the drawing (in the renderer's worker processes) begin once the text is
+        ready, so they overlap the sending of the text and never delay it."""
         window = await (
             self._windows.get(window_id) if window_id is not None else self._windows.latest()
         )
@@ -120,7 +132,7 @@ class ReportService:
                     )  # fmt: skip
                 return await self._renderer.render(specs)
 
-            return PendingReport(window.id, text, employee_charts)
+            return PendingReport(window.id, text, _started(employee_charts()))
         async with self._sessionmaker() as session:
             report = await build_csi_report(session, window.id, window.respondents, questionnaire)
         level = csi_level(report.overall) if report.overall is not None else None
@@ -132,7 +144,7 @@ class ReportService:
             specs = csi_chart_specs(report, trend, self.min_group_size, caption)
             return await self._renderer.render(specs)
 
-        return PendingReport(window.id, text, csi_charts)
+        return PendingReport(window.id, text, _started(csi_charts()))
 
     @staticmethod
     async def _no_charts() -> list[Chart]:
