@@ -27,7 +27,6 @@ import json
 import multiprocessing
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -212,8 +211,14 @@ def _bare_router(with_io: bool) -> Router:
     router = Router()
     markup = InlineKeyboardMarkup(
         inline_keyboard=[
-            [InlineKeyboardButton(text=str(n), callback_data=f"sv:1:1:{n}") for n in (1, 2, 3, 4, 5)],
-            [InlineKeyboardButton(text=str(n), callback_data=f"sv:1:1:{n}") for n in (6, 7, 8, 9, 10)],
+            [
+                InlineKeyboardButton(text=str(n), callback_data=f"sv:1:1:{n}")
+                for n in (1, 2, 3, 4, 5)
+            ],
+            [
+                InlineKeyboardButton(text=str(n), callback_data=f"sv:1:1:{n}")
+                for n in (6, 7, 8, 9, 10)
+            ],
         ]
     )
 
@@ -305,7 +310,9 @@ async def prepare_database(database_url: str) -> None:
             await conn.close()
     await asyncio.to_thread(upgrade, database_url)
     services = build_services(
-        load_settings(database_url=database_url, anon_secret="bench-secret-bench-secret", _env_file=None)
+        load_settings(
+            database_url=database_url, anon_secret="bench-secret-bench-secret", _env_file=None
+        )
     )
     try:
         await services.windows.open_window("csi")
@@ -357,7 +364,7 @@ class Crowd:
         started = time.perf_counter()
         try:
             await self._target.dispatcher.feed_update(self._target.bot, update)
-        except Exception:  # noqa: BLE001 - a lost update is what we count
+        except Exception:
             result.failed += 1
             citizen.done = True
             return
@@ -434,7 +441,9 @@ def row(name: str, res: Result) -> dict[str, Any]:
 
 def print_rows(title: str, rows: list[dict[str, Any]]) -> None:
     print(f"\n{title}")
-    print(f"{'bot':<10}{'upd/s':>9}{'cpu ms':>8}{'sql/upd':>9}{'failed':>8}{'p50 ms':>9}{'p99 ms':>9}")
+    print(
+        f"{'bot':<10}{'upd/s':>9}{'cpu ms':>8}{'sql/upd':>9}{'failed':>8}{'p50 ms':>9}{'p99 ms':>9}"
+    )
     for r in rows:
         print(
             f"{r['bot']:<10}{r['updates_s']:>9}{r['cpu_ms']:>8}{r['sql']:>9}"
@@ -442,7 +451,9 @@ def print_rows(title: str, rows: list[dict[str, Any]]) -> None:
         )
 
 
-async def bench_one_process(args: argparse.Namespace, api_url: str, database_url: str) -> dict[str, Any]:
+async def bench_one_process(
+    args: argparse.Namespace, api_url: str, database_url: str
+) -> dict[str, Any]:
     await prepare_database(database_url)
     targets = [
         bare_target(api_url, with_io=False),
@@ -475,7 +486,9 @@ async def bench_one_process(args: argparse.Namespace, api_url: str, database_url
     return report
 
 
-def _instance(api_url: str, database_url: str, args: argparse.Namespace, index: int, out: Any) -> None:
+def _instance(
+    api_url: str, database_url: str, args: argparse.Namespace, index: int, out: Any
+) -> None:
     """One of several survey processes: saturate with its own citizens, report back."""
 
     async def main() -> None:
@@ -483,8 +496,14 @@ def _instance(api_url: str, database_url: str, args: argparse.Namespace, index: 
         try:
             await saturate(target, 5, 0.5, 5_000_000 + index * 1_000_000)
             out.put("ready")
-            res = await saturate(target, args.people // args.instances, args.seconds, (index + 1) * 10_000_000)
-            out.put(json.dumps(row(f"survey#{index}", res) | {"updates": res.updates, "seconds": res.seconds}))
+            res = await saturate(
+                target, args.people // args.instances, args.seconds, (index + 1) * 10_000_000
+            )
+            out.put(
+                json.dumps(
+                    row(f"survey#{index}", res) | {"updates": res.updates, "seconds": res.seconds}
+                )
+            )
         finally:
             await target.bot.session.close()
             if target.close is not None:
@@ -525,7 +544,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--people", type=int, default=50, help="citizens at once (saturation)")
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each measurement")
     parser.add_argument(
-        "--loads", type=lambda s: [float(x) for x in s.split(",") if x], default=[50.0, 100.0, 200.0]
+        "--loads",
+        type=lambda s: [float(x) for x in s.split(",") if x],
+        default=[50.0, 100.0, 200.0],
     )
     parser.add_argument("--instances", type=int, default=1, help="survey processes (PostgreSQL)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
@@ -548,12 +569,15 @@ def main(argv: list[str] | None = None) -> int:
                 if args.instances > 1:
                     if name == "sqlite":
                         continue
-                    figures[f"{name} x{args.instances}"] = bench_instances(args, api_url, url)
-                    print(f"\n{name}, {args.instances} instances: {figures[f'{name} x{args.instances}']}")
+                    label = f"{name} x{args.instances}"
+                    figures[label] = bench_instances(args, api_url, url)
+                    print(f"\n{label}: {figures[label]}")
                     continue
                 report = asyncio.run(bench_one_process(args, api_url, url))
                 figures[name] = report
-                print_rows(f"{name}: saturated, {args.people} citizens at once", report["saturated"])
+                print_rows(
+                    f"{name}: saturated, {args.people} citizens at once", report["saturated"]
+                )
                 for rate, rows in report["loads"].items():
                     print_rows(f"{name}: offered {rate} updates/s", rows)
                 survey = report["saturated"][2]["updates_s"]
