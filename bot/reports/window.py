@@ -29,6 +29,7 @@ class TrendPoint:
     label: str
     value: float
     criteria: dict[str, float] = field(default_factory=dict)
+    respondents: int = 0
 
 
 @dataclass
@@ -67,7 +68,9 @@ def csi_chart_specs(
     ]
     if len(trend) >= 2:
         labels = [p.label for p in trend]
-        trend_caption = texts.trend_caption(labels)
+        trend_caption = texts.trend_caption(
+            [f"{p.label} ({texts.respondents(p.respondents)})" for p in trend]
+        )
         specs.append(
             charts.spec(
                 "trend",
@@ -134,5 +137,6 @@ async def csi_trend(
         if values:
             day = w.opens_at.astimezone(tz).date()
             overall = sum(values.values()) / len(values)
-            points.append(TrendPoint(f"№{w.id} {fmt_date(day)}", overall, values))
+            label = f"№{w.id} {fmt_date(day)}"
+            points.append(TrendPoint(label, overall, values, w.respondents))
     return points

@@ -74,8 +74,8 @@ def test_csi_window_gives_three_charts_two_trends_with_two_windows() -> None:
     specs = csi_chart_specs(report, [], 5, CAPTION)
     assert [s.name for s in specs] == ["csi", "matrix", "distribution"]
     trend = [
-        TrendPoint("№1 02.03.2026", 68.0, {f"{LONG} 1": 50.0, f"{LONG} 2": 86.0}),
-        TrendPoint("№2 01.09.2026", 72.5, {f"{LONG} 2": 76.5}),
+        TrendPoint("№1 02.03.2026", 68.0, {f"{LONG} 1": 50.0, f"{LONG} 2": 86.0}, 21),
+        TrendPoint("№2 01.09.2026", 72.5, {f"{LONG} 2": 76.5}, 40),
     ]
     specs = csi_chart_specs(report, trend, 5, CAPTION)
     assert [s.name for s in specs][-2:] == ["trend", "criteria_trend"]
@@ -87,6 +87,8 @@ def test_csi_window_gives_three_charts_two_trends_with_two_windows() -> None:
     assert second == [[86.0, 76.5]]
     assert fig.axes[0].get_title(loc="left").startswith("1. ")
     assert ticks(fig.axes[0].xaxis) == ["№1", "№2"]
+    caption = " ".join(texts_of(fig)).replace("\n", " ")
+    assert "№1 02.03.2026 (21 респондент)" in caption and "(40 респондентов)" in caption
 
 
 def test_one_point_of_trend_is_no_trend() -> None:
