@@ -14,7 +14,6 @@ from matplotlib.figure import Figure
 from bot.appeals.metrics import AppealChartData, AppealMetrics, Durations, Period
 from bot.reports import charts
 from bot.reports.appeal_charts import appeal_chart_specs
-from bot.reports.chart_pool import ChartRenderer
 from bot.reports.charts import PNG_SIGNATURE, ChartSpec, _point_labels
 from bot.reports.csi import CriterionResult, CsiReport
 from bot.reports.employee_charts import employee_chart_specs
@@ -319,17 +318,3 @@ def test_small_appeal_periods_are_not_plotted() -> None:
     period = Period("2026Q1", date(2026, 1, 1), date(2026, 4, 1))
     small = metrics(period)
     assert appeal_chart_specs(small, AppealChartData({}, []), str, 30, 21, date(2026, 2, 1)) == []
-
-
-# --- Rendering ------------------------------------------------------------------------------
-async def test_charts_are_drawn_in_worker_processes_in_order() -> None:
-    report = CsiReport(respondents=40, criteria=[criterion(1, 6.0, 9.0), criterion(2, 9.0, 8.5)])
-    specs = csi_chart_specs(report, [], 5, CAPTION)
-    renderer = ChartRenderer(workers=2)
-    try:
-        images = await renderer.render(specs)
-    finally:
-        renderer.close()
-    assert [c.name for c in images] == ["csi", "matrix", "distribution"]
-    assert all(is_png(c.png) for c in images)
-    assert await ChartRenderer(workers=0).render(specs[:1]) == images[:1]
