@@ -44,6 +44,7 @@ from bot.handlers.telegram.staff_board import TelegramStaffBoard
 from bot.handlers.telegram.storage import SqlStorage
 from bot.handlers.vk import VkBot, build_vk
 from bot.handlers.vk.wall import VkInvitations
+from bot.reports.chart_pool import ChartRenderer
 from bot.reports.service import ReportService
 from bot.scheduler import WindowScheduler
 from bot.surveys.access import EmployeeAccess
@@ -76,8 +77,10 @@ class Services:
     appeals: AppealService
     roles: Roles
     admin_chat: AdminChat
+    chart_renderer: ChartRenderer
 
     async def close(self) -> None:
+        self.chart_renderer.close()
         await self.engine.dispose()
 
 
@@ -116,7 +119,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             retention_years=settings.appeal_retention_years,
         ),
     )
-    reports = ReportService(sessionmaker, windows, settings.min_group_size, appeals)
+    chart_renderer = ChartRenderer(settings.chart_workers)
+    reports = ReportService(sessionmaker, windows, settings.min_group_size, appeals, chart_renderer)
     jobs = WindowJobs(
         sessionmaker,
         windows,
@@ -147,6 +151,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         admin_chat=AdminChat(
             roles, windows, reports, jobs, plan, access, messengers, notifications
         ),
+        chart_renderer=chart_renderer,
     )
 
 

@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     calendar_overrides: Path = Path("config/calendar.yaml")
     questionnaires_dir: Path | None = None
     min_group_size: int = Field(default=5, ge=1)
+    chart_workers: int = Field(default=3, ge=0, le=32)
     tg_channel_id: str | None = None
     tg_employee_chat_id: str | None = None
     external_last_day_reminder: bool = False
