@@ -19,22 +19,21 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.appeals import render
 from bot.appeals.model import KINDS, AppealError, Attachment
 from bot.appeals.service import AppealService
-from bot.chat.replies import Button, Outcome, Reply
+from bot.core.actions import Action, Scope, encode
+from bot.core.ports import Button, Outcome, Person, Reply
 from bot.db.models import AppealIntake as IntakeRow
-from bot.identity import Person
 from bot.texts import appeals as texts
 
-PREFIX = "ap:"
-MENU_ACTION = "menu:appeal"
-KIND = "ap:kind:"
-TOPIC = "ap:topic:"
-TEXT_DONE = "ap:text_done"
-FILES_DONE = "ap:files_done"
-USE_CONTACT = "ap:contact_ok"
-CHANGE_CONTACT = "ap:contact_change"
-SKIP_EMAIL = "ap:email_skip"
-CONSENT = "ap:consent"
-CANCEL = "ap:cancel"
+MENU_ACTION = encode(Scope.MENU, "appeal")
+KIND = "kind"
+TOPIC = "topic"
+TEXT_DONE = encode(Scope.APPEAL, "text_done")
+FILES_DONE = encode(Scope.APPEAL, "files_done")
+USE_CONTACT = encode(Scope.APPEAL, "contact_ok")
+CHANGE_CONTACT = encode(Scope.APPEAL, "contact_change")
+SKIP_EMAIL = encode(Scope.APPEAL, "email_skip")
+CONSENT = encode(Scope.APPEAL, "consent")
+CANCEL = encode(Scope.APPEAL, "cancel")
 
 TEXT_MIN = 10
 TEXT_MAX = 3000  # with the card's header it still fits one Telegram message (4096)
@@ -114,25 +113,26 @@ class AppealIntake:
         return Outcome(replies)
 
     # --- input ------------------------------------------------------------------------------
-    async def action(self, person: Person, action: str) -> Outcome:
-        if action.startswith(render.RATE):
-            return await self._rate(person, action.removeprefix(render.RATE))
-        if action.startswith(render.FOLLOWUP):
-            number = action.removeprefix(render.FOLLOWUP)
-            if not number.isdigit():
+    async def action(self, person: Person, pressed: Action) -> Outcome:
+        """A `Scope.APPEAL` button."""
+        if pressed.verb == render.RATE:
+            return await self._rate(person, pressed)
+        if pressed.verb == render.FOLLOWUP:
+            number = pressed.number(0)
+            if number is None:
                 return Outcome(toast=texts.STALE)
             current = await self._load(person)
             if current is not None and current.step != "followup":
                 return Outcome(toast=texts.FINISH_DRAFT_FIRST)
-            await self._save(person, Draft(step="followup", number=int(number)))
+            await self._save(person, Draft(step="followup", number=number))
             return Outcome([Reply(texts.FOLLOWUP_ASK.format(number=number))])
         draft = await self._load(person)
         if draft is None or draft.paused:
             return Outcome(toast=texts.STALE)
-        if action == CANCEL:
+        if pressed.encode() == CANCEL:
             await self._drop(person)
             return Outcome([Reply(texts.INTAKE_CANCELLED, edit=True)])
-        return await self._pressed(person, draft, action)
+        return await self._pressed(person, draft, pressed)
 
     async def text(
         self, person: Person, text: str | None, attachments: Sequence[Attachment] = ()
@@ -164,14 +164,15 @@ class AppealIntake:
         return Outcome([await self._prompt(person, draft)])
 
     # --- steps ------------------------------------------------------------------------------
-    async def _pressed(self, person: Person, draft: Draft, action: str) -> Outcome:
-        if draft.step == "kind" and action.startswith(KIND):
-            kind = action.removeprefix(KIND)
+    async def _pressed(self, person: Person, draft: Draft, pressed: Action) -> Outcome:
+        action = pressed.encode()
+        if draft.step == "kind" and pressed.verb == KIND:
+            kind = pressed.rest
             if kind not in KINDS:
                 return Outcome(toast=texts.STALE)
             draft.kind, draft.step = kind, "topic"
-        elif draft.step == "topic" and action.startswith(TOPIC):
-            topic = action.removeprefix(TOPIC)
+        elif draft.step == "topic" and pressed.verb == TOPIC:
+            topic = pressed.rest
             if topic not in self._appeals.classifier:
                 return Outcome(toast=texts.STALE)
             draft.topic, draft.step = topic, "text"
@@ -257,22 +258,25 @@ class AppealIntake:
             return Outcome([Reply(str(exc))])
         return Outcome([Reply(texts.FOLLOWUP_SENT.format(number=draft.number))])
 
-    async def _rate(self, person: Person, payload: str) -> Outcome:
-        number, _, rating = payload.partition(":")
-        if not (number.isdigit() and rating.isdigit()):
+    async def _rate(self, person: Person, pressed: Action) -> Outcome:
+        number, rating = pressed.number(0), pressed.number(1)
+        if number is None or rating is None:
             return Outcome(toast=texts.STALE)
         try:
-            view = await self._appeals.rate(person, int(number), int(rating))
+            view = await self._appeals.rate(person, number, rating)
         except AppealError as exc:
             return Outcome(toast=str(exc))
         return Outcome([replace(render.citizen_answer(view), edit=True)], toast=texts.RATED)
 
     async def _prompt(self, person: Person, draft: Draft) -> Reply:
         if draft.step == "kind":
-            buttons = [[Button(texts.KIND_NAMES[k], KIND + k)] for k in KINDS]
+            buttons = [[Button(texts.KIND_NAMES[k], encode(Scope.APPEAL, KIND, k))] for k in KINDS]
             return Reply(texts.ASK_KIND, [*buttons, [_cancel()]])
         if draft.step == "topic":
-            buttons = [[Button(t.title, TOPIC + t.id)] for t in self._appeals.classifier.topics]
+            buttons = [
+                [Button(t.title, encode(Scope.APPEAL, TOPIC, t.id))]
+                for t in self._appeals.classifier.topics
+            ]
             return Reply(texts.ASK_TOPIC, [*buttons, [_cancel()]])
         if draft.step == "text":
             assert draft.kind is not None
