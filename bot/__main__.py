@@ -62,6 +62,76 @@ async def run_polling(settings: Settings) -> None:
         await services.close()
 
 
+async def run_webhooks(settings: Settings) -> None:
+    """Every messenger's webhook on one aiohttp server (WEBHOOK_URL), plus the scheduler.
+
+    SIGTERM or Ctrl+C: the server stops taking requests, finishes those in flight (each one an
+    update being handled; up to SHUTDOWN_SECONDS), then the scheduler and the database close.
+    """
+    import signal
+
+    from aiohttp import web
+
+    from bot.app import (
+        build_bot,
+        build_dispatcher,
+        build_scheduler,
+        build_services,
+        build_vk_bot,
+    )
+    from bot.webhooks import build_web_app
+
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    services = build_services(settings)
+    vk = build_vk_bot(services) if settings.vk_enabled else None
+    bot = dispatcher = scheduler = None
+    runner: web.AppRunner | None = None
+    try:
+        invitations = await vk.connect() if vk is not None else None
+        if settings.telegram_enabled:
+            bot = build_bot(settings)
+            dispatcher = build_dispatcher(services, bot, invitations)
+            scheduler = build_scheduler(services)
+            await scheduler.start()
+            await bot.set_webhook(
+                f"{settings.webhook_url.rstrip('/')}/telegram",
+                secret_token=settings.webhook_secret.get_secret_value(),
+                allowed_updates=dispatcher.resolve_used_update_types(),
+            )
+        app = build_web_app(
+            services,
+            bot=bot,
+            dispatcher=dispatcher,
+            vk_handler=vk.on_event if vk is not None else None,
+            scheduler=scheduler,
+        )
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
+        await runner.setup()
+        await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+        log.info(
+            texts.WEBHOOK_LISTENING.format(host=settings.webhook_host, port=settings.webhook_port)
+        )
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        log.info(texts.STOPPING)
+    finally:
+        if runner is not None:
+            await runner.cleanup()
+        if scheduler is not None:
+            scheduler.shutdown()
+        if bot is not None:
+            await bot.session.close()
+        if vk is not None:
+            vk.close()
+        await services.close()
+
+
+SHUTDOWN_SECONDS = 30.0
+
+
 async def run_purge(settings: Settings) -> int:
     from bot.app import build_services
     from bot.appeals.jobs import purge_personal_data
@@ -161,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "purge":
             print(texts.PURGED.format(count=asyncio.run(run_purge(settings))))
             return 0
-        asyncio.run(run_polling(settings))
+        asyncio.run(run_webhooks(settings) if settings.webhooks else run_polling(settings))
     except (SettingsError, QuestionnaireError, CalendarError, ClassifierError, VkSetupError) as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -15,6 +15,8 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.redis import RedisStorage
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.appeals.classifier import load_classifier
@@ -25,15 +27,17 @@ from bot.chat.appeal_intake import AppealIntake
 from bot.chat.citizen import CitizenChat
 from bot.chat.messengers import Messengers
 from bot.chat.reminders import ReminderChat
+from bot.claims import JobClaims
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.coordination import PREFIX, Coordination
 from bot.db.session import create_engine, create_sessionmaker
 from bot.handlers.backoff import Backoff
 from bot.handlers.telegram import get_routers
 from bot.handlers.telegram.broadcast import Broadcaster
 from bot.handlers.telegram.delivery import TelegramMessenger
 from bot.handlers.telegram.membership import TelegramMembership
-from bot.handlers.telegram.middlewares import PerUserLock
+from bot.handlers.telegram.middlewares import PerUserLock, TelegramPace
 from bot.handlers.telegram.notifier import TelegramNotifier
 from bot.handlers.telegram.staff_board import TelegramStaffBoard
 from bot.handlers.telegram.storage import SqlStorage
@@ -68,8 +72,10 @@ class Services:
     jobs: WindowJobs
     access: EmployeeAccess
     appeals: AppealService
+    coordination: Coordination
 
     async def close(self) -> None:
+        await self.coordination.close()
         await self.engine.dispose()
 
 
@@ -130,6 +136,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         ),
         access=access,
         appeals=appeals,
+        coordination=Coordination.from_url(settings.redis_url),
     )
 
 
@@ -167,8 +174,16 @@ def build_dispatcher(
     staff_chat_id = settings.tg_staff_chat_id
     if staff_chat_id is not None:
         services.appeals.board = TelegramStaffBoard(bot, staff_chat_id)
+    if settings.redis_url is not None:
+        # Shared by every instance: a staff member's next message may reach another one.
+        storage: BaseStorage = RedisStorage.from_url(
+            settings.redis_url, key_builder=DefaultKeyBuilder(prefix=f"{PREFIX}:fsm")
+        )
+        bot.session.middleware(TelegramPace(services.coordination))
+    else:
+        storage = SqlStorage(services.sessionmaker)
     dispatcher = Dispatcher(
-        storage=SqlStorage(services.sessionmaker),
+        storage=storage,
         admin_ids=services.settings.admin_ids,
         min_group_size=services.settings.min_group_size,
         chat=services.chat,
@@ -182,7 +197,7 @@ def build_dispatcher(
         staff_chat_id=staff_chat_id,
         vk_invitations=vk_invitations,
     )
-    dispatcher.update.outer_middleware(PerUserLock())
+    dispatcher.update.outer_middleware(PerUserLock(services.coordination))
     dispatcher.include_routers(*get_routers())
     return dispatcher
 
@@ -200,6 +215,7 @@ def build_scheduler(services: Services) -> WindowScheduler:
     return WindowScheduler(
         services.jobs,
         tz=services.settings.tz,
+        claims=JobClaims(services.sessionmaker),
         daily=[
             ("appeals-digest", APPEALS_DIGEST_AT, partial(daily_digest, appeals)),
             ("appeals-purge", APPEALS_PURGE_AT, partial(purge_personal_data, appeals)),
