@@ -4,8 +4,8 @@
   WEBHOOK_SECRET (Telegram sends what `setWebhook` was given), otherwise 401.
 - POST /vk: VK Callback API events; a "confirmation" request gets VK_CALLBACK_CONFIRMATION,
   every event must carry VK_CALLBACK_SECRET in its `secret` field, otherwise 403.
-- POST /max: MAX subscriptions, secret in a header like Telegram's; served once a MAX adapter
-  hands `build_web_app` its event handler (`max_handler`).
+- POST /max: MAX updates of the subscription made at start-up (`POST /subscriptions` with
+  WEBHOOK_SECRET); the secret comes back in the MAX_SECRET_HEADER header, otherwise 401.
 - GET /healthz: 200 when the database (and Redis, if set) answers and the scheduler runs.
 
 A request is answered only after its update was handled and committed, so whatever a
@@ -26,12 +26,15 @@ from aiohttp import web
 from sqlalchemy import text
 
 from bot.app import Services
+from bot.handlers.max.polling import UPDATE_TYPES, key_of
+from bot.handlers.vk.polling import peer_of
 from bot.scheduler import WindowScheduler
 
 log = logging.getLogger("bot.webhooks")
 
 TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_SECRET_HEADER = "X-Max-Bot-Api-Secret"
+MAX_UPDATE_TYPES = list(UPDATE_TYPES)
 EventHandler = Callable[[dict[str, Any]], Awaitable[None]]
 
 
@@ -74,7 +77,9 @@ def build_web_app(
         if event.get("type") == "confirmation":
             return web.Response(text=settings.vk_callback_confirmation or "")
         assert vk_handler is not None
-        await _handle_once(services, "vk", event, vk_handler)
+        await _handle_once(
+            services, f"vk:{peer_of(event)}", f"vk:{event.get('event_id')}", event, vk_handler
+        )
         return web.Response(text="ok")
 
     async def max_(request: web.Request) -> web.Response:
@@ -82,7 +87,10 @@ def build_web_app(
             log.warning("max webhook: request without the secret refused")
             return web.Response(status=401)
         assert max_handler is not None
-        await _handle_once(services, "max", await request.json(), max_handler)
+        update = await request.json()
+        # MAX updates carry no id: the time and the sender identify a redelivery.
+        once = f"max:{update.get('timestamp')}:{key_of(update)}"
+        await _handle_once(services, f"max:{key_of(update)}", once, update, max_handler)
         return web.Response(text="ok")
 
     async def healthz(_request: web.Request) -> web.Response:
@@ -102,26 +110,15 @@ def build_web_app(
 
 
 async def _handle_once(
-    services: Services, messenger: str, event: dict[str, Any], handler: EventHandler
+    services: Services, person: str, once: str, event: dict[str, Any], handler: EventHandler
 ) -> None:
     """A VK or MAX event: the person's lock, then skip it if already handled. Errors propagate
     (aiohttp answers 500 and the messenger redelivers)."""
-    person = _sender(event)
-    update_id = event.get("event_id") or event.get("update_id") or event.get("timestamp")
-    key = f"{messenger}:{update_id}" if update_id else None
-    async with services.coordination.person(f"{messenger}:{person}"):
-        if key is not None and await services.coordination.seen(key):
+    async with services.coordination.person(person):
+        if await services.coordination.seen(once):
             return
         await handler(event)
-        if key is not None:
-            await services.coordination.handled(key)
-
-
-def _sender(event: dict[str, Any]) -> str:
-    obj = event.get("object") or {}
-    message = obj.get("message") or {}
-    user = obj.get("user_id") or message.get("from_id") or event.get("user", {}).get("user_id")
-    return str(user or "unknown")
+        await services.coordination.handled(once)
 
 
 async def _database_ok(services: Services) -> bool:

@@ -197,6 +197,11 @@ class Notifications(Protocol):
         """Post to every outlet of the audience; False if none took it."""
         ...
 
+    async def invite_communities(self, title: str, kind: str) -> list[str]:
+        """Invite citizens where the bot posts by itself (the VK wall); the notes for the
+        admins, one per community (posted, failed, or the text to post by hand)."""
+        ...
+
     async def to_admins(self, text: str, pictures: Sequence[Picture] = ()) -> None:
         """Every admin on their messenger; raises if no admin could be reached."""
         ...

@@ -9,7 +9,7 @@ import pytest
 
 from bot.config import Settings
 from bot.devtools.harness import RunningBot
-from tests.support.csi_answers import complete_csi
+from tests.support.csi_answers import close_window, complete_csi
 from tests.support.database import ADMIN
 
 CITIZENS = [424242001, 424242002, 424242003, 424242004, 424242005]
@@ -77,7 +77,7 @@ async def test_participation_untestable_after_close(
         await complete_csi(running, user_id, 8, 8)
     await running.say(CITIZENS[0], "/start csi")  # leaves a draft? no: already took part
     await running.say(424242999, "/start csi")  # an unfinished survey
-    await running.say(ADMIN, "/close_survey 1")
+    await close_window(running, ADMIN, 1)
     tables = dump(settings)
     assert tables["survey_participations"] == []
     assert tables["survey_drafts"] == []

@@ -16,6 +16,7 @@ from bot.devtools.harness import RunningBot
 from bot.texts import employee as employee_texts
 from bot.texts import survey as texts
 from tests.support.clock import FakeClock
+from tests.support.csi_answers import close_window
 from tests.support.database import ADMIN
 from tests.support.employees import NOT_SATISFIED, SATISFIED, Answers, complete_employee
 
@@ -241,7 +242,7 @@ async def test_report_hides_small_groups(office: RunningBot, respondents: int) -
     await office.say(ADMIN, "/report")
     interim = office.fake.last(ADMIN).text
     assert f"Ответили: {respondents}" in interim and "eNPS" not in interim
-    await office.say(ADMIN, "/close_survey 1")
+    await close_window(office, ADMIN, 1)
     office.fake.clear()
     await office.say(ADMIN, "/report 1")
     report = "\n".join(c.text for c in office.fake.sent(ADMIN))

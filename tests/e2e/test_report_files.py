@@ -101,7 +101,7 @@ async def test_workbook_has_summary_anonymous_responses_and_open_answers(
         export_texts.OPEN_SHEET,
     ]
     summary = [row for row in book[export_texts.SUMMARY_SHEET].iter_rows(values_only=True)]
-    assert list(summary[3][:2]) == [export_texts.OVERALL, 63.0]
+    assert [None, export_texts.OVERALL, 63.0] in [list(r[:3]) for r in summary]
 
     responses = list(book[export_texts.RESPONSES_SHEET].iter_rows(values_only=True))
     header, rows = responses[0], responses[1:]
@@ -152,7 +152,7 @@ async def test_painmap_lists_low_criteria(running: RunningBot) -> None:
     file = await running.services.reports.painmap(window_id)
     assert not isinstance(file, str)
     rows = list(load_workbook(io.BytesIO(file.data)).active.iter_rows(values_only=True))
-    assert rows[2] == painmap_texts.COLUMNS
+    assert rows[2] == tuple(c.title for c in painmap_texts.COLUMNS)
     assert rows[3] == (1, 2, 3, 4, 5, 6, 7, 8)
     number, process, problem, prevalence, priority, *rest = rows[4]
     assert number == 1 and priority == 1 and process.startswith("Оценка удовлетворённости")
@@ -168,7 +168,7 @@ async def test_accounting_form_has_appendix_1_columns(running: RunningBot) -> No
     await open_window(running)
     file = await running.services.reports.accounting_form(2026)
     rows = list(load_workbook(io.BytesIO(file.data)).active.iter_rows(values_only=True))
-    assert rows[2] == export_texts.ACCOUNTING_COLUMNS
+    assert rows[2] == tuple(c.title for c in export_texts.ACCOUNTING_COLUMNS)
     first = rows[4]
     assert first[0] == 1 and first[1] == export_texts.AUDIENCE_OBJECTS["external"]
     assert "Скорость получения результата функции" in first[6]

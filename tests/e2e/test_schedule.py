@@ -21,7 +21,7 @@ from bot.devtools.harness import RunningBot
 from bot.surveys.jobs import WindowJobs
 from bot.texts import survey as survey_texts
 from tests.support.clock import FakeClock
-from tests.support.csi_answers import complete_csi
+from tests.support.csi_answers import close_window, complete_csi
 from tests.support.database import ADMIN
 from tests.support.waits import wait_until
 
@@ -104,7 +104,7 @@ async def test_opening_now_posts_once_and_without_channel_admin_gets_link(
         assert "опубликовано в канале" in fake.last(ADMIN).text
         assert await due(bot.services.jobs) == []
         assert len(fake.sent(CHANNEL)) == 1
-        await bot.say(ADMIN, "/close_survey 1")
+        await close_window(bot, ADMIN, 1)
 
     fake.clear()
     async with RunningBot(settings, fake, clock) as bot:

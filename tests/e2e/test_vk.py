@@ -33,7 +33,7 @@ from bot.texts import survey as texts
 from bot.texts import vk as vk_texts
 from bot.texts.common import plain_text
 from tests.support.clock import FakeClock
-from tests.support.csi_answers import complete_csi, last_text
+from tests.support.csi_answers import close_window, complete_csi, last_text
 from tests.support.database import ADMIN
 from tests.support.waits import wait_until
 
@@ -291,7 +291,7 @@ async def test_opening_a_survey_posts_on_the_vk_wall_with_a_user_token(
         assert post.params["message"].endswith(VK_LINK) and "<" not in post.params["message"]
         assert "опубликовано" in fake.last(ADMIN).text
 
-        await bot.say(ADMIN, "/close_survey 1")
+        await close_window(bot, ADMIN, 1)
         fake_vk.errors["wall.post"] = [15]  # 15: access denied (the token lost the right)
         await open_csi(bot)
         assert len(fake_vk.of("wall.post")) == 1

@@ -8,7 +8,7 @@ from bot.devtools.harness import RunningBot
 from bot.texts import admin as admin_texts
 from bot.texts import survey as texts
 from tests.support.clock import FakeClock
-from tests.support.csi_answers import complete_csi, last_text
+from tests.support.csi_answers import close_window, complete_csi, last_text
 from tests.support.database import ADMIN
 
 CITIZEN = 700
@@ -54,7 +54,7 @@ async def test_only_one_open_window_per_kind(running: RunningBot) -> None:
 async def test_close_early_then_answers_refused(running: RunningBot) -> None:
     await running.say(ADMIN, "/open_survey csi")
     await running.say(CITIZEN, "/start csi")
-    await running.say(ADMIN, "/close_survey 1")
+    await close_window(running, ADMIN, 1)
     assert running.fake.last(ADMIN).text == admin_texts.window_closed(1, 0)
     await running.press(CITIZEN, "8")
     assert running.fake.last(CITIZEN).text == texts.SURVEY_CLOSED_MEANWHILE

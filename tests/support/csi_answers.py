@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.devtools.fake_telegram import FakeTelegram
 from bot.devtools.harness import RunningBot
+from bot.texts import admin as admin_texts
 from bot.texts import survey as texts
 
 CRITERIA = 10
@@ -37,3 +38,9 @@ async def complete_csi(
 def last_text(fake: FakeTelegram, chat_id: int) -> str:
     """The last text message to a chat; a report's chart album follows its text."""
     return next(c.text for c in reversed(fake.sent(chat_id)) if c.method == "sendMessage")
+
+
+async def close_window(bot: RunningBot, admin: int, window_id: int) -> None:
+    """`/close_survey N` and its confirmation, as an admin closes a window early."""
+    await bot.say(admin, f"/close_survey {window_id}")
+    await bot.press(admin, admin_texts.BUTTON_CONFIRM_CLOSE)

@@ -8,6 +8,7 @@ import pytest
 
 from bot.core.ports import split_text
 from bot.reports.employee import enps
+from bot.reports.survey_stats import DETRACTOR_MAX, PROMOTER_MIN
 from bot.surveys.flow import DONE, AnswerRecord, Draft, InvalidAnswer, SurveyFlow
 from bot.surveys.questionnaire import QuestionnaireError, load_questionnaire, load_questionnaires
 from bot.texts.employee import fmt_signed
@@ -41,6 +42,16 @@ def test_eNPS_by_hand() -> None:
     assert enps(promoters=1, detractors=4, answers=8) == pytest.approx(-37.5)
     assert enps(promoters=0, detractors=0, answers=3) == 0.0
     assert [fmt_signed(v) for v in (40.0, -37.5, 0.0, 12.5)] == ["+40", "−37,5", "0", "+12,5"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "promoter", "detractor"),
+    [(10, True, False), (9, True, False), (8, False, False), (7, False, False),
+     (6, False, True), (1, False, True)],
+)  # fmt: skip
+def test_eNPS_thresholds_9_and_6(answer: int, promoter: bool, detractor: bool) -> None:
+    """The report query counts with these bounds (domain.md: 9-10 promote, 1-6 detract)."""
+    assert (answer >= PROMOTER_MIN, answer <= DETRACTOR_MAX) == (promoter, detractor)
 
 
 def test_row_condition_and_back_drop_orphaned_answers(flow: SurveyFlow) -> None:

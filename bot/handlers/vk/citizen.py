@@ -11,8 +11,7 @@ import logging
 from typing import Any
 
 from bot.appeals.model import Attachment
-from bot.chat.citizen import CitizenChat
-from bot.chat.words import typed
+from bot.chat.words import PrivateChat
 from bot.core.ports import Outcome, Person
 from bot.handlers.vk.client import VkClient
 from bot.handlers.vk.delivery import VkMessenger
@@ -28,7 +27,7 @@ SNACKBAR_LIMIT = 90
 
 
 class VkCitizen:
-    def __init__(self, chat: CitizenChat, client: VkClient, messenger: VkMessenger) -> None:
+    def __init__(self, chat: PrivateChat, client: VkClient, messenger: VkMessenger) -> None:
         self._chat = chat
         self._client = client
         self._messenger = messenger
@@ -55,7 +54,7 @@ class VkCitizen:
         if _is_start_button(message.get("payload")):
             return await self._chat.start(person)
         text = str(message.get("text") or "")
-        return await typed(self._chat, person, text, attachments_of(message))
+        return await self._chat.text(person, text, attachments_of(message))
 
     async def _pressed(self, obj: dict[str, Any]) -> None:
         user_id, peer_id = int(obj.get("user_id", 0)), int(obj.get("peer_id", 0))
@@ -63,7 +62,7 @@ class VkCitizen:
             return
         action = action_of(obj.get("payload"))
         outcome = (
-            await self._chat.action(Person("vk", user_id), action)
+            await self._chat.press(Person("vk", user_id), action)
             if action is not None
             else Outcome(toast=survey_texts.STALE_BUTTON)
         )

@@ -98,6 +98,16 @@ class VkClient:
                 log.warning("VK %s failed (%s), retry %d in %.1f s", method, exc, failures, delay)
                 await asyncio.sleep(delay)
 
+    async def upload(self, url: str, field: str, filename: str, data: bytes) -> Any:
+        """POST a file to an upload server VK named (photos or docs); its JSON answer."""
+
+        def post() -> Any:
+            response = self.vk.http.post(url, files={field: (filename, data)}, timeout=60)
+            response.raise_for_status()
+            return response.json()
+
+        return await self._in_thread(post)
+
     async def _in_thread(self, func: Callable[..., Any], *args: Any) -> Any:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, func, *args)
