@@ -15,7 +15,7 @@ import csv
 import io
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from openpyxl.utils import get_column_letter
 from sqlalchemy import String, cast, func, select
@@ -44,6 +44,7 @@ CHUNK = 5_000
 """Responses fetched and written per step; bounds memory whatever the window size."""
 
 Key = tuple[str, str, str]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,31 @@ async def packed_responses(
     result = await connection.stream(query.execution_options(yield_per=CHUNK))
     async for partition in result.partitions(CHUNK):
         yield partition  # type: ignore[misc]
+
+
+async def prefetched(chunks: AsyncIterator[T], depth: int = 2) -> AsyncIterator[T]:
+    """`chunks`, with the next ones fetched while the caller works on the current one: the
+    database (in the driver's thread) and the writing (in a worker thread) then share the
+    cores instead of taking turns."""
+    queue: asyncio.Queue[tuple[T] | Exception | None] = asyncio.Queue(maxsize=depth)
+
+    async def produce() -> None:
+        try:
+            async for chunk in chunks:
+                await queue.put((chunk,))
+        except Exception as error:  # handed over: the caller re-raises it
+            await queue.put(error)
+        else:
+            await queue.put(None)
+
+    producer = asyncio.create_task(produce())
+    try:
+        while (item := await queue.get()) is not None:
+            if isinstance(item, Exception):
+                raise item
+            yield item[0]
+    finally:
+        producer.cancel()
 
 
 async def open_answers(
@@ -294,7 +320,7 @@ async def window_workbook(
     def write(chunk: Sequence[Packed]) -> None:
         sheet.write(*packer.xml(chunk, sheet.rows + 1))
 
-    async for chunk in packed_responses(session, view.id):
+    async for chunk in prefetched(packed_responses(session, view.id)):
         await asyncio.to_thread(write, chunk)
     await asyncio.to_thread(sheet.close)
     return out.getvalue()
