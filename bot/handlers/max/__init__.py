@@ -8,7 +8,9 @@ the bot's name for deep links; `run()` polls until cancelled.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from bot.chat.words import PrivateChat
 from bot.config import Settings
@@ -33,6 +35,8 @@ class MaxBot:
     client: MaxClient
     messenger: MaxMessenger
     poller: MaxPoller
+    on_event: Callable[[dict[str, Any]], Awaitable[None]]
+    """Handles one update to the end: the webhook server calls it (bot/webhooks.py)."""
 
     @property
     def username(self) -> str:
@@ -94,4 +98,4 @@ def build_max(
     messenger = MaxMessenger(client)
     citizen = MaxCitizen(chat, messenger)
     poller = MaxPoller(client, citizen.handle, wait=wait, backoff=backoff, concurrent=concurrent)
-    return MaxBot(settings, client, messenger, poller)
+    return MaxBot(settings, client, messenger, poller, citizen.handle)
