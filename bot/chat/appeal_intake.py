@@ -19,10 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.appeals import render
 from bot.appeals.model import KINDS, AppealError, Attachment
 from bot.appeals.service import AppealService
+from bot.body import Body
 from bot.chat.replies import Button, Outcome, Reply
 from bot.db.models import AppealIntake as IntakeRow
 from bot.identity import Person
 from bot.texts import appeals as texts
+from bot.texts import privacy
 
 PREFIX = "ap:"
 MENU_ACTION = "menu:appeal"
@@ -62,10 +64,14 @@ class Draft:
 
 class AppealIntake:
     def __init__(
-        self, sessionmaker: async_sessionmaker[AsyncSession], appeals: AppealService
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        appeals: AppealService,
+        body: Body | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._appeals = appeals
+        self.body = body or Body()
 
     # --- entry points ---------------------------------------------------------------------
     async def start(self, person: Person) -> Outcome:
@@ -97,6 +103,11 @@ class AppealIntake:
             return False
         await self._drop(person)
         return True
+
+    async def forget(self, person: Person) -> tuple[int, int]:
+        """Drop the person's draft and anonymise their finished appeals; (anonymised, open)."""
+        await self._drop(person)
+        return await self._appeals.forget(person)
 
     async def status(self, person: Person, arg: str | None) -> Outcome:
         arg = (arg or "").strip().lstrip("№")
@@ -270,7 +281,11 @@ class AppealIntake:
     async def _prompt(self, person: Person, draft: Draft) -> Reply:
         if draft.step == "kind":
             buttons = [[Button(texts.KIND_NAMES[k], KIND + k)] for k in KINDS]
-            return Reply(texts.ASK_KIND, [*buttons, [_cancel()]])
+            formal = Button(privacy.BUTTON_FORMAL, "", url=self.body.formal_appeal_url)
+            return Reply(
+                f"{privacy.intake_intro(self.body)}\n\n{texts.ASK_KIND}",
+                [*buttons, [formal], [_cancel()]],
+            )
         if draft.step == "topic":
             buttons = [[Button(t.title, TOPIC + t.id)] for t in self._appeals.classifier.topics]
             return Reply(texts.ASK_TOPIC, [*buttons, [_cancel()]])
@@ -302,7 +317,10 @@ class AppealIntake:
             return Reply(texts.ASK_EMAIL, [[Button(texts.BUTTON_SKIP, SKIP_EMAIL)], [_cancel()]])
         if draft.step == "followup":
             return Reply(texts.FOLLOWUP_ASK.format(number=draft.number))
-        return Reply(texts.CONSENT_NOTICE, [[Button(texts.BUTTON_CONSENT, CONSENT)], [_cancel()]])
+        return Reply(
+            f"{privacy.consent(self.body)}\n\n{privacy.CONSENT_PRESS}",
+            [[Button(texts.BUTTON_CONSENT, CONSENT)], [_cancel()]],
+        )
 
     # --- storage ----------------------------------------------------------------------------
     async def _load(self, person: Person) -> Draft | None:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.appeals.model import Attachment
+from bot.body import Body
 from bot.chat.appeal_intake import MENU_ACTION as MENU_APPEAL
 from bot.chat.appeal_intake import PREFIX as APPEAL_PREFIX
 from bot.chat.appeal_intake import AppealIntake
@@ -25,6 +26,7 @@ from bot.surveys.access import INVITE_PREFIX, EmployeeAccess
 from bot.surveys.service import SurveyService
 from bot.surveys.windows import WindowService
 from bot.texts import appeals as appeal_texts
+from bot.texts import privacy
 from bot.texts import survey as texts
 
 MENU_SURVEY_PREFIX = "menu:survey:"
@@ -38,11 +40,13 @@ class CitizenChat:
         windows: WindowService,
         access: EmployeeAccess,
         appeals: AppealIntake | None = None,
+        body: Body | None = None,
     ) -> None:
         self._surveys = surveys
         self._windows = windows
         self._access = access
         self.appeals = appeals
+        self.body = body or Body()
 
     async def start(self, person: Person, payload: str | None = None) -> Outcome:
         """`/start` or a deep link (`/start csi`, `/start appeal`, `/start employee`, an
@@ -55,7 +59,8 @@ class CitizenChat:
             return await self._start_internal(person, None, payload.removeprefix(INVITE_PREFIX))
         if payload and payload in self._internal_kinds():
             return await self._start_internal(person, payload, None)
-        return await self.menu()
+        unfinished = await self._surveys.unfinished(person)
+        return unfinished if unfinished is not None else await self.menu()
 
     async def _start_internal(self, person: Person, kind: str | None, code: str | None) -> Outcome:
         """An employee survey, behind the employee check; an invitation opens whichever
@@ -77,7 +82,7 @@ class CitizenChat:
             [[Button(appeal_texts.MENU_APPEAL, MENU_APPEAL)]] if self.appeals is not None else []
         )
         if not kinds:
-            return Outcome([Reply(texts.WELCOME_NOTHING_OPEN, appeal_row)])
+            return Outcome([Reply(texts.welcome_nothing_open(self.body.short), appeal_row)])
         buttons = [
             [
                 Button(
@@ -87,7 +92,7 @@ class CitizenChat:
             ]
             for kind in kinds
         ]
-        return Outcome([Reply(texts.WELCOME, buttons + appeal_row)])
+        return Outcome([Reply(texts.welcome(self.body.short), buttons + appeal_row)])
 
     async def action(self, person: Person, action: str) -> Outcome:
         if self.appeals is not None:
@@ -119,6 +124,18 @@ class CitizenChat:
         if self.appeals is None:
             return Outcome([Reply(texts.UNKNOWN_INPUT)])
         return await self.appeals.status(person, arg)
+
+    async def privacy(self) -> Outcome:
+        """`/privacy`: the personal-data consent, with the operator, at any time."""
+        return Outcome([Reply(privacy.consent(self.body))])
+
+    async def forget(self, person: Person) -> Outcome:
+        """`/forget`: the consent withdrawn; the person's personal data in appeals goes as the
+        retention purge would take it (surveys hold none)."""
+        if self.appeals is None:
+            return Outcome([Reply(privacy.forgotten(0, 0))])
+        anonymised, still_open = await self.appeals.forget(person)
+        return Outcome([Reply(privacy.forgotten(anonymised, still_open))])
 
     async def cancel(self, person: Person) -> Outcome:
         if self.appeals is not None and await self.appeals.cancel(person):

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 class Button:
     label: str
     action: str
+    url: str | None = None
+    """A link button (the formal appeal route): opens `url`, its action never comes back."""
 
 
 @dataclass(frozen=True)

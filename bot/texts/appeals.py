@@ -57,20 +57,12 @@ ASK_FILES = (
     "Когда закончите, нажмите «Готово»."
 )
 ASK_NAME = (
-    "Как к Вам обращаться? Напишите фамилию, имя и (если есть) отчество — по закону "
-    "(59-ФЗ) обращение без имени не рассматривается."
+    "Как к Вам обращаться? Напишите фамилию, имя и (если есть) отчество: ответ будет "
+    "адресован Вам лично."
 )
 ASK_EMAIL = (
     "Если хотите получить и письменный ответ, напишите адрес электронной почты. "
     "Иначе нажмите «Пропустить» — ответ придёт сюда, в этот чат."
-)
-CONSENT_NOTICE = (
-    "<b>Согласие на обработку персональных данных</b>\n\n"
-    "Для рассмотрения обращения мы обработаем Ваши имя, адрес электронной почты, текст "
-    "обращения и вложения (152-ФЗ «О персональных данных»). Данные используются только для "
-    "ответа на обращение, не передаются третьим лицам, кроме органа, в компетенцию которого "
-    "входит вопрос, и обезличиваются по истечении срока хранения. Согласие можно отозвать, "
-    "написав об этом в обращении.\n\nНажимая «Согласен(на)», Вы направляете обращение."
 )
 INTAKE_CANCELLED = "Обращение не отправлено, черновик удалён. Начать заново: /appeal"
 TEXT_TOO_SHORT = "Текст слишком короткий: нужно не меньше {min} символов. Допишите, пожалуйста."
@@ -190,6 +182,10 @@ ANSWER_USAGE = "Использование: /answer N текст ответа"
 REDIRECT_USAGE = "Использование: /redirect N название органа (до 300 символов)"
 EXTEND_USAGE = "Использование: /extend N причина продления"
 CLOSE_USAGE = "Использование: /close N"
+FORMAL_USAGE = (
+    "Использование: /formal N номер дата — обращение №N зарегистрировано официально "
+    "(по 59-ФЗ) под этим номером, дата в виде ДД.ММ.ГГГГ или «сегодня»."
+)
 APPEALS_USAGE = "Использование: /appeals [open|overdue|all]"
 STAFF_USAGE = "Использование: /staff add ID, /staff remove ID или /staff (список)"
 ANSWER_PROMPT = "✍️ Ответ на №{number}: ответьте (reply) на это сообщение текстом ответа."
@@ -245,12 +241,26 @@ def staff_card(view: AppealView, topic_title: str, tz: ZoneInfo) -> str:
         f"Поступило: {fmt_datetime(view.received_at.astimezone(tz))}",
         f"Ответить до: {fmt_date(view.due_at.astimezone(tz).date())}",
         f"Вложений: {len(view.attachments)}" if view.attachments else None,
+        formal_line(view),
         "",
         escape(view.text),
         "",
         "Чтобы ответить заявителю, ответьте (reply) на это сообщение.",
     ]
     return "\n".join(line for line in lines if line is not None)
+
+
+def formal_line(view: AppealView) -> str | None:
+    if view.formal_number is None or view.formal_date is None:
+        return None
+    return (
+        f"Зарегистрировано официально: № {escape(view.formal_number)} "
+        f"от {fmt_date(view.formal_date)}"
+    )
+
+
+def formal_recorded(view: AppealView) -> str:
+    return f"№{view.number}: {formal_line(view)}."
 
 
 def staff_followup(number: int, text: str) -> str:

@@ -14,7 +14,12 @@ def inline_keyboard(buttons: list[list[Button]]) -> InlineKeyboardMarkup | None:
         return None
     return InlineKeyboardMarkup(
         inline_keyboard=[
-            [InlineKeyboardButton(text=b.label, callback_data=b.action) for b in row]
+            [
+                InlineKeyboardButton(text=b.label, url=b.url)
+                if b.url
+                else InlineKeyboardButton(text=b.label, callback_data=b.action)
+                for b in row
+            ]
             for row in buttons
         ]
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 from vk_api.exceptions import ApiError
 
+from bot.body import Body
 from bot.chat.citizen import CitizenChat
 from bot.config import Settings
 from bot.handlers.vk.citizen import VkCitizen
@@ -36,6 +37,10 @@ class VkBot:
     poller: VkPoller
     wall: VkClient | None
 
+    @property
+    def _body(self) -> str:
+        return Body.from_settings(self.settings).short
+
     async def connect(self) -> VkInvitations:
         """Checks the token at start-up and learns the community's short name for deep links.
 
@@ -52,11 +57,11 @@ class VkBot:
         except ApiError as exc:
             if exc.code in RETRYABLE_API_ERRORS:
                 log.exception("VK is overloaded at start-up; deep links use %s", screen_name)
-                return VkInvitations(group_id, screen_name, self.wall)
+                return VkInvitations(group_id, screen_name, self.wall, self._body)
             raise VkSetupError(console.VK_REFUSED.format(error=exc)) from None
         except Exception:
             log.exception("VK groups.getById failed; deep links use %s", screen_name)
-        return VkInvitations(group_id, screen_name, self.wall)
+        return VkInvitations(group_id, screen_name, self.wall, self._body)
 
     async def run(self) -> None:
         await self.poller.run()

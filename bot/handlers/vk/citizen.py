@@ -29,6 +29,8 @@ CANCEL_WORDS = {"отмена", "/cancel"}
 # Plain words as the menu, mapped to the deep-link payloads `CitizenChat.start` understands.
 WORD_PAYLOADS = {"опрос": None, "обращение": "appeal", "/appeal": "appeal"}
 STATUS_WORDS = {"статус", "/status"}
+PRIVACY_WORDS = {"/privacy", "согласие", "персональные данные"}
+FORGET_WORDS = {"/forget", "отозвать согласие"}
 SNACKBAR_LIMIT = 90
 
 
@@ -66,6 +68,10 @@ class VkCitizen:
             return await self._chat.start(person, argument.strip() or None)
         if word in CANCEL_WORDS:
             return await self._chat.cancel(person)
+        if word in PRIVACY_WORDS:
+            return await self._chat.privacy()
+        if word in FORGET_WORDS:
+            return await self._chat.forget(person)
         if word in WORD_PAYLOADS:
             return await self._chat.start(person, WORD_PAYLOADS[word])
         if command in STATUS_WORDS:

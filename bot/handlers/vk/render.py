@@ -67,22 +67,18 @@ def keyboard_chunks(buttons: list[list[Button]]) -> list[list[list[Button]]]:
 def keyboard_json(rows: list[list[Button]]) -> str:
     keyboard = {
         "inline": True,
-        "buttons": [
-            [
-                {
-                    "action": {
-                        "type": "callback",
-                        "label": label(b.label),
-                        "payload": payload(b.action),
-                    },
-                    "color": "secondary",
-                }
-                for b in row
-            ]
-            for row in rows
-        ],
+        "buttons": [[_button(b) for b in row] for row in rows],
     }
     return json.dumps(keyboard, ensure_ascii=False, separators=(",", ":"))
+
+
+def _button(b: Button) -> dict[str, object]:
+    if b.url:
+        return {"action": {"type": "open_link", "link": b.url, "label": label(b.label)}}
+    return {
+        "action": {"type": "callback", "label": label(b.label), "payload": payload(b.action)},
+        "color": "secondary",
+    }
 
 
 @dataclass(frozen=True)
