@@ -101,7 +101,7 @@ async def test_long_text_in_a_rating_question_keeps_the_survey_place(both: Runni
     await both.vk_say(VK_USER, QUESTION)
     assert texts.OFFER_APPEAL in vk.last(VK_USER).text
     await both.vk_press(VK_USER, texts.BUTTON_OFFER_YES)
-    assert texts.ASK_KIND in vk.last(VK_USER).text
+    assert "Что Вы хотите направить?" in vk.last(VK_USER).text
     await both.vk_say(VK_USER, "отмена")
     await both.vk_say(VK_USER, "8")  # back in the survey, at question 1
     assert "Вопрос 2 из" in vk.sent(VK_USER)[-2].text
@@ -142,9 +142,9 @@ async def test_vk_back_typed_and_pressed(both: RunningBot) -> None:
     await both.vk_press(VK_USER, "Обращение")
     await both.vk_press(VK_USER, "Документы и справки")
     await both.vk_say(VK_USER, "назад")
-    assert vk.last(VK_USER).text == texts.ASK_TOPIC
+    assert texts.ASK_TOPIC in [c.text for c in vk.sent(VK_USER)[-3:]]  # topics fill two keyboards
     await both.vk_press(VK_USER, texts.BUTTON_BACK)
-    assert texts.ASK_KIND in vk.last(VK_USER).text
+    assert "Что Вы хотите направить?" in vk.last(VK_USER).text
 
 
 async def test_complaint_outcome_is_told_to_the_citizen(both: RunningBot) -> None:
@@ -166,7 +166,9 @@ async def test_complaint_outcome_is_told_to_the_citizen(both: RunningBot) -> Non
     await both.vk_press(VK_USER, texts.BUTTON_SKIP)
     await both.vk_press(VK_USER, texts.BUTTON_CONSENT)
     vk_number = number_in(vk.last(VK_USER).text)
-    await both.say(ADMIN, f"/answer {vk_number} Отказ законен: справка выдаётся по месту жительства")
+    await both.say(
+        ADMIN, f"/answer {vk_number} Отказ законен: справка выдаётся по месту жительства"
+    )
     await both.press(ADMIN, texts.OUTCOME_NAMES["refused"])
     told = vk.last(VK_USER).text
     assert "отказано" in told and "по месту жительства" in told

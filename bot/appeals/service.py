@@ -50,6 +50,8 @@ LIST_LIMIT = 30
 ANSWER_MAX = 3500
 BODY_NAME_MAX = 300
 FORMAL_NUMBER_MAX = 64
+LOW_RATING = 2
+"""A rating this low or lower asks the citizen, optionally, what was wrong."""
 ABANDONED_DRAFT_DAYS = 30
 
 
@@ -183,7 +185,9 @@ class AppealService:
             if appeal.kind != "complaint":
                 raise AppealError(texts.not_complaint(number))
             appeal.outcome = outcome
-        return await self.get(number)
+        view = await self.get(number)
+        await self._tell(view, render.citizen_outcome(view))
+        return view
 
     async def redirect(self, number: int, staff_id: int, body: str) -> AppealView:
         body = body.strip()
@@ -251,6 +255,18 @@ class AppealService:
                 appeal.state, appeal.closed_at = "closed", self.now()
         view = await self.get(number)
         await self._post(Reply(texts.staff_rated(view.number, view.rating or 0)))
+        return view
+
+    async def explain_rating(self, person: Person, number: int, reason: str) -> AppealView:
+        """What was wrong, after a rating of 1 or 2: kept with the appeal, counted in the
+        metrics and shown to staff."""
+        async with self._sessionmaker() as session, session.begin():
+            appeal = await self._own(session, person, number)
+            if appeal.rating is None or appeal.rating > LOW_RATING:
+                raise AppealError(texts.STALE)
+            appeal.rating_reason = reason
+        view = await self.get(number)
+        await self._post(Reply(texts.staff_rating_reason(number, reason)))
         return view
 
     # --- reading ------------------------------------------------------------------------

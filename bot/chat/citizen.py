@@ -3,10 +3,12 @@
 A transport adapter turns an update into one of these calls (start with a deep-link payload,
 a pressed button's action, typed text) and sends back the replies of the returned Outcome.
 
-Typed text goes to the appeal dialog while the person is in it; starting a survey pauses the
-appeal draft (kept, resumed by /appeal), so a survey's typed answers never land in an appeal and
-a half-written appeal is never lost. Buttons carry their own prefix and reach their dialog
-whatever is in progress.
+Typed text goes to the appeal dialog while the person is in it; text nobody was waiting for
+(outside any dialog, or a long text where a survey expects a number) is offered as an appeal
+("Отправить это как обращение?"), so nothing a person writes is thrown away. Starting a survey
+pauses the appeal draft (kept, resumed by /appeal), so a survey's typed answers never land in
+an appeal and a half-written appeal is never lost. Buttons carry their own prefix and reach
+their dialog whatever is in progress.
 """
 
 from __future__ import annotations
@@ -117,6 +119,17 @@ class CitizenChat:
             if outcome is not None:
                 return outcome
         outcome = await self._surveys.handle_text(person, None if attachments else text)
+        if self.appeals is not None and text and not attachments:
+            if outcome is None:
+                offer = await self.appeals.offer(person, text)
+                if offer is not None:
+                    return Outcome([offer])
+            elif outcome.replies and outcome.replies[0].text == texts.HINT_RATING:
+                # A long text where a number was expected: the survey keeps its place, and
+                # what the person wrote may still become an appeal.
+                offer = await self.appeals.offer(person, text, in_survey=True)
+                if offer is not None:
+                    return Outcome([*outcome.replies, offer], outcome.toast)
         return outcome if outcome is not None else Outcome([Reply(texts.UNKNOWN_INPUT)])
 
     async def status(self, person: Person, arg: str | None) -> Outcome:

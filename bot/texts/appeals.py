@@ -41,6 +41,21 @@ BUTTON_USE_CONTACT = "Да, всё верно"
 BUTTON_CHANGE_CONTACT = "Изменить"
 BUTTON_CONSENT = "Согласен(на)"
 BUTTON_FOLLOWUP = "Задать уточняющий вопрос"
+BUTTON_BACK = "← Назад"
+BACK_WORDS = ("назад", "← назад", "<- назад")
+BUTTON_OFFER_YES = "Да, отправить как обращение"
+BUTTON_OFFER_NO = "Нет"
+OFFER_APPEAL = "Отправить это как обращение?"
+OFFER_DECLINED = "Хорошо, сообщение никуда не отправлено. Меню: /start"
+OFFER_IN_SURVEY = "Ответы опроса сохранены: вернуться к нему можно в любой момент командой /start."
+TEXT_CARRIED = (
+    "Ваш текст уже добавлен ({length} из {maximum} символов). Допишите ещё или нажмите «Готово»."
+)
+ASK_RATING_REASON = (
+    "Жаль, что ответ Вас не устроил. Что было не так? Напишите одним сообщением — это поможет "
+    "нам работать лучше. Или нажмите «Пропустить»."
+)
+RATING_REASON_THANKS = "Спасибо! Ваше пояснение передано сотрудникам."
 
 ASK_KIND = (
     "Что Вы хотите направить?\n\n"
@@ -159,6 +174,23 @@ def citizen_extended(number: int, due: date, reason: str) -> str:
     )
 
 
+def offer(text: str) -> str:
+    quote = text if len(text) <= OFFER_QUOTE else text[: OFFER_QUOTE - 1] + "…"
+    return f"{OFFER_APPEAL}\n\n«{escape(quote)}»"
+
+
+OFFER_QUOTE = 300
+
+
+def citizen_outcome(number: int, outcome: str, answer: str | None) -> str:
+    """The complaint's outcome, with the staff's own words from the answer."""
+    decision = (
+        "жалоба удовлетворена" if outcome == "satisfied" else "в удовлетворении жалобы отказано"
+    )
+    words = f"\n\n{escape(answer)}" if answer else ""
+    return f"По жалобе №{number} принято решение: <b>{decision}</b>.{words}"
+
+
 def citizen_closed(number: int) -> str:
     return f"Обращение №{number} закрыто."
 
@@ -272,6 +304,10 @@ def staff_followup(number: int, text: str) -> str:
 
 def staff_rated(number: int, rating: int) -> str:
     return f"⭐ Заявитель оценил ответ на №{number}: {rating} из 5."
+
+
+def staff_rating_reason(number: int, reason: str) -> str:
+    return f"⭐ Что не устроило заявителя в ответе на №{number}: {escape(reason)}"
 
 
 def outcome_prompt(number: int) -> str:
@@ -401,5 +437,6 @@ def metrics_text(m: AppealMetrics, topic_title: Callable[[str], str]) -> str:
         lines += [
             f"средняя: {fmt_num(m.rating_mean)} из 5",
             f"удовлетворены (4–5): {m.rating_satisfied} ({_share(m.rating_satisfied, m.rated)})",
+            f"низкие (1–2): {m.rating_low}, с пояснением: {m.rating_reasons}",
         ]
     return "\n".join(lines)
