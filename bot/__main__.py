@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.appeals.classifier import ClassifierError
 from bot.config import Settings, SettingsError, load_settings
+from bot.handlers.max import MaxSetupError
 from bot.handlers.vk import VkSetupError
 from bot.surveys.calendar import CalendarError
 from bot.surveys.questionnaire import QuestionnaireError
@@ -21,44 +22,50 @@ log = logging.getLogger("bot")
 
 
 async def run_polling(settings: Settings) -> None:
-    """Telegram, VK or both in one process, whichever is configured, plus the scheduler."""
+    """Telegram, VK and MAX in one process, whichever are configured, plus the scheduler."""
     from bot.app import (
         build_bot,
         build_dispatcher,
+        build_max_bot,
         build_scheduler,
         build_services,
         build_vk_bot,
+        connect_vk,
     )
 
     services = build_services(settings)
     vk = build_vk_bot(services) if settings.vk_enabled else None
+    max_bot = build_max_bot(services) if settings.max_enabled else None
     scheduler = None
     try:
         pollers = []
-        invitations = None
+        if max_bot is not None:
+            await max_bot.connect()
+            log.info(texts.MAX_STARTING.format(username=max_bot.username))
+            pollers.append(max_bot.run())
         if vk is not None:
-            invitations = await vk.connect()
+            await connect_vk(services, vk)
             log.info(texts.VK_STARTING.format(group_id=settings.vk_group_id))
             pollers.append(vk.run())
         if settings.telegram_enabled:
             bot = build_bot(settings)
-            dispatcher = build_dispatcher(services, bot, invitations)
-            scheduler = build_scheduler(services)
-            await scheduler.start()
+            dispatcher = build_dispatcher(services, bot)
             me = await bot.get_me()
             log.info(texts.STARTING.format(username=me.username))
-            if not settings.admin_ids:
-                log.warning(texts.NO_ADMINS_WARNING)
             pollers.append(dispatcher.start_polling(bot))
-        else:
-            await services.windows.close_due_windows()
-            log.warning(texts.VK_ONLY_WARNING)
+        if not settings.all_admins:
+            log.warning(texts.NO_ADMINS_WARNING)
+        # Windows open and close, reports, the digest and the purge run with any messenger.
+        scheduler = build_scheduler(services)
+        await scheduler.start()
         await first_to_finish(pollers)
     finally:
         if scheduler is not None:
             scheduler.shutdown()
         if vk is not None:
             vk.close()
+        if max_bot is not None:
+            await max_bot.close()
         await services.close()
 
 
@@ -127,7 +134,9 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         settings = load_settings()
-        no_messenger = not (settings.telegram_enabled or settings.vk_enabled)
+        no_messenger = not (
+            settings.telegram_enabled or settings.vk_enabled or settings.max_enabled
+        )
         if args.command == "demo" or (args.command == "run" and no_messenger):
             from bot.devtools.demo import run_demo
 
@@ -162,7 +171,14 @@ def main(argv: list[str] | None = None) -> int:
             print(texts.PURGED.format(count=asyncio.run(run_purge(settings))))
             return 0
         asyncio.run(run_polling(settings))
-    except (SettingsError, QuestionnaireError, CalendarError, ClassifierError, VkSetupError) as exc:
+    except (
+        SettingsError,
+        QuestionnaireError,
+        CalendarError,
+        ClassifierError,
+        VkSetupError,
+        MaxSetupError,
+    ) as exc:
         print(exc, file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -13,11 +13,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.core.ports import PLATFORMS, Person
+
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/bot.db"
 DEFAULT_VK_API_URL = "https://api.vk.ru"
 DEFAULT_FORMAL_APPEAL_URL = "https://pos.gosuslugi.ru/form/"
 """Госуслуги' feedback platform (ПОС): an appeal sent there counts under 59-FZ (547-FZ)."""
+DEFAULT_MAX_API_URL = "https://platform-api2.max.ru"
+CHAT_PEER_START = 2_000_000_000
+"""VK peer ids of community conversations start above this."""
 
 
 class SettingsError(Exception):
@@ -33,6 +38,7 @@ class Settings(BaseSettings):
     telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
     database_url: str = DEFAULT_DATABASE_URL
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    admins: Annotated[frozenset[Person], NoDecode] = frozenset()
     timezone: str = "Europe/Moscow"
     anon_secret: SecretStr | None = None
     anon_secret_file: Path = Path("data/anon_secret")
@@ -57,6 +63,14 @@ class Settings(BaseSettings):
     body_address: str = ""
     body_site: str = ""
     formal_appeal_url: str = DEFAULT_FORMAL_APPEAL_URL
+    max_bot_token: SecretStr | None = None
+    max_api_url: str = DEFAULT_MAX_API_URL
+    max_ca_file: Path | None = None
+    max_channel_id: int | None = None
+    max_staff_chat_id: int | None = None
+    max_employee_chat_id: int | None = None
+    vk_staff_chat_id: int | None = Field(default=None, gt=CHAT_PEER_START)
+    vk_employee_chat_id: int | None = Field(default=None, gt=CHAT_PEER_START)
 
     @field_validator(
         "bot_token",
@@ -69,6 +83,13 @@ class Settings(BaseSettings):
         "vk_group_token",
         "vk_group_id",
         "vk_user_token",
+        "vk_staff_chat_id",
+        "vk_employee_chat_id",
+        "max_bot_token",
+        "max_ca_file",
+        "max_channel_id",
+        "max_staff_chat_id",
+        "max_employee_chat_id",
         mode="before",
     )
     @classmethod
@@ -99,6 +120,24 @@ class Settings(BaseSettings):
             return frozenset({value})
         return value
 
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _split_identities(cls, value: object) -> object:
+        """`tg:123,vk:456,max:789`: an admin is an account on one messenger."""
+        if not isinstance(value, str):
+            return value
+        people = set()
+        for part in (p.strip() for p in value.replace(";", ",").split(",")):
+            if not part:
+                continue
+            platform, _, user_id = part.partition(":")
+            if platform not in PLATFORMS or not user_id.isdigit():
+                raise ValueError(
+                    f"ожидалось мессенджер:id через запятую (tg:123,vk:456,max:789), а не {part!r}"
+                )
+            people.add(Person(platform, int(user_id)))
+        return frozenset(people)
+
     @field_validator("tg_channel_id", "tg_employee_chat_id")
     @classmethod
     def _chat_shape(cls, value: str | None) -> str | None:
@@ -117,12 +156,21 @@ class Settings(BaseSettings):
             raise ValueError(f"неизвестный часовой пояс {value!r}, пример: Europe/Moscow") from exc
         return value
 
+    @field_validator("max_ca_file")
+    @classmethod
+    def _readable_ca(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(
+                f"нет файла сертификата {str(value)!r} (корневой сертификат Минцифры, PEM)"
+            )
+        return value
+
     @field_validator("body_name", "body_short_name", "body_address", "body_site")
     @classmethod
     def _strip(cls, value: str) -> str:
         return value.strip()
 
-    @field_validator("telegram_api_url", "vk_api_url", "formal_appeal_url")
+    @field_validator("telegram_api_url", "vk_api_url", "max_api_url", "formal_appeal_url")
     @classmethod
     def _url_shape(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
@@ -141,12 +189,30 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
     @property
+    def all_admins(self) -> frozenset[Person]:
+        """ADMINS, plus ADMIN_IDS read as Telegram accounts (the setting before ADMINS)."""
+        return self.admins | {Person("tg", user_id) for user_id in self.admin_ids}
+
+    def staff_chats(self) -> dict[str, int]:
+        """The staff chat of each messenger that has one configured."""
+        chats = {
+            "tg": self.tg_staff_chat_id if self.telegram_enabled else None,
+            "vk": self.vk_staff_chat_id if self.vk_enabled else None,
+            "max": self.max_staff_chat_id if self.max_enabled else None,
+        }
+        return {platform: chat for platform, chat in chats.items() if chat is not None}
+
+    @property
     def telegram_enabled(self) -> bool:
         return self.bot_token is not None
 
     @property
     def vk_enabled(self) -> bool:
         return self.vk_group_token is not None and self.vk_group_id is not None
+
+    @property
+    def max_enabled(self) -> bool:
+        return self.max_bot_token is not None
 
 
 def load_settings(**overrides: object) -> Settings:

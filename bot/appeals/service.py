@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.appeals import render
-from bot.appeals.board import StaffBoard
 from bot.appeals.classifier import Classifier
 from bot.appeals.metrics import (
     AppealChartData,
@@ -37,12 +36,11 @@ from bot.appeals.model import (
     AppealView,
     Attachment,
 )
-from bot.chat.messengers import Messengers
-from bot.chat.replies import Reply
 from bot.clock import Clock
+from bot.core.ports import Person, Reply, Sender, StaffBoard
 from bot.db.models import Appeal, AppealAttachment, AppealContact, AppealIntake, StaffMember
-from bot.identity import Person
 from bot.texts import appeals as texts
+from bot.ttl_cache import MISSING, TtlCache
 
 log = logging.getLogger(__name__)
 LIST_LIMIT = 30
@@ -55,6 +53,11 @@ LOW_RATING = 2
 ABANDONED_DRAFT_DAYS = 30
 
 
+STAFF_CACHE_TTL = 10.0
+"""Seconds the staff list is trusted. /staff add and remove clear it at once on the instance
+that ran them; another instance sees the change within this time."""
+
+
 class AppealService:
     def __init__(
         self,
@@ -62,7 +65,7 @@ class AppealService:
         clock: Clock,
         tz: ZoneInfo,
         classifier: Classifier,
-        messengers: Messengers,
+        messengers: Sender,
         terms: AppealTerms | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
@@ -72,6 +75,7 @@ class AppealService:
         self._messengers = messengers
         self.terms = terms or AppealTerms()
         self.board: StaffBoard | None = None
+        self._staff: TtlCache[str, frozenset[int]] = TtlCache(STAFF_CACHE_TTL, size=1)
 
     def now(self) -> datetime:
         return self._clock.now()
@@ -400,22 +404,29 @@ class AppealService:
 
     # --- staff membership -----------------------------------------------------------------
     async def is_staff(self, user_id: int) -> bool:
-        async with self._sessionmaker() as session:
-            return await session.get(StaffMember, user_id) is not None
+        """Asked on every private message and press (the staff router's filter), so the list
+        is read once per STAFF_CACHE_TTL, not once per update."""
+        staff = self._staff.get("all")
+        if staff is MISSING:
+            staff = frozenset(await self.staff_ids())
+            self._staff.put("all", staff)
+        return user_id in staff  # type: ignore[operator]
 
     async def add_staff(self, user_id: int, added_by: int) -> bool:
         async with self._sessionmaker() as session, session.begin():
             if await session.get(StaffMember, user_id) is not None:
                 return False
             session.add(StaffMember(user_id=user_id, added_by=added_by, added_at=self.now()))
-            return True
+        self._staff.clear()
+        return True
 
     async def remove_staff(self, user_id: int) -> bool:
         async with self._sessionmaker() as session, session.begin():
             result = await session.execute(
                 delete(StaffMember).where(StaffMember.user_id == user_id)
             )
-            return result.rowcount > 0
+        self._staff.clear()
+        return result.rowcount > 0
 
     async def staff_ids(self) -> list[int]:
         async with self._sessionmaker() as session:

@@ -20,27 +20,26 @@ from bot.appeals import render
 from bot.appeals.model import KINDS, AppealError, Attachment
 from bot.appeals.service import LOW_RATING, AppealService
 from bot.body import Body
-from bot.chat.replies import Button, Outcome, Reply
+from bot.core.actions import Action, Scope, encode
+from bot.core.ports import Button, Outcome, Person, Reply
 from bot.db.models import AppealIntake as IntakeRow
-from bot.identity import Person
 from bot.texts import appeals as texts
 from bot.texts import privacy
 
-PREFIX = "ap:"
-MENU_ACTION = "menu:appeal"
-KIND = "ap:kind:"
-TOPIC = "ap:topic:"
-TEXT_DONE = "ap:text_done"
-FILES_DONE = "ap:files_done"
-USE_CONTACT = "ap:contact_ok"
-CHANGE_CONTACT = "ap:contact_change"
-SKIP_EMAIL = "ap:email_skip"
-CONSENT = "ap:consent"
-CANCEL = "ap:cancel"
-BACK = "ap:back"
-OFFER_YES = "ap:offer_yes"
-OFFER_NO = "ap:offer_no"
-REASON_SKIP = "ap:reason_skip"
+MENU_ACTION = encode(Scope.MENU, "appeal")
+KIND = "kind"
+TOPIC = "topic"
+TEXT_DONE = encode(Scope.APPEAL, "text_done")
+FILES_DONE = encode(Scope.APPEAL, "files_done")
+USE_CONTACT = encode(Scope.APPEAL, "contact_ok")
+CHANGE_CONTACT = encode(Scope.APPEAL, "contact_change")
+SKIP_EMAIL = encode(Scope.APPEAL, "email_skip")
+CONSENT = encode(Scope.APPEAL, "consent")
+CANCEL = encode(Scope.APPEAL, "cancel")
+BACK = encode(Scope.APPEAL, "back")
+OFFER_YES = encode(Scope.APPEAL, "offer_yes")
+OFFER_NO = encode(Scope.APPEAL, "offer_no")
+REASON_SKIP = encode(Scope.APPEAL, "reason_skip")
 OFFER_MIN = 20
 """Shorter typed text outside any dialog ("8", "привет") gets the menu's hint, not an offer."""
 
@@ -137,24 +136,26 @@ class AppealIntake:
         return Outcome(replies)
 
     # --- input ------------------------------------------------------------------------------
-    async def action(self, person: Person, action: str) -> Outcome:
-        if action.startswith(render.RATE):
-            return await self._rate(person, action.removeprefix(render.RATE))
-        if action.startswith(render.FOLLOWUP):
-            number = action.removeprefix(render.FOLLOWUP)
-            if not number.isdigit():
+    async def action(self, person: Person, pressed: Action) -> Outcome:
+        """A `Scope.APPEAL` button."""
+        if pressed.verb == render.RATE:
+            return await self._rate(person, pressed)
+        if pressed.verb == render.FOLLOWUP:
+            number = pressed.number(0)
+            if number is None:
                 return Outcome(toast=texts.STALE)
             current = await self._load(person)
             if current is not None and current.step not in AFTER_ANSWER:
                 return Outcome(toast=texts.FINISH_DRAFT_FIRST)
-            await self._save(person, Draft(step="followup", number=int(number)))
+            await self._save(person, Draft(step="followup", number=number))
             return Outcome([Reply(texts.FOLLOWUP_ASK.format(number=number))])
         draft = await self._load(person)
         if draft is None or draft.paused:
             return Outcome(toast=texts.STALE)
-        if action == CANCEL:
+        if pressed.encode() == CANCEL:
             await self._drop(person)
             return Outcome([Reply(texts.INTAKE_CANCELLED, edit=True)])
+        action = pressed.encode()
         if action == BACK:
             return await self._back(person, draft)
         if draft.step == "offer":
@@ -163,7 +164,7 @@ class AppealIntake:
             await self._drop(person)
             return Outcome([Reply(texts.RATED, edit=True)])
         before = draft.step
-        outcome = await self._pressed(person, draft, action)
+        outcome = await self._pressed(person, draft, pressed)
         if draft.step != before:
             draft.trail.append(before)
             await self._save(person, draft)
@@ -259,14 +260,15 @@ class AppealIntake:
         return Outcome([Reply(texts.RATING_REASON_THANKS)])
 
     # --- steps ------------------------------------------------------------------------------
-    async def _pressed(self, person: Person, draft: Draft, action: str) -> Outcome:
-        if draft.step == "kind" and action.startswith(KIND):
-            kind = action.removeprefix(KIND)
+    async def _pressed(self, person: Person, draft: Draft, pressed: Action) -> Outcome:
+        action = pressed.encode()
+        if draft.step == "kind" and pressed.verb == KIND:
+            kind = pressed.rest
             if kind not in KINDS:
                 return Outcome(toast=texts.STALE)
             draft.kind, draft.step = kind, "topic"
-        elif draft.step == "topic" and action.startswith(TOPIC):
-            topic = action.removeprefix(TOPIC)
+        elif draft.step == "topic" and pressed.verb == TOPIC:
+            topic = pressed.rest
             if topic not in self._appeals.classifier:
                 return Outcome(toast=texts.STALE)
             draft.topic, draft.step = topic, "text"
@@ -352,17 +354,17 @@ class AppealIntake:
             return Outcome([Reply(str(exc))])
         return Outcome([Reply(texts.FOLLOWUP_SENT.format(number=draft.number))])
 
-    async def _rate(self, person: Person, payload: str) -> Outcome:
-        number, _, rating = payload.partition(":")
-        if not (number.isdigit() and rating.isdigit()):
+    async def _rate(self, person: Person, pressed: Action) -> Outcome:
+        number, rating = pressed.number(0), pressed.number(1)
+        if number is None or rating is None:
             return Outcome(toast=texts.STALE)
         try:
-            view = await self._appeals.rate(person, int(number), int(rating))
+            view = await self._appeals.rate(person, number, rating)
         except AppealError as exc:
             return Outcome(toast=str(exc))
         answer = replace(render.citizen_answer(view), edit=True)
         current = await self._load(person)
-        if int(rating) > LOW_RATING or (current is not None and current.step not in AFTER_ANSWER):
+        if rating > LOW_RATING or (current is not None and current.step not in AFTER_ANSWER):
             return Outcome([answer], toast=texts.RATED)
         await self._save(person, Draft(step="reason", number=view.number))
         skip = [[Button(texts.BUTTON_SKIP, REASON_SKIP)]]
@@ -370,14 +372,17 @@ class AppealIntake:
 
     async def _prompt(self, person: Person, draft: Draft) -> Reply:
         if draft.step == "kind":
-            buttons = [[Button(texts.KIND_NAMES[k], KIND + k)] for k in KINDS]
-            formal = Button(privacy.BUTTON_FORMAL, "", url=self.body.formal_appeal_url)
+            buttons = [[Button(texts.KIND_NAMES[k], encode(Scope.APPEAL, KIND, k))] for k in KINDS]
+            formal = Button(privacy.BUTTON_FORMAL, url=self.body.formal_appeal_url)
             return Reply(
                 f"{privacy.intake_intro(self.body)}\n\n{texts.ASK_KIND}",
                 [*buttons, [formal], [_cancel()]],
             )
         if draft.step == "topic":
-            buttons = [[Button(t.title, TOPIC + t.id)] for t in self._appeals.classifier.topics]
+            buttons = [
+                [Button(t.title, encode(Scope.APPEAL, TOPIC, t.id))]
+                for t in self._appeals.classifier.topics
+            ]
             return Reply(texts.ASK_TOPIC, [*buttons, _back_cancel()])
         if draft.step == "text":
             assert draft.kind is not None

@@ -20,10 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.appeals.model import Attachment
 from bot.body import Body
 from bot.chat.appeal_intake import MENU_ACTION as MENU_APPEAL
-from bot.chat.appeal_intake import PREFIX as APPEAL_PREFIX
 from bot.chat.appeal_intake import AppealIntake
-from bot.chat.replies import Button, Outcome, Reply
-from bot.identity import Person
+from bot.core.actions import Scope, encode, parse
+from bot.core.ports import Button, Outcome, Person, Reply
 from bot.surveys.access import INVITE_PREFIX, EmployeeAccess
 from bot.surveys.service import SurveyService
 from bot.surveys.windows import WindowService
@@ -31,7 +30,7 @@ from bot.texts import appeals as appeal_texts
 from bot.texts import privacy
 from bot.texts import survey as texts
 
-MENU_SURVEY_PREFIX = "menu:survey:"
+MENU_SURVEY = "survey"
 APPEAL_PAYLOAD = "appeal"
 
 
@@ -89,7 +88,7 @@ class CitizenChat:
             [
                 Button(
                     texts.MENU_SURVEY if len(kinds) == 1 else self._title(kind),
-                    MENU_SURVEY_PREFIX + kind,
+                    encode(Scope.MENU, MENU_SURVEY, kind),
                 )
             ]
             for kind in kinds
@@ -97,15 +96,19 @@ class CitizenChat:
         return Outcome([Reply(texts.welcome(self.body.short), buttons + appeal_row)])
 
     async def action(self, person: Person, action: str) -> Outcome:
-        if self.appeals is not None:
+        pressed = parse(action)
+        if self.appeals is not None and pressed is not None:
             if action == MENU_APPEAL:
                 return await self.appeals.start(person)
-            if action.startswith(APPEAL_PREFIX):
-                return await self.appeals.action(person, action)
-        if action.startswith(MENU_SURVEY_PREFIX):
-            kind = action.removeprefix(MENU_SURVEY_PREFIX)
-            if kind in self._external_kinds():
-                return await self._start_survey(person, kind)
+            if pressed.scope is Scope.APPEAL:
+                return await self.appeals.action(person, pressed)
+        if (
+            pressed is not None
+            and pressed.scope is Scope.MENU
+            and pressed.verb == MENU_SURVEY
+            and pressed.rest in self._external_kinds()
+        ):
+            return await self._start_survey(person, pressed.rest)
         outcome = await self._surveys.handle_action(person, action)
         return outcome if outcome is not None else Outcome(toast=texts.STALE_BUTTON)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from typing import IO, Any
+from typing import IO
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -17,8 +17,9 @@ from bot.reports.employee import build_employee_report
 from bot.reports.employee_charts import render_employee_charts
 from bot.reports.export import (
     ReportFile,
+    csi_summary,
+    employee_summary,
     responses_csv,
-    summary_rows,
     table_workbook,
     window_workbook,
 )
@@ -31,7 +32,7 @@ from bot.texts import employee as employee_texts
 from bot.texts import export as export_texts
 from bot.texts import painmap as painmap_texts
 from bot.texts import reports as texts
-from bot.texts.common import fmt_date, plain_text
+from bot.texts.common import fmt_date
 
 
 class ReportService:
@@ -130,15 +131,17 @@ class ReportService:
             return found
         window, questionnaire = found
         view = self._windows.view(window)
-        if window.audience == "internal":
-            plain = plain_text(await self.window_report_text(window.id))
-            summary: list[list[Any]] = [[line] for line in plain.split("\n")]
         async with self._sessionmaker() as session:
-            if window.audience != "internal":
+            if window.audience == "internal":
+                employee = await build_employee_report(
+                    session, window.id, window.respondents, questionnaire, self.min_group_size
+                )
+                summary = employee_summary(view, employee)
+            else:
                 report = await build_csi_report(
                     session, window.id, window.respondents, questionnaire
                 )
-                summary = summary_rows(view, report)
+                summary = csi_summary(view, report)
             data = await window_workbook(session, view, questionnaire, summary)
         return ReportFile(
             export_texts.window_filename(window.id, "xlsx"),
@@ -194,7 +197,6 @@ class ReportService:
             painmap_texts.TITLE,
             painmap_texts.COLUMNS,
             painmap_rows(ranked) or [["", "", painmap_texts.NO_PAINS_ANY]],
-            (5, 30, 60, 30, 16, 30, 20, 14),
             painmap_texts.NOTE,
         )
         return ReportFile(
@@ -215,7 +217,6 @@ class ReportService:
             export_texts.ACCOUNTING_TITLE.format(year=year),
             export_texts.ACCOUNTING_COLUMNS,
             accounting_table(rows),
-            (5, 25, 30, 25, 30, 30, 60, 40),
             export_texts.ACCOUNTING_NOTE,
         )
         return ReportFile(

@@ -15,8 +15,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
+from bot.core.ports import Person
 from bot.db.models import ReminderSubscriber, SurveyDraft, SurveyParticipation, SurveyWindow
-from bot.identity import Person
 from bot.surveys.anonymity import Anonymizer
 
 

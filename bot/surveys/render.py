@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.chat.replies import Button, Reply
+from bot.core.actions import Scope, encode, parse
+from bot.core.ports import Button, Reply
 from bot.surveys.flow import DONE, NOT_APPLICABLE, SKIP, Draft, SurveyFlow
 from bot.surveys.questionnaire import (
     OTHER_SCALE,
@@ -18,41 +19,42 @@ from bot.surveys.questionnaire import (
 )
 from bot.texts import survey as texts
 
-ACTION_PREFIX = "sv"
 BACK_VALUE = "back"
 
 
 def step_action(window_id: int, step: Step, value: str) -> str:
     """Button payload naming the window and step, so a stale button can be recognised."""
-    return f"{ACTION_PREFIX}:{window_id}:{step.index}:{value}"
+    return encode(Scope.SURVEY, str(window_id), step.index, value)
 
 
 def parse_step_action(action: str) -> tuple[int, int, str] | None:
-    parts = action.split(":", 3)
-    if len(parts) != 4 or parts[0] != ACTION_PREFIX:
+    parsed = parse(action)
+    if parsed is None or parsed.scope is not Scope.SURVEY or not parsed.verb.isdigit():
         return None
-    _, window_id, index, value = parts
-    if not (window_id.isdigit() and index.isdigit()):
+    index = parsed.number(0)
+    if index is None or len(parsed.args) < 2:
         return None
-    return int(window_id), int(index), value
+    return int(parsed.verb), index, ":".join(parsed.args[1:])
 
 
-RESUME_PREFIX = "svr"
+RESUME = "resume"
 CONTINUE = "continue"
 RESTART = "restart"
 
 
 def resume_action(window_id: int, choice: str) -> str:
     """ "Continue" / "start over" for a survey under way in this window."""
-    return f"{RESUME_PREFIX}:{window_id}:{choice}"
+    return encode(Scope.SURVEY, RESUME, window_id, choice)
 
 
 def parse_resume_action(action: str) -> tuple[int, str] | None:
-    prefix, _, rest = action.partition(":")
-    window_id, _, choice = rest.partition(":")
-    if prefix != RESUME_PREFIX or not window_id.isdigit() or choice not in (CONTINUE, RESTART):
+    parsed = parse(action)
+    if parsed is None or parsed.scope is not Scope.SURVEY or parsed.verb != RESUME:
         return None
-    return int(window_id), choice
+    window_id = parsed.number(0)
+    if window_id is None or len(parsed.args) != 2 or parsed.args[1] not in (CONTINUE, RESTART):
+        return None
+    return window_id, parsed.args[1]
 
 
 def rating_rows(window_id: int, step: Step, allow_na: bool) -> list[list[Button]]:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.body import Body
-from bot.chat.replies import Button, Outcome, Reply
+from bot.core.ports import Button, Outcome, Person, Reply
 from bot.db.models import (
     SurveyAnswer,
     SurveyDraft,
@@ -23,7 +23,6 @@ from bot.db.models import (
     SurveyResponse,
     SurveyWindow,
 )
-from bot.identity import Person
 from bot.surveys.anonymity import Anonymizer
 from bot.surveys.flow import Draft, InvalidAnswer, SurveyFlow
 from bot.surveys.questionnaire import Questionnaire
@@ -194,7 +193,7 @@ class SurveyService:
                 return Outcome([Reply(texts.DRAFT_LOST)])
             if pressed and draft.window_id != window_id:
                 return Outcome(toast=texts.STALE_BUTTON)
-            window = await session.get(SurveyWindow, draft.window_id)
+            window = await self._windows.cached(session, draft.window_id)
             if window is None or self._windows.state(window) != "open":
                 await session.delete(row)
                 return Outcome([Reply(texts.SURVEY_CLOSED_MEANWHILE)])
@@ -215,6 +214,11 @@ class SurveyService:
                     return Outcome([Reply(str(exc)), render_step(flow, draft, step)])
             following = flow.current_step(draft)
             if following is None:
+                # The cached row may be seconds old: the submission checks the window afresh.
+                window = await session.get(SurveyWindow, draft.window_id)
+                if window is None or self._windows.state(window) != "open":
+                    await session.delete(row)
+                    return Outcome([Reply(texts.SURVEY_CLOSED_MEANWHILE)])
                 return await self._submit(session, row, window, flow, draft, person, pressed)
             await self._save(session, key, draft)
             return Outcome([render_step(flow, draft, following, edit=pressed)])

@@ -23,6 +23,7 @@ OUTCOME_NAMES = {"satisfied": "✅ Удовлетворена", "refused": "❌ 
 CHANNEL_NAMES = {
     "telegram": "Telegram",
     "vk": "ВКонтакте",
+    "max": "MAX",
     "email": "Электронная почта",
     "post": "Почта",
     "phone": "Телефон",
@@ -155,7 +156,7 @@ def citizen_taken(number: int) -> str:
 def citizen_answer(number: int, answer: str) -> str:
     return (
         f"📬 <b>Ответ на обращение №{number}</b>\n\n{escape(answer)}\n\n"
-        "Оцените, пожалуйста, ответ от 1 (совсем не удовлетворён) до 5 (полностью удовлетворён). "
+        "Оцените, пожалуйста, ответ от 1 (совсем не устроил) до 5 (полностью устроил). "
         "Если что-то осталось неясным, можно один раз задать уточняющий вопрос."
     )
 

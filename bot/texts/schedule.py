@@ -124,8 +124,8 @@ def plan_period_line(audience: str, start: date, end: date, count: int) -> str:
     return f"{mark} {period_name(audience, start, end)}: окон — {count}"
 
 
-def plan_window_line(window_id: int, kind: str, opens: date, closes: date, state: str) -> str:
-    return f"   №{window_id} · {kind} · {fmt_date(opens)} – {fmt_date(closes)} · {state}"
+def plan_window_line(window_id: int, title: str, opens: date, closes: date, state: str) -> str:
+    return f"   №{window_id} · {escape(title)} · {fmt_date(opens)} – {fmt_date(closes)} · {state}"
 
 
 def plan_warning(audience: str, start: date, end: date) -> str:

@@ -9,8 +9,8 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.appeals.model import Attachment
 from bot.chat.citizen import APPEAL_PAYLOAD, CitizenChat
+from bot.core.ports import Person
 from bot.handlers.telegram.delivery import answer_callback, answer_message
-from bot.identity import Person
 
 
 def person_of(message_or_callback: Message | CallbackQuery) -> Person:

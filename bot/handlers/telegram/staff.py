@@ -18,7 +18,7 @@ from bot.appeals.metrics import Period, PeriodError, parse_period
 from bot.appeals.model import KINDS, OFFLINE_CHANNELS, OUTCOMES, AppealError
 from bot.appeals.service import AppealService
 from bot.chat.appeal_intake import TEXT_MAX
-from bot.chat.replies import Button
+from bot.core.ports import Button
 from bot.handlers.telegram.admin import IsAdmin
 from bot.handlers.telegram.delivery import inline_keyboard
 from bot.handlers.telegram.files import send_charts, send_file

@@ -6,7 +6,7 @@ from aiogram import Bot
 from aiogram.types import ReplyParameters
 
 from bot.appeals.model import Attachment
-from bot.chat.replies import Reply
+from bot.core.ports import Reply
 from bot.handlers.telegram.delivery import inline_keyboard
 
 

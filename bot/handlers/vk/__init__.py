@@ -13,10 +13,11 @@ from typing import Any
 from vk_api.exceptions import ApiError
 
 from bot.body import Body
-from bot.chat.citizen import CitizenChat
+from bot.chat.words import PrivateChat
 from bot.config import Settings
+from bot.handlers.backoff import Backoff
 from bot.handlers.vk.citizen import VkCitizen
-from bot.handlers.vk.client import RETRYABLE_API_ERRORS, Backoff, VkClient, make_vk_api
+from bot.handlers.vk.client import RETRYABLE_API_ERRORS, VkClient, make_vk_api
 from bot.handlers.vk.delivery import VkMessenger
 from bot.handlers.vk.polling import VkPoller
 from bot.handlers.vk.wall import VkInvitations
@@ -61,6 +62,7 @@ class VkBot:
             raise VkSetupError(console.VK_REFUSED.format(error=exc)) from None
         except Exception:
             log.exception("VK groups.getById failed; deep links use %s", screen_name)
+        self.messenger.screen_name = screen_name
         return VkInvitations(group_id, screen_name, self.wall, self._body)
 
     async def run(self) -> None:
@@ -74,7 +76,7 @@ class VkBot:
 
 def build_vk(
     settings: Settings,
-    chat: CitizenChat,
+    chat: PrivateChat,
     *,
     wait: int = 25,
     backoff: Backoff | None = None,
@@ -83,7 +85,7 @@ def build_vk(
     assert settings.vk_group_token is not None and settings.vk_group_id is not None
     vk = make_vk_api(settings.vk_group_token.get_secret_value(), settings.vk_api_url)
     client = VkClient(vk, backoff)
-    messenger = VkMessenger(client)
+    messenger = VkMessenger(client, f"club{settings.vk_group_id}")
     citizen = VkCitizen(chat, client, messenger)
     poller = VkPoller(
         vk,
