@@ -23,6 +23,7 @@ from bot.appeals.classifier import load_classifier
 from bot.appeals.jobs import daily_digest, purge_personal_data, quarterly_analysis
 from bot.appeals.model import AppealTerms
 from bot.appeals.service import AppealService
+from bot.body import Body
 from bot.chat.admin import AdminChat
 from bot.chat.appeal_intake import AppealIntake
 from bot.chat.citizen import CitizenChat
@@ -106,7 +107,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         settings.tz,
     )
     anonymizer = Anonymizer(secret)
-    surveys = SurveyService(sessionmaker, windows, anonymizer)
+    body = Body.from_settings(settings)
+    surveys = SurveyService(sessionmaker, windows, anonymizer, body)
     plan = FrequencyPlan(windows)
     subscribers = ReminderList(sessionmaker, anonymizer, clock)
     access = EmployeeAccess(sessionmaker, anonymizer)
@@ -135,6 +137,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         reports.window_report,
         notifications,
         external_last_day_reminder=settings.external_last_day_reminder,
+        body=body,
     )
     roles = Roles(settings.all_admins, appeals)
     return Services(
@@ -145,7 +148,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         windows=windows,
         surveys=surveys,
         reports=reports,
-        chat=CitizenChat(surveys, windows, access, AppealIntake(sessionmaker, appeals)),
+        chat=CitizenChat(surveys, windows, access, AppealIntake(sessionmaker, appeals, body), body),
         messengers=messengers,
         notifications=notifications,
         plan=plan,

@@ -5,7 +5,7 @@ analysis) is claimed per day with a lease, so it runs once, and a claim left by 
 instance is taken over when its lease expires.
 
 Revision ID: 0010_job_claims
-Revises: 0006_reports
+Revises: 0009_citizen
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_job_claims"
-down_revision: str | None = "0006_reports"
+down_revision: str | None = "0009_citizen"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
