@@ -15,30 +15,41 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.redis import RedisStorage
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.appeals.classifier import load_classifier
 from bot.appeals.jobs import daily_digest, purge_personal_data, quarterly_analysis
 from bot.appeals.model import AppealTerms
 from bot.appeals.service import AppealService
+from bot.body import Body
+from bot.chat.admin import AdminChat
 from bot.chat.appeal_intake import AppealIntake
 from bot.chat.citizen import CitizenChat
 from bot.chat.messengers import Messengers
+from bot.chat.notifications import Fanout
 from bot.chat.reminders import ReminderChat
+from bot.chat.roles import Roles
+from bot.chat.words import PrivateChat
+from bot.claims import JobClaims
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.coordination import PREFIX, Coordination
 from bot.db.session import create_engine, create_sessionmaker
+from bot.handlers.backoff import Backoff
+from bot.handlers.max import MaxBot, build_max
+from bot.handlers.max.client import REQUESTS_PER_SECOND
 from bot.handlers.telegram import get_routers
 from bot.handlers.telegram.broadcast import Broadcaster
-from bot.handlers.telegram.delivery import TelegramMessenger
+from bot.handlers.telegram.delivery import TelegramMessenger, TelegramOutlet
 from bot.handlers.telegram.membership import TelegramMembership
-from bot.handlers.telegram.middlewares import PerUserLock
-from bot.handlers.telegram.notifier import TelegramNotifier
+from bot.handlers.telegram.middlewares import PerUserLock, TelegramPace
 from bot.handlers.telegram.staff_board import TelegramStaffBoard
 from bot.handlers.telegram.storage import SqlStorage
 from bot.handlers.vk import VkBot, build_vk
-from bot.handlers.vk.client import Backoff
 from bot.handlers.vk.wall import VkInvitations
+from bot.reports.chart_pool import ChartRenderer
 from bot.reports.service import ReportService
 from bot.scheduler import WindowScheduler
 from bot.surveys.access import EmployeeAccess
@@ -64,13 +75,20 @@ class Services:
     reports: ReportService
     chat: CitizenChat
     messengers: Messengers
+    notifications: Fanout
     plan: FrequencyPlan
     reminder_chat: ReminderChat
     jobs: WindowJobs
     access: EmployeeAccess
     appeals: AppealService
+    roles: Roles
+    admin_chat: AdminChat
+    chart_renderer: ChartRenderer
+    coordination: Coordination
 
     async def close(self) -> None:
+        self.chart_renderer.close()
+        await self.coordination.close()
         await self.engine.dispose()
 
 
@@ -92,11 +110,13 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         settings.tz,
         release,
     )
-    surveys = SurveyService(sessionmaker, windows, anonymizer, release)
+    body = Body.from_settings(settings)
+    surveys = SurveyService(sessionmaker, windows, anonymizer, release, body)
     plan = FrequencyPlan(windows)
     subscribers = ReminderList(sessionmaker, anonymizer, clock)
     access = EmployeeAccess(sessionmaker, anonymizer)
     messengers = Messengers()
+    notifications = Fanout(messengers, settings.all_admins)
     appeals = AppealService(
         sessionmaker,
         clock,
@@ -110,9 +130,26 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             retention_years=settings.appeal_retention_years,
         ),
     )
+    chart_renderer = ChartRenderer(settings.chart_workers)
     reports = ReportService(
-        sessionmaker, windows, settings.min_group_size, appeals, settings.interim_results
+        sessionmaker,
+        windows,
+        settings.min_group_size,
+        appeals,
+        chart_renderer,
+        interim_results=settings.interim_results,
     )
+    jobs = WindowJobs(
+        sessionmaker,
+        windows,
+        plan,
+        subscribers,
+        reports.window_report,
+        notifications,
+        external_last_day_reminder=settings.external_last_day_reminder,
+        body=body,
+    )
+    roles = Roles(settings.all_admins, appeals)
     return Services(
         settings=settings,
         engine=engine,
@@ -121,20 +158,20 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         windows=windows,
         surveys=surveys,
         reports=reports,
-        chat=CitizenChat(surveys, windows, access, AppealIntake(sessionmaker, appeals)),
+        chat=CitizenChat(surveys, windows, access, AppealIntake(sessionmaker, appeals, body), body),
         messengers=messengers,
+        notifications=notifications,
         plan=plan,
         reminder_chat=ReminderChat(subscribers),
-        jobs=WindowJobs(
-            sessionmaker,
-            windows,
-            plan,
-            subscribers,
-            reports.window_report,
-            external_last_day_reminder=settings.external_last_day_reminder,
-        ),
+        jobs=jobs,
         access=access,
         appeals=appeals,
+        roles=roles,
+        admin_chat=AdminChat(
+            roles, windows, reports, jobs, plan, access, messengers, notifications
+        ),
+        chart_renderer=chart_renderer,
+        coordination=Coordination.from_url(settings.redis_url),
     )
 
 
@@ -148,33 +185,35 @@ def build_bot(settings: Settings) -> Bot:
     )
 
 
-def build_dispatcher(
-    services: Services, bot: Bot, vk_invitations: VkInvitations | None = None
-) -> Dispatcher:
-    """The dispatcher for `bot`; also registers the bot as the Telegram messenger, as the way
-    survey jobs reach channels, admins and employees, and (with TG_STAFF_CHAT_ID) its staff
-    group as the appeals' board. `vk_invitations`: when VK runs too, opening a survey also
-    invites the VK community."""
-    services.messengers.register(TelegramMessenger(bot))
+def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
+    """The dispatcher for `bot`; also registers the bot as the Telegram messenger, its channel
+    and work chat as outlets for invitations, and (with TG_STAFF_CHAT_ID) its staff group as
+    the appeals' board."""
+    broadcaster = Broadcaster(bot)
+    services.messengers.register(TelegramMessenger(bot, broadcaster))
     settings = services.settings
-    services.jobs.use(
-        TelegramNotifier(
-            bot,
-            Broadcaster(bot),
-            settings.admin_ids,
-            {"external": settings.tg_channel_id, "internal": settings.tg_employee_chat_id},
-        )
-    )
-    if vk_invitations is not None:
-        services.jobs.use_community(vk_invitations)
+    outlets = {"external": settings.tg_channel_id, "internal": settings.tg_employee_chat_id}
+    for audience, chat_id in outlets.items():
+        if chat_id is not None:
+            services.notifications.add_outlet(TelegramOutlet(broadcaster, chat_id, audience))
     if settings.tg_employee_chat_id is not None:
         services.access.register(TelegramMembership(bot, settings.tg_employee_chat_id))
     staff_chat_id = settings.tg_staff_chat_id
     if staff_chat_id is not None:
         services.appeals.board = TelegramStaffBoard(bot, staff_chat_id)
+    if settings.redis_url is not None:
+        # Shared by every instance: a staff member's next message may reach another one.
+        storage: BaseStorage = RedisStorage.from_url(
+            settings.redis_url, key_builder=DefaultKeyBuilder(prefix=f"{PREFIX}:fsm")
+        )
+        bot.session.middleware(TelegramPace(services.coordination))
+    else:
+        storage = SqlStorage(services.sessionmaker)
     dispatcher = Dispatcher(
-        storage=SqlStorage(services.sessionmaker),
-        admin_ids=services.settings.admin_ids,
+        storage=storage,
+        admin_ids=frozenset(p.user_id for p in services.roles.admins if p.platform == "tg"),
+        roles=services.roles,
+        admin_chat=services.admin_chat,
         min_group_size=services.settings.min_group_size,
         chat=services.chat,
         windows=services.windows,
@@ -185,9 +224,9 @@ def build_dispatcher(
         access=services.access,
         appeals=services.appeals,
         staff_chat_id=staff_chat_id,
-        vk_invitations=vk_invitations,
+        notifications=services.notifications,
     )
-    dispatcher.update.outer_middleware(PerUserLock())
+    dispatcher.update.outer_middleware(PerUserLock(services.coordination))
     dispatcher.include_routers(*get_routers())
     return dispatcher
 
@@ -198,13 +237,15 @@ APPEALS_QUARTERLY_AT = time(9, 5)
 
 
 def build_scheduler(services: Services) -> WindowScheduler:
-    """Call after `build_dispatcher` (the jobs need the messenger); `await start()` it.
+    """Call after the messengers are registered (`build_dispatcher`, `connect_vk`); `await
+    start()` it; it runs with any messenger, Telegram or not.
     Besides the survey windows it runs the appeals' daily digest and personal-data purge, and
     on the first working day of a quarter sends the admins the previous quarter's analysis."""
     appeals = services.appeals
     return WindowScheduler(
         services.jobs,
         tz=services.settings.tz,
+        claims=JobClaims(services.sessionmaker),
         daily=[
             ("appeals-digest", APPEALS_DIGEST_AT, partial(daily_digest, appeals)),
             ("appeals-purge", APPEALS_PURGE_AT, partial(purge_personal_data, appeals)),
@@ -216,7 +257,7 @@ def build_scheduler(services: Services) -> WindowScheduler:
                     appeals,
                     services.sessionmaker,
                     services.windows.calendar,
-                    services.jobs.notifier,
+                    services.notifications,
                     services.settings.min_group_size,
                 ),
             ),
@@ -231,9 +272,56 @@ def build_vk_bot(
     backoff: Backoff | None = None,
     concurrent: bool = True,
 ) -> VkBot:
-    """The VK community bot on the same services; also registers it as the VK messenger."""
+    """The VK community bot on the same services (citizens and admins in private chats);
+    also registers it as the VK messenger."""
     vk = build_vk(
-        services.settings, services.chat, wait=wait, backoff=backoff, concurrent=concurrent
+        services.settings,
+        PrivateChat(services.chat, services.admin_chat),
+        wait=wait,
+        backoff=backoff,
+        concurrent=concurrent,
     )
     services.messengers.register(vk.messenger)
     return vk
+
+
+async def connect_vk(services: Services, vk: VkBot) -> VkInvitations:
+    """Check the VK token and learn the community's deep links; its wall then takes survey
+    invitations."""
+    invitations = await vk.connect()
+    services.notifications.add_inviter(invitations)
+    return invitations
+
+
+def build_max_bot(
+    services: Services,
+    *,
+    wait: int = 30,
+    backoff: Backoff | None = None,
+    concurrent: bool = True,
+    rps: float = REQUESTS_PER_SECOND,
+) -> MaxBot:
+    """The MAX bot on the same services (citizens and admins in private chats); registers it
+    as the MAX messenger, its channel (MAX_CHANNEL_ID) and work chat (MAX_EMPLOYEE_CHAT_ID) as
+    outlets for invitations, the work chat as the employee check of MAX users, and with
+    MAX_STAFF_CHAT_ID its staff chat as the appeals' board. Then `await max_bot.connect()`."""
+    max_bot = build_max(
+        services.settings,
+        PrivateChat(services.chat, services.admin_chat),
+        wait=wait,
+        backoff=backoff,
+        concurrent=concurrent,
+        rps=rps,
+    )
+    services.messengers.register(max_bot.messenger)
+    for audience in ("external", "internal"):
+        outlet = max_bot.outlet(audience)
+        if outlet is not None:
+            services.notifications.add_outlet(outlet)
+    membership = max_bot.membership()
+    if membership is not None:
+        services.access.register(membership)
+    board = max_bot.staff_board()
+    if board is not None and services.appeals.board is None:
+        services.appeals.board = board  # a Telegram staff chat, if configured, takes over
+    return max_bot

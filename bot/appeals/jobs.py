@@ -5,9 +5,7 @@ analysis for the admins."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from datetime import date
-from typing import Protocol
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
@@ -15,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.appeals.metrics import Period, parse_period
 from bot.appeals.service import AppealService
+from bot.core.ports import Notifications
 from bot.db.models import PlanReminder
 from bot.reports.appeal_charts import appeals_analysis
-from bot.reports.charts import Chart
 from bot.surveys.calendar import ProductionCalendar
 
 log = logging.getLogger(__name__)
@@ -36,12 +34,6 @@ async def purge_personal_data(appeals: AppealService) -> int:
     return purged
 
 
-class AdminNotifier(Protocol):
-    async def to_admins(self, text: str) -> None: ...
-
-    async def charts_to_admins(self, charts: Sequence[Chart]) -> None: ...
-
-
 def previous_quarter(today: date) -> Period:
     quarter = (today.month - 1) // 3 + 1
     year, quarter = (today.year - 1, 4) if quarter == 1 else (today.year, quarter - 1)
@@ -52,7 +44,7 @@ async def quarterly_analysis(
     appeals: AppealService,
     sessionmaker: async_sessionmaker[AsyncSession],
     calendar: ProductionCalendar,
-    notifier: AdminNotifier,
+    notifier: Notifications,
     min_group: int,
 ) -> bool:
     """On the first working day of a quarter the admins get the previous quarter's analysis
@@ -71,8 +63,7 @@ async def quarterly_analysis(
         return False
     try:
         text, images = await appeals_analysis(appeals, period, min_group)
-        await notifier.to_admins(text)
-        await notifier.charts_to_admins(images)
+        await notifier.to_admins(text, images)
     except Exception:
         log.exception("quarterly appeals analysis %s failed, will retry", period.label)
         async with sessionmaker() as session, session.begin():

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from bot.identity import Person
+from bot.core.ports import Attachment, Person
 
 KINDS = ("appeal", "complaint")
 OUTCOMES = ("satisfied", "refused")
 # Where an appeal came from; messenger channels are set by the bot, the rest by /register.
-MESSENGER_CHANNELS = {"tg": "telegram", "vk": "vk"}
+MESSENGER_CHANNELS = {"tg": "telegram", "vk": "vk", "max": "max"}
 OFFLINE_CHANNELS = ("email", "post", "phone", "website", "reception", "portal")
 # States: registered -> in_work -> answered -> closed; redirected is final for this body;
 # a follow-up question reopens an answered appeal into in_work.
@@ -19,16 +19,6 @@ OPEN_STATES = ("registered", "in_work")
 
 class AppealError(Exception):
     """A refused action on an appeal; the message is the Russian text to show."""
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A photo or document by the messenger's own file id (VK stores its own ids)."""
-
-    platform: str
-    kind: str  # "photo" | "document"
-    file_id: str
-    size: int | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +66,9 @@ class AppealView:
     outcome: str | None = None
     rating: int | None = None
     followup_text: str | None = None
+    formal_number: str | None = None
+    formal_date: date | None = None
+    rating_reason: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
     # After a staff action: whether the citizen's notice was delivered (None: nobody to tell,
     # e.g. an appeal received by post), so staff are never told "notified" when it failed.

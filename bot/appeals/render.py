@@ -1,7 +1,7 @@
 """Appeal messages as messenger-neutral replies with their buttons.
 
-Citizen buttons start with `ap:` (handled by the intake dialog on any messenger), staff
-buttons with `st:` (handled by the Telegram staff adapter only).
+Citizen buttons are `Scope.APPEAL` actions (the intake dialog), staff buttons `Scope.STAFF`
+actions (the staff conversation); both on any messenger.
 """
 
 from __future__ import annotations
@@ -9,16 +9,12 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.appeals.model import AppealView
-from bot.chat.replies import Button, Reply
+from bot.core.actions import Scope, encode
+from bot.core.ports import Button, Reply
 from bot.texts import appeals as texts
 
-RATE = "ap:rate:"
-FOLLOWUP = "ap:follow:"
-STAFF_TAKE = "st:take:"
-STAFF_ANSWER = "st:answer:"
-STAFF_REDIRECT = "st:redirect:"
-STAFF_CLOSE = "st:close:"
-STAFF_OUTCOME = "st:outcome:"
+RATE = "rate"
+FOLLOWUP = "follow"
 
 
 def citizen_taken(view: AppealView) -> Reply:
@@ -28,9 +24,11 @@ def citizen_taken(view: AppealView) -> Reply:
 def citizen_answer(view: AppealView) -> Reply:
     rows: list[list[Button]] = []
     if view.rating is None:
-        rows.append([Button(str(n), f"{RATE}{view.number}:{n}") for n in range(1, 6)])
+        rows.append(
+            [Button(str(n), encode(Scope.APPEAL, RATE, view.number, n)) for n in range(1, 6)]
+        )
     if view.followup_text is None:
-        rows.append([Button(texts.BUTTON_FOLLOWUP, f"{FOLLOWUP}{view.number}")])
+        rows.append([Button(texts.BUTTON_FOLLOWUP, encode(Scope.APPEAL, FOLLOWUP, view.number))])
     return Reply(texts.citizen_answer(view.number, view.answer_text or ""), rows)
 
 
@@ -46,6 +44,10 @@ def citizen_extended(view: AppealView, tz: ZoneInfo) -> Reply:
     )
 
 
+def citizen_outcome(view: AppealView) -> Reply:
+    return Reply(texts.citizen_outcome(view.number, view.outcome or "", view.answer_text))
+
+
 def citizen_closed(view: AppealView) -> Reply:
     return Reply(texts.citizen_closed(view.number))
 
@@ -53,12 +55,12 @@ def citizen_closed(view: AppealView) -> Reply:
 def staff_buttons(number: int) -> list[list[Button]]:
     return [
         [
-            Button(texts.BUTTON_TAKE, f"{STAFF_TAKE}{number}"),
-            Button(texts.BUTTON_ANSWER, f"{STAFF_ANSWER}{number}"),
+            Button(texts.BUTTON_TAKE, encode(Scope.STAFF, "take", number)),
+            Button(texts.BUTTON_ANSWER, encode(Scope.STAFF, "answer", number)),
         ],
         [
-            Button(texts.BUTTON_REDIRECT, f"{STAFF_REDIRECT}{number}"),
-            Button(texts.BUTTON_CLOSE, f"{STAFF_CLOSE}{number}"),
+            Button(texts.BUTTON_REDIRECT, encode(Scope.STAFF, "redirect", number)),
+            Button(texts.BUTTON_CLOSE, encode(Scope.STAFF, "close", number)),
         ],
     ]
 
@@ -78,8 +80,14 @@ def staff_outcome_prompt(number: int) -> Reply:
         texts.outcome_prompt(number),
         [
             [
-                Button(texts.OUTCOME_NAMES["satisfied"], f"{STAFF_OUTCOME}{number}:satisfied"),
-                Button(texts.OUTCOME_NAMES["refused"], f"{STAFF_OUTCOME}{number}:refused"),
+                Button(
+                    texts.OUTCOME_NAMES["satisfied"],
+                    encode(Scope.STAFF, "outcome", number, "satisfied"),
+                ),
+                Button(
+                    texts.OUTCOME_NAMES["refused"],
+                    encode(Scope.STAFF, "outcome", number, "refused"),
+                ),
             ]
         ],
     )

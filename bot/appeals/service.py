@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from bot.appeals import render
-from bot.appeals.board import StaffBoard
 from bot.appeals.classifier import Classifier
 from bot.appeals.metrics import (
     AppealChartData,
@@ -38,20 +37,27 @@ from bot.appeals.model import (
     AppealView,
     Attachment,
 )
-from bot.chat.messengers import Messengers
-from bot.chat.replies import Reply
 from bot.clock import Clock
+from bot.core.ports import Person, Reply, Sender, StaffBoard
 from bot.db.models import Appeal, AppealAttachment, AppealContact, AppealIntake, StaffMember
-from bot.identity import Person
 from bot.sanitize import clean_text
 from bot.texts import appeals as texts
+from bot.ttl_cache import MISSING, TtlCache
 
 log = logging.getLogger(__name__)
 LIST_LIMIT = 30
 # Telegram allows 4096 characters per message; an answer goes out under a short header.
 ANSWER_MAX = 3500
 BODY_NAME_MAX = 300
+FORMAL_NUMBER_MAX = 64
+LOW_RATING = 2
+"""A rating this low or lower asks the citizen, optionally, what was wrong."""
 ABANDONED_DRAFT_DAYS = 30
+
+
+STAFF_CACHE_TTL = 10.0
+"""Seconds the staff list is trusted. /staff add and remove clear it at once on the instance
+that ran them; another instance sees the change within this time."""
 
 
 class AppealService:
@@ -61,7 +67,7 @@ class AppealService:
         clock: Clock,
         tz: ZoneInfo,
         classifier: Classifier,
-        messengers: Messengers,
+        messengers: Sender,
         terms: AppealTerms | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
@@ -71,6 +77,7 @@ class AppealService:
         self._messengers = messengers
         self.terms = terms or AppealTerms()
         self.board: StaffBoard | None = None
+        self._staff: TtlCache[str, frozenset[int]] = TtlCache(STAFF_CACHE_TTL, size=1)
 
     def now(self) -> datetime:
         return self._clock.now()
@@ -182,7 +189,9 @@ class AppealService:
             if appeal.kind != "complaint":
                 raise AppealError(texts.not_complaint(number))
             appeal.outcome = outcome
-        return await self.get(number)
+        view = await self.get(number)
+        await self._tell(view, render.citizen_outcome(view))
+        return view
 
     async def redirect(self, number: int, staff_id: int, body: str) -> AppealView:
         body = clean_text(body).strip()
@@ -247,6 +256,18 @@ class AppealService:
                 appeal.state, appeal.closed_at = "closed", self.now()
         view = await self.get(number)
         await self._post(Reply(texts.staff_rated(view.number, view.rating or 0)))
+        return view
+
+    async def explain_rating(self, person: Person, number: int, reason: str) -> AppealView:
+        """What was wrong, after a rating of 1 or 2: kept with the appeal, counted in the
+        metrics and shown to staff."""
+        async with self._sessionmaker() as session, session.begin():
+            appeal = await self._own(session, person, number)
+            if appeal.rating is None or appeal.rating > LOW_RATING:
+                raise AppealError(texts.STALE)
+            appeal.rating_reason = reason
+        view = await self.get(number)
+        await self._post(Reply(texts.staff_rating_reason(number, reason)))
         return view
 
     # --- reading ------------------------------------------------------------------------
@@ -342,53 +363,67 @@ class AppealService:
             numbers = list(await session.scalars(stale))
             if not numbers:
                 return 0
-            await session.execute(
-                delete(AppealAttachment).where(AppealAttachment.appeal_number.in_(numbers))
-            )
-            await session.execute(
-                update(Appeal)
-                .where(Appeal.number.in_(numbers))
-                .values(
-                    name=None,
-                    email=None,
-                    platform=None,
-                    user_id=None,
-                    text=texts.PURGED,
-                    answer_text=texts.PURGED,
-                    followup_text=None,
-                    extension_reason=None,
-                    purged_at=now,
-                )
-            )
-            # Remembered contacts go with the person's last appeal still holding data.
-            person_key = Appeal.platform + ":" + cast(Appeal.user_id, String)
-            await session.execute(
-                delete(AppealContact).where(
-                    AppealContact.person_key.not_in(
-                        select(person_key).where(Appeal.user_id.is_not(None))
-                    )
-                )
-            )
+            await _anonymise(session, numbers, now)
+            await _drop_orphan_contacts(session)
             return len(numbers)
+
+    async def forget(self, person: Person) -> tuple[int, int]:
+        """The person withdrew consent (/forget): their remembered contact goes, and their
+        finished appeals are anonymised exactly as the retention purge does. Appeals still
+        under consideration keep their data until answered. Returns (anonymised, still open)."""
+        now = self.now()
+        own = (Appeal.platform == person.platform, Appeal.user_id == person.user_id)
+        async with self._sessionmaker() as session, session.begin():
+            await session.execute(
+                delete(AppealContact).where(AppealContact.person_key == person.key)
+            )
+            numbers = list(
+                await session.scalars(
+                    select(Appeal.number).where(*own, Appeal.state.not_in(OPEN_STATES))
+                )
+            )
+            still_open = len(list(await session.scalars(select(Appeal.number).where(*own))))
+            if numbers:
+                await _anonymise(session, numbers, now)
+            return len(numbers), still_open - len(numbers)
+
+    async def record_formal(self, number: int, reg_number: str, reg_date: date) -> AppealView:
+        """Staff registered this bot appeal formally (59-FZ, in the body's own system)."""
+        reg_number = reg_number.strip()
+        if not reg_number or len(reg_number) > FORMAL_NUMBER_MAX:
+            raise AppealError(texts.FORMAL_USAGE)
+        if reg_date > self.now().astimezone(self.tz).date():
+            raise AppealError(texts.REGISTER_FUTURE_DATE)
+        async with self._sessionmaker() as session, session.begin():
+            appeal = await self._get(session, number)
+            appeal.formal_number, appeal.formal_date = reg_number, reg_date
+        return await self.get(number)
 
     # --- staff membership -----------------------------------------------------------------
     async def is_staff(self, user_id: int) -> bool:
-        async with self._sessionmaker() as session:
-            return await session.get(StaffMember, user_id) is not None
+        """Asked on every private message and press (the staff router's filter), so the list
+        is read once per STAFF_CACHE_TTL, not once per update."""
+        staff = self._staff.get("all")
+        if staff is MISSING:
+            staff = frozenset(await self.staff_ids())
+            self._staff.put("all", staff)
+        return user_id in staff  # type: ignore[operator]
 
     async def add_staff(self, user_id: int, added_by: int) -> bool:
         async with self._sessionmaker() as session, session.begin():
             if await session.get(StaffMember, user_id) is not None:
                 return False
             session.add(StaffMember(user_id=user_id, added_by=added_by, added_at=self.now()))
-            return True
+        self._staff.clear()
+        return True
 
     async def remove_staff(self, user_id: int) -> bool:
         async with self._sessionmaker() as session, session.begin():
             result = await session.execute(
                 delete(StaffMember).where(StaffMember.user_id == user_id)
             )
-            return result.rowcount > 0
+        self._staff.clear()
+        return result.rowcount > 0
 
     async def staff_ids(self) -> list[int]:
         async with self._sessionmaker() as session:
@@ -452,6 +487,39 @@ class AppealService:
                 )
 
 
+async def _anonymise(session: AsyncSession, numbers: list[int], now: datetime) -> None:
+    """Strip the personal data of these appeals; what the metrics count stays."""
+    await session.execute(
+        delete(AppealAttachment).where(AppealAttachment.appeal_number.in_(numbers))
+    )
+    await session.execute(
+        update(Appeal)
+        .where(Appeal.number.in_(numbers))
+        .values(
+            name=None,
+            email=None,
+            platform=None,
+            user_id=None,
+            text=texts.PURGED,
+            answer_text=texts.PURGED,
+            followup_text=None,
+            extension_reason=None,
+            rating_reason=None,
+            purged_at=now,
+        )
+    )
+
+
+async def _drop_orphan_contacts(session: AsyncSession) -> None:
+    """Remembered contacts go with the person's last appeal still holding data."""
+    person_key = Appeal.platform + ":" + cast(Appeal.user_id, String)
+    await session.execute(
+        delete(AppealContact).where(
+            AppealContact.person_key.not_in(select(person_key).where(Appeal.user_id.is_not(None)))
+        )
+    )
+
+
 def _view(appeal: Appeal) -> AppealView:
     person = (
         Person(appeal.platform, appeal.user_id)
@@ -479,5 +547,8 @@ def _view(appeal: Appeal) -> AppealView:
         outcome=appeal.outcome,
         rating=appeal.rating,
         followup_text=appeal.followup_text,
+        formal_number=appeal.formal_number,
+        formal_date=appeal.formal_date,
+        rating_reason=appeal.rating_reason,
         attachments=[Attachment(a.platform, a.kind, a.file_id or "") for a in appeal.attachments],
     )

@@ -1,28 +1,24 @@
-"""Sending to a person on whichever messenger they use, for messages the bot starts itself
-(an answer to an appeal, a reminder) rather than replies to an update."""
+"""The messengers this process runs, by platform: sending to a person on their own messenger.
+
+Filled in by the composition root, one `register` call per messenger (Telegram, VK, MAX)."""
 
 from __future__ import annotations
 
-from typing import Protocol
-
-from bot.chat.replies import Reply
-from bot.identity import Person
-
-
-class Messenger(Protocol):
-    platform: str
-
-    async def send(self, user_id: int, replies: list[Reply]) -> None: ...
+from bot.core.ports import Messenger, Person, Reply
 
 
 class Messengers:
-    """The messengers this process runs, by platform; filled in by the composition root."""
-
     def __init__(self) -> None:
         self._by_platform: dict[str, Messenger] = {}
 
     def register(self, messenger: Messenger) -> None:
         self._by_platform[messenger.platform] = messenger
+
+    def get(self, platform: str) -> Messenger | None:
+        return self._by_platform.get(platform)
+
+    def all(self) -> list[Messenger]:
+        return list(self._by_platform.values())
 
     async def send(self, person: Person, replies: list[Reply]) -> None:
         messenger = self._by_platform.get(person.platform)

@@ -3,8 +3,7 @@ messenger adapter."""
 
 from __future__ import annotations
 
-from bot.chat.replies import Outcome, Reply
-from bot.identity import Person
+from bot.core.ports import Outcome, Person, Reply
 from bot.surveys.reminders import ReminderList
 from bot.texts import schedule as texts
 

@@ -27,6 +27,8 @@ T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 15_000
 LOCK_RETRIES = 3
+POOL_SIZE = 20
+POOL_OVERFLOW = 30
 
 
 def ensure_sqlite_dir(database_url: str) -> None:
@@ -55,15 +57,23 @@ def _begin_immediate(connection: Connection) -> None:
 
 def create_engine(database_url: str) -> AsyncEngine:
     ensure_sqlite_dir(database_url)
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
+    if make_url(database_url).get_backend_name() == "sqlite":
         engine = create_async_engine(
             database_url, pool_size=1, max_overflow=0, pool_timeout=BUSY_TIMEOUT_MS / 1000
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _begin_immediate)
         return engine
-    return create_async_engine(database_url, pool_pre_ping=True)
+    # A burst of people: 20 connections ready and 30 more on demand, waiting up to 30 s
+    # for one rather than failing the update ("QueuePool limit reached").
+    return create_async_engine(
+        database_url,
+        pool_pre_ping=True,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_OVERFLOW,
+        pool_timeout=30,
+        pool_recycle=1800,
+    )
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:

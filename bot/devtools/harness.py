@@ -13,16 +13,20 @@ from bot.app import (
     Services,
     build_bot,
     build_dispatcher,
+    build_max_bot,
     build_scheduler,
     build_services,
     build_vk_bot,
+    connect_vk,
 )
 from bot.clock import Clock
 from bot.config import Settings
+from bot.devtools.fake_max import FakeMax, MaxSent
 from bot.devtools.fake_telegram import Call, FakeTelegram
 from bot.devtools.fake_vk import FakeVk, VkCall
+from bot.handlers.backoff import Backoff
+from bot.handlers.max import MaxBot
 from bot.handlers.vk import VkBot
-from bot.handlers.vk.client import Backoff
 from bot.scheduler import WindowScheduler
 from bot.texts import vk as vk_texts
 
@@ -35,76 +39,111 @@ class RunningBot:
     def __init__(
         self,
         settings: Settings,
-        fake: FakeTelegram,
+        fake: FakeTelegram | None,
         clock: Clock | None = None,
         *,
         scheduler: bool = False,
         vk: FakeVk | None = None,
+        max_fake: FakeMax | None = None,
         concurrent: bool = False,
     ) -> None:
         """`scheduler=True` also starts the survey scheduler as `bot run` does (catching up on
         whatever fell due at `clock`); off by default so tests see only what they cause.
-        `vk`: also run the VK adapter against this fake VK server. `concurrent`: handle
-        updates as concurrent tasks, as `bot run` does under load."""
-        update: dict[str, Any] = {"telegram_api_url": fake.base_url}
+        `vk`, `max_fake`: also run the VK / MAX adapter against this fake server.
+        `fake=None`: no Telegram at all (BOT_TOKEN unset), as a body that may not use it runs.
+        `concurrent`: handle updates as concurrent tasks, as `bot run` does."""
+        update: dict[str, Any] = (
+            {"telegram_api_url": fake.base_url} if fake is not None else {"bot_token": None}
+        )
         if vk is not None:
             update.update(
                 vk_group_token=SecretStr("vk-test-token"),
                 vk_group_id=vk.group_id,
                 vk_api_url=vk.base_url,
             )
+        if max_fake is not None:
+            update.update(max_bot_token=SecretStr(max_fake.token), max_api_url=max_fake.base_url)
         self.settings = settings.model_copy(update=update)
-        self.fake = fake
+        self._fake = fake
         self.vk_fake = vk
+        self.max_fake = max_fake
+        self.max: MaxBot | None = None
+        self._max_task: asyncio.Task[None] | None = None
         self.clock = clock
         self.with_scheduler = scheduler
         self.concurrent = concurrent
         self.scheduler: WindowScheduler | None = None
         self.services: Services
-        self.bot: Bot
-        self.dispatcher: Dispatcher
+        self.bot: Bot | None = None
+        self.dispatcher: Dispatcher | None = None
         self.vk: VkBot | None = None
         self._task: asyncio.Task[None] | None = None
         self._vk_task: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> RunningBot:
         self.services = build_services(self.settings, self.clock)
-        invitations = None
         if self.vk_fake is not None:
             self.vk = build_vk_bot(self.services, wait=1, backoff=VK_TEST_BACKOFF, concurrent=False)
             # Pacing (20 calls/s) is tested on its own; here it would only slow every test down.
             self.vk.client.vk.RPS_DELAY = 0.0
-            invitations = await self.vk.connect()
+            await connect_vk(self.services, self.vk)
             self._vk_task = asyncio.create_task(self.vk.run())
             # Events pushed before the bot holds a long-poll key would be skipped, as on VK.
             while not self.vk_fake.longpoll_servers_given:
                 await asyncio.sleep(0.01)
-        self.bot = build_bot(self.settings)
-        self.dispatcher = build_dispatcher(self.services, self.bot, invitations)
+        if self.max_fake is not None:
+            # No pacing here: it is tested on its own and would only slow every test down.
+            self.max = build_max_bot(
+                self.services, wait=1, backoff=VK_TEST_BACKOFF, concurrent=False, rps=0
+            )
+            await self.max.connect()
+            self._max_task = asyncio.create_task(self.max.run())
+            # An update pushed before the first poll would still come, as on MAX; waiting
+            # keeps a test's first update from racing the bot's start.
+            while not self.max.poller.polls:
+                await asyncio.sleep(0.01)
+        if self._fake is not None:
+            self.bot = build_bot(self.settings)
+            self.dispatcher = build_dispatcher(self.services, self.bot)
         if self.with_scheduler:
             self.scheduler = build_scheduler(self.services)
             await self.scheduler.start()
-        self._task = asyncio.create_task(
-            self.dispatcher.start_polling(
-                self.bot, handle_as_tasks=self.concurrent, polling_timeout=1, handle_signals=False
+        if self.dispatcher is not None:
+            dispatcher = self.dispatcher
+            self._task = asyncio.create_task(
+                dispatcher.start_polling(
+                    self.bot,
+                    handle_as_tasks=self.concurrent,
+                    polling_timeout=1,
+                    handle_signals=False,
+                )
             )
-        )
-        # Until polling has started, stop_polling() would refuse: wait for it, so a block that
-        # does nothing but start and stop (a restart) still works.
-        while not self.dispatcher._running_lock.locked() and not self._task.done():
-            await asyncio.sleep(0.01)
+            # Until polling has started, stop_polling() would refuse: wait for it, so a block
+            # that does nothing but start and stop (a restart) still works.
+            while not dispatcher._running_lock.locked() and not self._task.done():
+                await asyncio.sleep(0.01)
         return self
+
+    @property
+    def fake(self) -> FakeTelegram:
+        assert self._fake is not None, "this bot runs without Telegram"
+        return self._fake
 
     async def __aexit__(self, *exc: object) -> None:
         if self.scheduler is not None:
             self.scheduler.shutdown()
-        await self.dispatcher.stop_polling()
+        if self.dispatcher is not None:
+            await self.dispatcher.stop_polling()
         if self._task is not None:
             await self._task
         if self._vk_task is not None and self.vk is not None:
             self._vk_task.cancel()
             await asyncio.gather(self._vk_task, return_exceptions=True)
             self.vk.close()
+        if self._max_task is not None and self.max is not None:
+            self._max_task.cancel()
+            await asyncio.gather(self._max_task, return_exceptions=True)
+            await self.max.close()
         await self.services.close()
 
     # --- acting as a user -------------------------------------------------------------------
@@ -146,3 +185,35 @@ class RunningBot:
             call = next((c for c in candidates if label in c.labels), newest)
         payload = call.payload(label)
         await self.vk_server.push(self.vk_server.message_event(user_id, payload))
+
+    # --- acting as a MAX user ---------------------------------------------------------------
+    @property
+    def max_server(self) -> FakeMax:
+        assert self.max_fake is not None, "RunningBot(..., max_fake=FakeMax()) for MAX users"
+        return self.max_fake
+
+    async def max_start(self, user_id: int, payload: str | None = None) -> None:
+        """The «Начать» button, or a deep link `max.ru/<bot>?start=<payload>`."""
+        await self.max_server.push(self.max_server.bot_started(user_id, payload))
+
+    async def max_say(self, user_id: int, text: str | None = "", **extra: Any) -> None:
+        await self.max_server.push(self.max_server.message_created(user_id, text, **extra))
+
+    async def max_press(
+        self,
+        user_id: int,
+        label: str,
+        message: MaxSent | None = None,
+        *,
+        chat_id: int | None = None,
+    ) -> None:
+        """Press a button (default: on the newest message to the user, or in the chat, that
+        carries a button with this label)."""
+        server = self.max_server
+        if message is None:
+            message = (
+                server.with_button(label, chat_id=chat_id)
+                if chat_id is not None
+                else server.with_button(label, user_id)
+            )
+        await server.push(server.message_callback(user_id, message, label))

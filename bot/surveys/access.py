@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import re
 import secrets
-from typing import Protocol
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.chat.replies import Reply
+from bot.core.ports import MembershipCheck, Person, Reply
 from bot.db.models import EmployeeInvite
-from bot.identity import Person
 from bot.surveys.anonymity import Anonymizer
 from bot.texts import employee as texts
 
@@ -30,14 +28,6 @@ CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 CODE_LENGTH = 10
 CODE_SHAPE = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
 MAX_CODES_PER_REQUEST = 100
-
-
-class MembershipCheck(Protocol):
-    """Whether a messenger account is in the body's work chat (group, community)."""
-
-    platform: str
-
-    async def is_member(self, user_id: int) -> bool: ...
 
 
 class EmployeeAccess:

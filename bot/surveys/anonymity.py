@@ -20,7 +20,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from bot.identity import Person
+from bot.core.ports import Person
 
 SECRET_BYTES = 32
 

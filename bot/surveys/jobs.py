@@ -12,17 +12,17 @@ released and tried again on the next call.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
-from typing import ClassVar, Protocol
+from typing import ClassVar
 
 from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.body import Body
+from bot.core.ports import Notifications
 from bot.db.models import PlanReminder, SurveyWindow, WindowEvent
-from bot.identity import Person
-from bot.reports.charts import Chart
 from bot.reports.window import WindowReport
 from bot.surveys.plan import FrequencyPlan, PlanPeriod
 from bot.surveys.reminders import ReminderList
@@ -37,40 +37,7 @@ PUBLICATION_TIME = time(9, 0)
 CLOSE_DELAY = timedelta(seconds=1)
 
 
-class Notifier(Protocol):
-    """How the domain reaches people; implemented by a messenger adapter."""
-
-    async def link(self, kind: str) -> str | None:
-        """A link that opens the survey of this kind in the bot."""
-        ...
-
-    async def post(self, audience: str, text: str, button: str, link: str | None) -> bool:
-        """Post to the audience's chat (channel / work chat); False if there is none or the
-        post failed, so the caller can hand the text to the admins instead."""
-        ...
-
-    async def to_admins(self, text: str) -> None: ...
-
-    async def charts_to_admins(self, charts: Sequence[Chart]) -> None:
-        """The report's images after its text; best effort, the text is what must arrive."""
-        ...
-
-    async def to_people(
-        self, people: list[Person], text: str, button: str, link: str | None
-    ) -> list[Person]:
-        """Send one message to each person; returns those who blocked the bot."""
-        ...
-
-
 BuildReport = Callable[[int], Awaitable[WindowReport]]
-
-
-class CommunityInviter(Protocol):
-    """Another place citizens are invited to a survey (the VK community wall)."""
-
-    async def invite(self, title: str, kind: str) -> str:
-        """Invite, and return the note for the admins (posted, or the text to post)."""
-        ...
 
 
 class WindowJobs:
@@ -81,27 +48,19 @@ class WindowJobs:
         plan: FrequencyPlan,
         subscribers: ReminderList,
         build_report: BuildReport,
+        notifier: Notifications,
         *,
         external_last_day_reminder: bool = False,
+        body: Body | None = None,
     ) -> None:
+        self._body = body or Body()
         self._sessionmaker = sessionmaker
         self._windows = windows
         self._plan = plan
         self._subscribers = subscribers
         self._build_report = build_report
         self._external_last_day = external_last_day_reminder
-        self._notifier: Notifier | None = None
-        self._community: CommunityInviter | None = None
-
-    def use(self, notifier: Notifier) -> None:
-        """Called by the composition root once the messenger exists."""
-        self._notifier = notifier
-
-    @property
-    def notifier(self) -> Notifier:
-        if self._notifier is None:
-            raise RuntimeError("WindowJobs.use(notifier) was not called")
-        return self._notifier
+        self.notifier = notifier
 
     # --- the agenda ------------------------------------------------------------------------
     def _at(self, day: date, moment: time) -> datetime:
@@ -118,7 +77,7 @@ class WindowJobs:
         items = [("invite", window.opens_at)]
         if window.audience == "internal":
             items.append(("midpoint", self._at(days[len(days) // 2], REMINDER_TIME)))
-        if window.audience == "external" and self._external_last_day:
+        if window.audience == "internal" or self._external_last_day:
             items.append(("last_day", self._at(days[-1], REMINDER_TIME)))
         items = [(event, at) for event, at in items if event not in done]
         return [*items, ("close", window.closes_at + CLOSE_DELAY)]
@@ -219,28 +178,26 @@ class WindowJobs:
 
     def _invitation_text(self, window: SurveyWindow) -> str:
         closes_on = self._windows.local_date(window.closes_at)
-        return texts.invitation(window.title, window.audience, closes_on)
+        return texts.invitation(window.title, window.audience, closes_on, self._body.short)
 
     async def _post_invitation(self, window: SurveyWindow) -> bool:
-        link = await self.notifier.link(window.kind)
         return await self.notifier.post(
-            window.audience, self._invitation_text(window), texts.START_BUTTON, link
+            window.audience, self._invitation_text(window), texts.START_BUTTON, window.kind
         )
 
     async def _post_or_hand_over(self, window: SurveyWindow, text: str) -> None:
-        link = await self.notifier.link(window.kind)
-        if not await self.notifier.post(window.audience, text, texts.START_BUTTON, link):
+        if not await self.notifier.post(window.audience, text, texts.START_BUTTON, window.kind):
+            link = await self.notifier.link(window.kind)
             await self.notifier.to_admins(texts.ready_to_post(text, link, window.audience))
 
-    def use_community(self, inviter: CommunityInviter) -> None:
-        """Invitations of citizen surveys that open on their own also go there. (A survey an
-        admin opens at once is announced by the admin command, which reports back itself.)"""
-        self._community = inviter
-
     async def _invite(self, window: SurveyWindow) -> None:
+        """Invitations of citizen surveys that open on their own also go to the communities
+        (the VK wall). A survey an admin opens at once is announced by the admin command,
+        which reports back itself."""
         await self._post_or_hand_over(window, self._invitation_text(window))
-        if self._community is not None and window.audience == "external":
-            await self.notifier.to_admins(await self._community.invite(window.title, window.kind))
+        if window.audience == "external":
+            for note in await self.notifier.invite_communities(window.title, window.kind):
+                await self.notifier.to_admins(note)
 
     async def _midpoint(self, window: SurveyWindow) -> None:
         """Halfway through an employee survey: the work chat, then each subscriber who has not
@@ -250,20 +207,30 @@ class WindowJobs:
         closes_on = self._windows.local_date(window.closes_at)
         await self._post_or_hand_over(window, texts.midpoint_post(window.title, closes_on))
         people = await self._subscribers.not_yet_answered(window)
-        link = await self.notifier.link(window.kind)
         await self.notifier.to_people(
-            people, texts.private_reminder(window.title, closes_on), texts.START_BUTTON, link
+            people, texts.private_reminder(window.title, closes_on), texts.START_BUTTON, window.kind
         )
 
     async def _last_day(self, window: SurveyWindow) -> None:
-        if self._windows.state(window) == "open":
+        """The last day: the citizens' channel (if EXTERNAL_LAST_DAY_REMINDER), and privately
+        each subscriber whose survey of this window is still unfinished, once."""
+        if self._windows.state(window) != "open":
+            return
+        if window.audience == "external" and self._external_last_day:
             await self._post_or_hand_over(window, texts.last_day_post(window.title))
+        people = await self._subscribers.with_unfinished_draft(window)
+        if not people:
+            return
+        await self.notifier.to_people(
+            people, texts.unfinished_reminder(window.title), texts.CONTINUE_BUTTON, window.kind
+        )
 
     async def _report(self, window: SurveyWindow) -> None:
         publish_by = self._windows.view(window).publish_by
         report = await self._build_report(window.id)
-        await self.notifier.to_admins(f"{texts.report_on_close(publish_by)}\n\n{report.text}")
-        await self.notifier.charts_to_admins(report.charts)
+        await self.notifier.to_admins(
+            f"{texts.report_on_close(publish_by)}\n\n{report.text}", report.charts
+        )
 
     async def _publication(self, window: SurveyWindow) -> None:
         publish_by = self._windows.view(window).publish_by

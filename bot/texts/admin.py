@@ -68,3 +68,17 @@ def windows_line(
 
 
 WINDOWS_HEADER = "<b>Окна опросов</b>"
+
+
+# --- Confirmation of /close_survey -----------------------------------------------------------
+def confirm_close(window_id: int, title: str, respondents: int) -> str:
+    return (
+        f"Закрыть окно №{window_id} «{escape(title)}» досрочно? Ответов сейчас: {respondents}. "
+        "После закрытия новые ответы не принимаются, администраторам уйдёт отчёт."
+    )
+
+
+BUTTON_CONFIRM_CLOSE = "Да, закрыть"
+BUTTON_CANCEL = "Отмена"
+CLOSE_CANCELLED = "Окно не закрыто."
+STALE = "Кнопка устарела."

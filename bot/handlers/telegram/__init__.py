@@ -2,7 +2,7 @@
 
 from aiogram import Router
 
-from bot.handlers.telegram import admin, citizen, invites, reminders, staff
+from bot.handlers.telegram import admin, citizen, reminders, staff
 
 
 def get_routers() -> list[Router]:
@@ -12,6 +12,5 @@ def get_routers() -> list[Router]:
         staff.make_router(),
         admin.make_router(),
         reminders.make_router(),
-        invites.make_router(),
         citizen.make_router(),
     ]

@@ -13,7 +13,6 @@ import logging
 import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
-from enum import Enum
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -24,18 +23,12 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.chat.replies import split_text
+from bot.core.ports import Delivery, split_text
 
 log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
 ChatId = int | str
-
-
-class Delivery(Enum):
-    SENT = "sent"
-    BLOCKED = "blocked"
-    FAILED = "failed"
 
 
 def is_group(chat_id: ChatId) -> bool:

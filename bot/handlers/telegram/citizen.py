@@ -1,5 +1,5 @@
-"""Citizens in a private chat: /start (with deep links), /appeal, /status, buttons, typed
-answers, photos and documents for an appeal, /cancel."""
+"""Citizens in a private chat: /start (with deep links), /appeal, /status, /privacy, /forget,
+buttons, typed answers, photos and documents for an appeal, /cancel."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.appeals.model import Attachment
 from bot.chat.citizen import APPEAL_PAYLOAD, CitizenChat
+from bot.core.ports import Person
 from bot.handlers.telegram.delivery import answer_callback, answer_message
-from bot.identity import Person
 
 
 def person_of(message_or_callback: Message | CallbackQuery) -> Person:
@@ -33,6 +33,14 @@ async def status(message: Message, command: CommandObject, chat: CitizenChat) ->
 
 async def cancel(message: Message, chat: CitizenChat) -> None:
     await answer_message(message, await chat.cancel(person_of(message)))
+
+
+async def privacy(message: Message, chat: CitizenChat) -> None:
+    await answer_message(message, await chat.privacy())
+
+
+async def forget(message: Message, chat: CitizenChat) -> None:
+    await answer_message(message, await chat.forget(person_of(message)))
 
 
 async def pressed(callback: CallbackQuery, chat: CitizenChat) -> None:
@@ -66,6 +74,8 @@ def make_router() -> Router:
     router.message.register(appeal, Command("appeal"))
     router.message.register(status, Command("status"))
     router.message.register(cancel, Command("cancel"))
+    router.message.register(privacy, Command("privacy"))
+    router.message.register(forget, Command("forget"))
     router.callback_query.register(pressed, F.data)
     router.message.register(typed)
     return router

@@ -1,27 +1,43 @@
-"""Turning messenger-neutral replies into Telegram messages."""
+"""Turning messenger-neutral replies into Telegram messages: text with inline keyboards
+(callback or link buttons), pictures as albums, documents as files; and the Telegram
+`Messenger` and channel `Outlet` the notifications fan out to."""
 
 from __future__ import annotations
 
+import logging
+
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import AiogramError, TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.chat.replies import Button, Outcome, Reply, fit_replies
+from bot.core.ports import Button, Delivery, Outcome, Reply, fit_replies
+from bot.handlers.telegram.broadcast import Broadcaster, ChatId
+from bot.handlers.telegram.files import send_charts, send_file
+
+log = logging.getLogger(__name__)
+
+
+def _button(button: Button) -> InlineKeyboardButton:
+    if button.url is not None:
+        return InlineKeyboardButton(text=button.label, url=button.url)
+    return InlineKeyboardButton(text=button.label, callback_data=button.action)
 
 
 def inline_keyboard(buttons: list[list[Button]]) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=b.label, callback_data=b.action) for b in row]
-            for row in buttons
-        ]
-    )
+    return InlineKeyboardMarkup(inline_keyboard=[[_button(b) for b in row] for row in buttons])
+
+
+async def _attachments(bot: Bot, chat_id: ChatId, reply: Reply) -> None:
+    if reply.pictures:
+        await send_charts(bot, chat_id, reply.pictures)
+    for document in reply.documents:
+        await send_file(bot, chat_id, document)
 
 
 async def send_replies(
-    bot: Bot, chat_id: int, replies: list[Reply], editable: Message | None = None
+    bot: Bot, chat_id: ChatId, replies: list[Reply], editable: Message | None = None
 ) -> None:
     """Send replies in order; one marked `edit` replaces the message whose button was pressed.
     A text over the messenger's limit goes as several messages, the buttons under the last."""
@@ -33,7 +49,9 @@ async def send_replies(
                 continue
             except TelegramBadRequest:
                 pass  # too old to edit, or unchanged: a new message does as well
-        await bot.send_message(chat_id, reply.text, reply_markup=markup)
+        if reply.text:
+            await bot.send_message(chat_id, reply.text, reply_markup=markup)
+        await _attachments(bot, chat_id, reply)
 
 
 async def answer_message(message: Message, outcome: Outcome) -> None:
@@ -51,12 +69,49 @@ async def answer_callback(callback: CallbackQuery, outcome: Outcome) -> None:
 
 
 class TelegramMessenger:
-    """Telegram side of `bot.chat.messengers.Messengers`."""
+    """Telegram as a `bot.core.ports.Messenger`."""
 
     platform = "tg"
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, broadcaster: Broadcaster) -> None:
         self._bot = bot
+        self._broadcaster = broadcaster
 
     async def send(self, user_id: int, replies: list[Reply]) -> None:
         await send_replies(self._bot, user_id, replies)
+
+    async def deliver(self, user_id: int, replies: list[Reply]) -> Delivery:
+        """Texts through the rate-limited broadcaster; pictures and files after them are best
+        effort: the text is what must arrive."""
+        result = Delivery.SENT
+        for reply in replies:
+            if reply.text:
+                result = await self._broadcaster.send(
+                    user_id, reply.text, inline_keyboard(reply.buttons)
+                )
+                if result is not Delivery.SENT:
+                    return result
+            try:
+                await _attachments(self._bot, user_id, reply)
+            except AiogramError as exc:
+                log.warning("pictures or files to %s failed: %s", user_id, exc)
+        return result
+
+    async def link(self, payload: str) -> str | None:
+        me = await self._bot.me()
+        return f"https://t.me/{me.username}?start={payload}" if me.username else None
+
+
+class TelegramOutlet:
+    """A Telegram channel (citizens) or work chat (employees) invitations are posted to."""
+
+    platform = "tg"
+
+    def __init__(self, broadcaster: Broadcaster, chat_id: ChatId, audience: str) -> None:
+        self._broadcaster = broadcaster
+        self._chat_id = chat_id
+        self.audience = audience
+
+    async def post(self, text: str, button: Button | None) -> bool:
+        markup = inline_keyboard([[button]]) if button is not None else None
+        return await self._broadcaster.send(self._chat_id, text, markup) is Delivery.SENT

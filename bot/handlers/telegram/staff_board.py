@@ -6,7 +6,7 @@ from aiogram import Bot
 from aiogram.types import ReplyParameters
 
 from bot.appeals.model import Attachment
-from bot.chat.replies import Reply, fit_replies
+from bot.core.ports import Reply, fit_replies
 from bot.handlers.telegram.delivery import inline_keyboard
 
 

@@ -7,15 +7,18 @@ cancelled.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from vk_api.exceptions import ApiError
 
-from bot.chat.citizen import CitizenChat
+from bot.body import Body
+from bot.chat.words import PrivateChat
 from bot.config import Settings
+from bot.handlers.backoff import Backoff
 from bot.handlers.vk.citizen import VkCitizen
-from bot.handlers.vk.client import RETRYABLE_API_ERRORS, Backoff, VkClient, make_vk_api
+from bot.handlers.vk.client import RETRYABLE_API_ERRORS, VkClient, make_vk_api
 from bot.handlers.vk.delivery import VkMessenger
 from bot.handlers.vk.polling import VkPoller
 from bot.handlers.vk.wall import VkInvitations
@@ -35,6 +38,12 @@ class VkBot:
     messenger: VkMessenger
     poller: VkPoller
     wall: VkClient | None
+    on_event: Callable[[dict[str, Any]], Awaitable[None]]
+    """Handles one event to the end: the Callback API server calls it (bot/webhooks.py)."""
+
+    @property
+    def _body(self) -> str:
+        return Body.from_settings(self.settings).short
 
     async def connect(self) -> VkInvitations:
         """Checks the token at start-up and learns the community's short name for deep links.
@@ -52,11 +61,12 @@ class VkBot:
         except ApiError as exc:
             if exc.code in RETRYABLE_API_ERRORS:
                 log.exception("VK is overloaded at start-up; deep links use %s", screen_name)
-                return VkInvitations(group_id, screen_name, self.wall)
+                return VkInvitations(group_id, screen_name, self.wall, self._body)
             raise VkSetupError(console.VK_REFUSED.format(error=exc)) from None
         except Exception:
             log.exception("VK groups.getById failed; deep links use %s", screen_name)
-        return VkInvitations(group_id, screen_name, self.wall)
+        self.messenger.screen_name = screen_name
+        return VkInvitations(group_id, screen_name, self.wall, self._body)
 
     async def run(self) -> None:
         await self.poller.run()
@@ -69,7 +79,7 @@ class VkBot:
 
 def build_vk(
     settings: Settings,
-    chat: CitizenChat,
+    chat: PrivateChat,
     *,
     wait: int = 25,
     backoff: Backoff | None = None,
@@ -78,7 +88,7 @@ def build_vk(
     assert settings.vk_group_token is not None and settings.vk_group_id is not None
     vk = make_vk_api(settings.vk_group_token.get_secret_value(), settings.vk_api_url)
     client = VkClient(vk, backoff)
-    messenger = VkMessenger(client)
+    messenger = VkMessenger(client, f"club{settings.vk_group_id}")
     citizen = VkCitizen(chat, client, messenger)
     poller = VkPoller(
         vk,
@@ -94,4 +104,4 @@ def build_vk(
             settings.vk_user_token.get_secret_value(), settings.vk_api_url, group=False
         )
         wall = VkClient(user_api, backoff, workers=1)
-    return VkBot(settings, client, messenger, poller, wall)
+    return VkBot(settings, client, messenger, poller, wall, citizen.handle)

@@ -11,12 +11,11 @@ import logging
 from typing import Any
 
 from bot.appeals.model import Attachment
-from bot.chat.citizen import CitizenChat
-from bot.chat.replies import Outcome
+from bot.chat.words import PrivateChat
+from bot.core.ports import Outcome, Person
 from bot.handlers.vk.client import VkClient
 from bot.handlers.vk.delivery import VkMessenger
 from bot.handlers.vk.render import action_of
-from bot.identity import Person
 from bot.texts import survey as survey_texts
 
 log = logging.getLogger("bot.vk")
@@ -24,16 +23,11 @@ log = logging.getLogger("bot.vk")
 CHAT_PEER_START = 2_000_000_000
 """Peer ids from here on are group conversations; the bot talks to citizens privately only."""
 
-START_WORDS = {"начать", "старт", "меню", "start", "/start"}
-CANCEL_WORDS = {"отмена", "/cancel"}
-# Plain words as the menu, mapped to the deep-link payloads `CitizenChat.start` understands.
-WORD_PAYLOADS = {"опрос": None, "обращение": "appeal", "/appeal": "appeal"}
-STATUS_WORDS = {"статус", "/status"}
 SNACKBAR_LIMIT = 90
 
 
 class VkCitizen:
-    def __init__(self, chat: CitizenChat, client: VkClient, messenger: VkMessenger) -> None:
+    def __init__(self, chat: PrivateChat, client: VkClient, messenger: VkMessenger) -> None:
         self._chat = chat
         self._client = client
         self._messenger = messenger
@@ -60,18 +54,7 @@ class VkCitizen:
         if _is_start_button(message.get("payload")):
             return await self._chat.start(person)
         text = str(message.get("text") or "")
-        word = text.strip().lower()
-        command, _, argument = word.partition(" ")
-        if command in START_WORDS:
-            return await self._chat.start(person, argument.strip() or None)
-        if word in CANCEL_WORDS:
-            return await self._chat.cancel(person)
-        if word in WORD_PAYLOADS:
-            return await self._chat.start(person, WORD_PAYLOADS[word])
-        if command in STATUS_WORDS:
-            return await self._chat.status(person, argument.strip() or None)
-        attachments = attachments_of(message)
-        return await self._chat.text(person, text if text.strip() else None, attachments)
+        return await self._chat.text(person, text, attachments_of(message))
 
     async def _pressed(self, obj: dict[str, Any]) -> None:
         user_id, peer_id = int(obj.get("user_id", 0)), int(obj.get("peer_id", 0))
@@ -79,7 +62,7 @@ class VkCitizen:
             return
         action = action_of(obj.get("payload"))
         outcome = (
-            await self._chat.action(Person("vk", user_id), action)
+            await self._chat.press(Person("vk", user_id), action)
             if action is not None
             else Outcome(toast=survey_texts.STALE_BUTTON)
         )

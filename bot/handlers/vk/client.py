@@ -15,7 +15,6 @@ import logging
 import secrets
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -25,6 +24,7 @@ from vk_api import VkApi, VkApiGroup
 from vk_api.exceptions import TOO_MANY_RPS_CODE, ApiError, ApiHttpError
 
 from bot.config import DEFAULT_VK_API_URL
+from bot.handlers.backoff import Backoff
 
 API_VERSION = "5.199"
 LIBRARY_API_URL = "https://api.vk.ru"
@@ -76,18 +76,6 @@ def new_random_id() -> int:
             return value
 
 
-@dataclass(frozen=True)
-class Backoff:
-    """Delays between attempts: first, doubled each time, capped; `attempts` tries in all."""
-
-    first: float = 0.5
-    cap: float = 30.0
-    attempts: int = 6
-
-    def delay(self, failures: int) -> float:
-        return min(self.cap, self.first * 2 ** max(0, failures - 1))
-
-
 def _retryable(exc: Exception) -> bool:
     if isinstance(exc, ApiError):
         return exc.code in RETRYABLE_API_ERRORS
@@ -115,6 +103,16 @@ class VkClient:
                 delay = self.backoff.delay(failures)
                 log.warning("VK %s failed (%s), retry %d in %.1f s", method, exc, failures, delay)
                 await asyncio.sleep(delay)
+
+    async def upload(self, url: str, field: str, filename: str, data: bytes) -> Any:
+        """POST a file to an upload server VK named (photos or docs); its JSON answer."""
+
+        def post() -> Any:
+            response = self.vk.http.post(url, files={field: (filename, data)}, timeout=60)
+            response.raise_for_status()
+            return response.json()
+
+        return await self._in_thread(post)
 
     async def _in_thread(self, func: Callable[..., Any], *args: Any) -> Any:
         loop = asyncio.get_running_loop()

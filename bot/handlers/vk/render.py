@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from bot.chat.replies import Button, Reply
+from bot.core.ports import Button, Reply
 from bot.texts import vk as texts
 from bot.texts.common import plain_text
 
@@ -64,24 +64,21 @@ def keyboard_chunks(buttons: list[list[Button]]) -> list[list[list[Button]]]:
     return chunks
 
 
-def keyboard_json(rows: list[list[Button]]) -> str:
-    keyboard = {
-        "inline": True,
-        "buttons": [
-            [
-                {
-                    "action": {
-                        "type": "callback",
-                        "label": label(b.label),
-                        "payload": payload(b.action),
-                    },
-                    "color": "secondary",
-                }
-                for b in row
-            ]
-            for row in rows
-        ],
+def _button(button: Button) -> dict[str, object]:
+    if button.url is not None:
+        return {"action": {"type": "open_link", "label": label(button.label), "link": button.url}}
+    return {
+        "action": {
+            "type": "callback",
+            "label": label(button.label),
+            "payload": payload(button.action),
+        },
+        "color": "secondary",
     }
+
+
+def keyboard_json(rows: list[list[Button]]) -> str:
+    keyboard = {"inline": True, "buttons": [[_button(b) for b in row] for row in rows]}
     return json.dumps(keyboard, ensure_ascii=False, separators=(",", ":"))
 
 

@@ -1,0 +1,1 @@
+"""What every layer may import: the neutral reply types and the ports adapters implement."""
