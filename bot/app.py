@@ -28,6 +28,7 @@ from bot.chat.messengers import Messengers
 from bot.chat.notifications import Fanout
 from bot.chat.reminders import ReminderChat
 from bot.chat.roles import Roles
+from bot.chat.staff import StaffChat
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.db.session import create_engine, create_sessionmaker
@@ -40,6 +41,8 @@ from bot.handlers.telegram.staff_board import TelegramStaffBoard
 from bot.handlers.telegram.storage import SqlStorage
 from bot.handlers.vk import VkBot, build_vk
 from bot.handlers.vk.client import Backoff
+from bot.handlers.vk.office import VkOffice
+from bot.handlers.vk.staff_board import VkMembership, VkStaffBoard
 from bot.handlers.vk.wall import VkInvitations
 from bot.reports.service import ReportService
 from bot.scheduler import WindowScheduler
@@ -73,6 +76,7 @@ class Services:
     appeals: AppealService
     roles: Roles
     admin_chat: AdminChat
+    staff_chat: StaffChat
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -144,6 +148,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         admin_chat=AdminChat(
             roles, windows, reports, jobs, plan, access, messengers, notifications
         ),
+        staff_chat=StaffChat(roles, appeals, sessionmaker, settings.min_group_size),
     )
 
 
@@ -172,12 +177,12 @@ def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
         services.access.register(TelegramMembership(bot, settings.tg_employee_chat_id))
     staff_chat_id = settings.tg_staff_chat_id
     if staff_chat_id is not None:
-        services.appeals.board = TelegramStaffBoard(bot, staff_chat_id)
+        services.appeals.boards["tg"] = TelegramStaffBoard(bot, staff_chat_id)
     dispatcher = Dispatcher(
         storage=SqlStorage(services.sessionmaker),
-        admin_ids=frozenset(p.user_id for p in services.roles.admins if p.platform == "tg"),
         roles=services.roles,
         admin_chat=services.admin_chat,
+        staff_chat=services.staff_chat,
         min_group_size=services.settings.min_group_size,
         chat=services.chat,
         windows=services.windows,
@@ -235,11 +240,23 @@ def build_vk_bot(
     backoff: Backoff | None = None,
     concurrent: bool = True,
 ) -> VkBot:
-    """The VK community bot on the same services; also registers it as the VK messenger."""
+    """The VK community bot on the same services; also registers it as the VK messenger, its
+    staff conversation as an appeals' board and its work conversation as the employee check."""
+    settings = services.settings
+    assert settings.vk_group_id is not None
+    office = VkOffice(
+        services.admin_chat, services.staff_chat, settings.vk_group_id, settings.vk_staff_chat_id
+    )
     vk = build_vk(
-        services.settings, services.chat, wait=wait, backoff=backoff, concurrent=concurrent
+        settings, services.chat, office, wait=wait, backoff=backoff, concurrent=concurrent
     )
     services.messengers.register(vk.messenger)
+    if settings.vk_staff_chat_id is not None:
+        services.appeals.boards["vk"] = VkStaffBoard(
+            vk.client, vk.messenger, settings.vk_staff_chat_id
+        )
+    if settings.vk_employee_chat_id is not None:
+        services.access.register(VkMembership(vk.client, settings.vk_employee_chat_id))
     return vk
 
 

@@ -66,6 +66,7 @@ class AppealView:
     outcome: str | None = None
     rating: int | None = None
     followup_text: str | None = None
+    executor: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
 
     def overdue(self, now: datetime) -> bool:

@@ -38,7 +38,14 @@ from bot.appeals.model import (
 )
 from bot.clock import Clock
 from bot.core.ports import Person, Reply, Sender, StaffBoard
-from bot.db.models import Appeal, AppealAttachment, AppealContact, AppealIntake, StaffMember
+from bot.db.models import (
+    Appeal,
+    AppealAttachment,
+    AppealContact,
+    AppealIntake,
+    StaffMember,
+    StaffPost,
+)
 from bot.texts import appeals as texts
 
 log = logging.getLogger(__name__)
@@ -65,7 +72,9 @@ class AppealService:
         self.classifier = classifier
         self._messengers = messengers
         self.terms = terms or AppealTerms()
-        self.board: StaffBoard | None = None
+        self.boards: dict[str, StaffBoard] = {}
+        """The staff chat of each messenger; a card goes to the one of the appeal's messenger,
+        or to the only one there is."""
 
     def now(self) -> datetime:
         return self._clock.now()
@@ -154,7 +163,11 @@ class AppealService:
         await self._tell(view, render.citizen_taken(view))
         return view
 
-    async def answer(self, number: int, staff_id: int, text: str) -> AppealView:
+    async def answer(
+        self, number: int, staff_id: int, text: str, executor: str | None = None
+    ) -> AppealView:
+        """The official answer, sent to the citizen; `executor` signs it ("Фамилия И.О.,
+        должность") and is kept for the register."""
         text = text.strip()
         if not text:
             raise AppealError(texts.EMPTY_ANSWER)
@@ -164,6 +177,7 @@ class AppealService:
         async with self._sessionmaker() as session, session.begin():
             appeal = await self._open(session, number)
             appeal.state, appeal.answer_text, appeal.answered_by = "answered", text, staff_id
+            appeal.executor = executor
             if appeal.answered_at is None:
                 appeal.answered_at = now
                 appeal.answer_seconds = int((now - appeal.registered_at).total_seconds())
@@ -229,7 +243,7 @@ class AppealService:
                 raise AppealError(texts.FOLLOWUP_USED)
             appeal.followup_text, appeal.state, appeal.closed_at = text, "in_work", None
         view = await self.get(number)
-        await self._post(render.staff_followup(view))
+        await self._post_for(view, render.staff_followup(view))
         return view
 
     async def rate(self, person: Person, number: int, rating: int) -> AppealView:
@@ -246,7 +260,7 @@ class AppealService:
             if appeal.state == "answered":
                 appeal.state, appeal.closed_at = "closed", self.now()
         view = await self.get(number)
-        await self._post(Reply(texts.staff_rated(view.number, view.rating or 0)))
+        await self._post_for(view, Reply(texts.staff_rated(view.number, view.rating or 0)))
         return view
 
     # --- reading ------------------------------------------------------------------------
@@ -312,7 +326,8 @@ class AppealService:
         if not soon and not overdue:
             return None
         text = texts.digest(soon, overdue, self.tz)
-        await self._post(Reply(text))
+        for board in self.boards.values():
+            await self._post_to(board, Reply(text))
         return text
 
     async def metrics(self, period: Period) -> AppealMetrics:
@@ -372,27 +387,49 @@ class AppealService:
             return len(numbers)
 
     # --- staff membership -----------------------------------------------------------------
-    async def is_staff(self, user_id: int) -> bool:
+    async def staff_member(self, person: Person) -> StaffMember | None:
         async with self._sessionmaker() as session:
-            return await session.get(StaffMember, user_id) is not None
+            return await session.get(StaffMember, person.key)
 
-    async def add_staff(self, user_id: int, added_by: int) -> bool:
+    async def is_staff(self, person: Person) -> bool:
+        return await self.staff_member(person) is not None
+
+    async def add_staff(
+        self, person: Person, added_by: Person, name: str | None, position: str | None
+    ) -> bool:
+        """True if added; an existing member gets the new name and position."""
         async with self._sessionmaker() as session, session.begin():
-            if await session.get(StaffMember, user_id) is not None:
+            member = await session.get(StaffMember, person.key)
+            if member is not None:
+                member.name, member.position = name or member.name, position or member.position
                 return False
-            session.add(StaffMember(user_id=user_id, added_by=added_by, added_at=self.now()))
+            session.add(
+                StaffMember(
+                    person_key=person.key,
+                    name=name,
+                    position=position,
+                    added_by=added_by.key,
+                    added_at=self.now(),
+                )
+            )
             return True
 
-    async def remove_staff(self, user_id: int) -> bool:
+    async def remove_staff(self, person: Person) -> bool:
         async with self._sessionmaker() as session, session.begin():
             result = await session.execute(
-                delete(StaffMember).where(StaffMember.user_id == user_id)
+                delete(StaffMember).where(StaffMember.person_key == person.key)
             )
             return result.rowcount > 0
 
-    async def staff_ids(self) -> list[int]:
+    async def staff(self) -> list[StaffMember]:
         async with self._sessionmaker() as session:
-            return list(await session.scalars(select(StaffMember.user_id).order_by("user_id")))
+            return list(await session.scalars(select(StaffMember).order_by("person_key")))
+
+    async def appeal_of_post(self, platform: str, message_id: int) -> int | None:
+        """The appeal a staff-chat message stands for (its card, a follow-up), by message id."""
+        async with self._sessionmaker() as session:
+            post = await session.get(StaffPost, (platform, message_id))
+            return post.appeal_number if post is not None else None
 
     # --- helpers --------------------------------------------------------------------------
     async def _get(self, session: AsyncSession, number: int) -> Appeal:
@@ -427,18 +464,44 @@ class AppealService:
         except Exception:  # a blocked bot or a network error must not undo the staff action
             log.warning("could not notify the author of appeal %s", view.number, exc_info=True)
 
-    async def _post(self, reply: Reply, attachments: list[Attachment] | None = None) -> int | None:
-        if self.board is None:
-            return None
+    def _board_for(self, view: AppealView) -> StaffBoard | None:
+        platform = view.person.platform if view.person is not None else None
+        if platform in self.boards:
+            return self.boards[platform]
+        return next(iter(self.boards.values())) if len(self.boards) == 1 else None
+
+    async def _post_to(
+        self, board: StaffBoard, reply: Reply, attachments: list[Attachment] | None = None
+    ) -> int | None:
         try:
-            return await self.board.post(reply, attachments)
+            return await board.post(reply, attachments)
         except Exception:  # the appeal is registered; staff also see it in /appeals
-            log.warning("could not post to the staff chat", exc_info=True)
+            log.warning("could not post to the %s staff chat", board.platform, exc_info=True)
             return None
 
+    async def _post_for(
+        self, view: AppealView, reply: Reply, attachments: list[Attachment] | None = None
+    ) -> int | None:
+        """Post about an appeal in its staff chat and remember the message, so a reply to it
+        is routed to the appeal by id."""
+        board = self._board_for(view)
+        if board is None:
+            return None
+        message_id = await self._post_to(board, reply, attachments)
+        if message_id is not None:
+            async with self._sessionmaker() as session, session.begin():
+                await session.merge(
+                    StaffPost(
+                        platform=board.platform, message_id=message_id, appeal_number=view.number
+                    )
+                )
+        return message_id
+
     async def _post_card(self, view: AppealView) -> None:
-        message_id = await self._post(
-            render.staff_card(view, self.classifier.title(view.topic), self.tz), view.attachments
+        message_id = await self._post_for(
+            view,
+            render.staff_card(view, self.classifier.title(view.topic), self.tz),
+            view.attachments,
         )
         if message_id is not None:
             async with self._sessionmaker() as session, session.begin():
@@ -476,5 +539,6 @@ def _view(appeal: Appeal) -> AppealView:
         outcome=appeal.outcome,
         rating=appeal.rating,
         followup_text=appeal.followup_text,
+        executor=appeal.executor,
         attachments=[Attachment(a.platform, a.kind, a.file_id or "") for a in appeal.attachments],
     )

@@ -6,7 +6,9 @@ from bot.db.models.appeals import (
     AppealAttachment,
     AppealContact,
     AppealIntake,
+    StaffDialog,
     StaffMember,
+    StaffPost,
 )
 from bot.db.models.employee import EmployeeInvite
 from bot.db.models.fsm import FsmState
@@ -28,7 +30,9 @@ __all__ = [
     "FsmState",
     "PlanReminder",
     "ReminderSubscriber",
+    "StaffDialog",
     "StaffMember",
+    "StaffPost",
     "SurveyAnswer",
     "SurveyDraft",
     "SurveyParticipation",

@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.handlers.vk.citizen import VkCitizen
 from bot.handlers.vk.client import RETRYABLE_API_ERRORS, Backoff, VkClient, make_vk_api
 from bot.handlers.vk.delivery import VkMessenger
+from bot.handlers.vk.office import VkOffice
 from bot.handlers.vk.polling import VkPoller
 from bot.handlers.vk.wall import VkInvitations
 from bot.texts import console
@@ -71,6 +72,7 @@ class VkBot:
 def build_vk(
     settings: Settings,
     chat: CitizenChat,
+    office: VkOffice,
     *,
     wait: int = 25,
     backoff: Backoff | None = None,
@@ -80,7 +82,7 @@ def build_vk(
     vk = make_vk_api(settings.vk_group_token.get_secret_value(), settings.vk_api_url)
     client = VkClient(vk, backoff)
     messenger = VkMessenger(client, f"club{settings.vk_group_id}")
-    citizen = VkCitizen(chat, client, messenger)
+    citizen = VkCitizen(chat, client, messenger, office)
     poller = VkPoller(
         vk,
         settings.vk_group_id,

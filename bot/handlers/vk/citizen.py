@@ -12,9 +12,11 @@ from typing import Any
 
 from bot.appeals.model import Attachment
 from bot.chat.citizen import CitizenChat
+from bot.core.actions import parse
 from bot.core.ports import Outcome, Person
 from bot.handlers.vk.client import VkClient
 from bot.handlers.vk.delivery import VkMessenger
+from bot.handlers.vk.office import VkOffice
 from bot.handlers.vk.render import action_of
 from bot.texts import survey as survey_texts
 
@@ -32,10 +34,15 @@ SNACKBAR_LIMIT = 90
 
 
 class VkCitizen:
-    def __init__(self, chat: CitizenChat, client: VkClient, messenger: VkMessenger) -> None:
+    """Every VK update: admins' and staff's go to `VkOffice` first, the rest is citizens'."""
+
+    def __init__(
+        self, chat: CitizenChat, client: VkClient, messenger: VkMessenger, office: VkOffice
+    ) -> None:
         self._chat = chat
         self._client = client
         self._messenger = messenger
+        self._office = office
 
     async def handle(self, event: dict[str, Any]) -> None:
         kind = event.get("type")
@@ -47,9 +54,14 @@ class VkCitizen:
 
     async def _message(self, message: dict[str, Any]) -> None:
         peer_id, user_id = int(message.get("peer_id", 0)), int(message.get("from_id", 0))
-        if not 0 < user_id == peer_id < CHAT_PEER_START:
+        if user_id <= 0:
             return
-        outcome = await self._route(Person("vk", user_id), message)
+        person = Person("vk", user_id)
+        outcome = await self._office.message(person, peer_id, message)
+        if outcome is None:
+            if not 0 < user_id == peer_id < CHAT_PEER_START:
+                return
+            outcome = await self._route(person, message)
         await self._messenger.send(peer_id, outcome.replies)
 
     async def _route(self, person: Person, message: dict[str, Any]) -> Outcome:
@@ -74,14 +86,19 @@ class VkCitizen:
 
     async def _pressed(self, obj: dict[str, Any]) -> None:
         user_id, peer_id = int(obj.get("user_id", 0)), int(obj.get("peer_id", 0))
-        if not 0 < user_id == peer_id < CHAT_PEER_START:
+        private = 0 < user_id == peer_id < CHAT_PEER_START
+        if not (private or self._office.in_staff_chat(peer_id)):
             return
+        person = Person("vk", user_id)
         action = action_of(obj.get("payload"))
-        outcome = (
-            await self._chat.action(Person("vk", user_id), action)
-            if action is not None
-            else Outcome(toast=survey_texts.STALE_BUTTON)
-        )
+        pressed = parse(action)
+        outcome = await self._office.pressed(person, pressed) if pressed is not None else None
+        if outcome is None:
+            outcome = (
+                await self._chat.action(person, action)
+                if action is not None and private
+                else Outcome(toast=survey_texts.STALE_BUTTON)
+            )
         await self._answer_event(obj, outcome.toast)
         await self._messenger.send(peer_id, outcome.replies)
 
