@@ -15,6 +15,8 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.redis import RedisStorage
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.appeals.classifier import load_classifier
@@ -29,21 +31,26 @@ from bot.chat.notifications import Fanout
 from bot.chat.reminders import ReminderChat
 from bot.chat.roles import Roles
 from bot.chat.staff import StaffChat
+from bot.chat.words import PrivateChat, StaffRoom
+from bot.claims import JobClaims
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.coordination import PREFIX, Coordination
 from bot.db.session import create_engine, create_sessionmaker
+from bot.handlers.backoff import Backoff
+from bot.handlers.max import MaxBot, build_max
+from bot.handlers.max.client import REQUESTS_PER_SECOND
 from bot.handlers.telegram import get_routers
 from bot.handlers.telegram.broadcast import Broadcaster
 from bot.handlers.telegram.delivery import TelegramMessenger, TelegramOutlet
 from bot.handlers.telegram.membership import TelegramMembership
-from bot.handlers.telegram.middlewares import PerUserLock
+from bot.handlers.telegram.middlewares import PerUserLock, TelegramPace
 from bot.handlers.telegram.staff_board import TelegramStaffBoard
 from bot.handlers.telegram.storage import SqlStorage
 from bot.handlers.vk import VkBot, build_vk
-from bot.handlers.vk.client import Backoff
-from bot.handlers.vk.office import VkOffice
 from bot.handlers.vk.staff_board import VkMembership, VkStaffBoard
 from bot.handlers.vk.wall import VkInvitations
+from bot.reports.chart_pool import ChartRenderer
 from bot.reports.service import ReportService
 from bot.scheduler import WindowScheduler
 from bot.surveys.access import EmployeeAccess
@@ -77,8 +84,12 @@ class Services:
     roles: Roles
     admin_chat: AdminChat
     staff_chat: StaffChat
+    chart_renderer: ChartRenderer
+    coordination: Coordination
 
     async def close(self) -> None:
+        self.chart_renderer.close()
+        await self.coordination.close()
         await self.engine.dispose()
 
 
@@ -117,7 +128,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             retention_years=settings.appeal_retention_years,
         ),
     )
-    reports = ReportService(sessionmaker, windows, settings.min_group_size, appeals)
+    chart_renderer = ChartRenderer(settings.chart_workers)
+    reports = ReportService(sessionmaker, windows, settings.min_group_size, appeals, chart_renderer)
     jobs = WindowJobs(
         sessionmaker,
         windows,
@@ -149,6 +161,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             roles, windows, reports, jobs, plan, access, messengers, notifications
         ),
         staff_chat=StaffChat(roles, appeals, sessionmaker, settings.min_group_size),
+        chart_renderer=chart_renderer,
+        coordination=Coordination.from_url(settings.redis_url),
     )
 
 
@@ -178,8 +192,16 @@ def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
     staff_chat_id = settings.tg_staff_chat_id
     if staff_chat_id is not None:
         services.appeals.boards["tg"] = TelegramStaffBoard(bot, staff_chat_id)
+    if settings.redis_url is not None:
+        # Shared by every instance: a staff member's next message may reach another one.
+        storage: BaseStorage = RedisStorage.from_url(
+            settings.redis_url, key_builder=DefaultKeyBuilder(prefix=f"{PREFIX}:fsm")
+        )
+        bot.session.middleware(TelegramPace(services.coordination))
+    else:
+        storage = SqlStorage(services.sessionmaker)
     dispatcher = Dispatcher(
-        storage=SqlStorage(services.sessionmaker),
+        storage=storage,
         roles=services.roles,
         admin_chat=services.admin_chat,
         staff_chat=services.staff_chat,
@@ -195,7 +217,7 @@ def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
         staff_chat_id=staff_chat_id,
         notifications=services.notifications,
     )
-    dispatcher.update.outer_middleware(PerUserLock())
+    dispatcher.update.outer_middleware(PerUserLock(services.coordination))
     dispatcher.include_routers(*get_routers())
     return dispatcher
 
@@ -214,6 +236,7 @@ def build_scheduler(services: Services) -> WindowScheduler:
     return WindowScheduler(
         services.jobs,
         tz=services.settings.tz,
+        claims=JobClaims(services.sessionmaker),
         daily=[
             ("appeals-digest", APPEALS_DIGEST_AT, partial(daily_digest, appeals)),
             ("appeals-purge", APPEALS_PURGE_AT, partial(purge_personal_data, appeals)),
@@ -240,15 +263,18 @@ def build_vk_bot(
     backoff: Backoff | None = None,
     concurrent: bool = True,
 ) -> VkBot:
-    """The VK community bot on the same services; also registers it as the VK messenger, its
-    staff conversation as an appeals' board and its work conversation as the employee check."""
+    """The VK community bot on the same services (citizens, admins and staff in private
+    chats, staff in the VK_STAFF_CHAT_ID conversation); also registers it as the VK messenger,
+    its staff conversation as an appeals' board and its work conversation as the employee
+    check."""
     settings = services.settings
-    assert settings.vk_group_id is not None
-    office = VkOffice(
-        services.admin_chat, services.staff_chat, settings.vk_group_id, settings.vk_staff_chat_id
-    )
     vk = build_vk(
-        settings, services.chat, office, wait=wait, backoff=backoff, concurrent=concurrent
+        settings,
+        PrivateChat(services.chat, services.admin_chat, services.staff_chat, services.roles),
+        StaffRoom(services.staff_chat),
+        wait=wait,
+        backoff=backoff,
+        concurrent=concurrent,
     )
     services.messengers.register(vk.messenger)
     if settings.vk_staff_chat_id is not None:
@@ -266,3 +292,37 @@ async def connect_vk(services: Services, vk: VkBot) -> VkInvitations:
     invitations = await vk.connect()
     services.notifications.add_inviter(invitations)
     return invitations
+
+
+def build_max_bot(
+    services: Services,
+    *,
+    wait: int = 30,
+    backoff: Backoff | None = None,
+    concurrent: bool = True,
+    rps: float = REQUESTS_PER_SECOND,
+) -> MaxBot:
+    """The MAX bot on the same services (citizens, admins and staff in private chats); registers it
+    as the MAX messenger, its channel (MAX_CHANNEL_ID) and work chat (MAX_EMPLOYEE_CHAT_ID) as
+    outlets for invitations, the work chat as the employee check of MAX users, and with
+    MAX_STAFF_CHAT_ID its staff chat as the appeals' board. Then `await max_bot.connect()`."""
+    max_bot = build_max(
+        services.settings,
+        PrivateChat(services.chat, services.admin_chat, services.staff_chat, services.roles),
+        wait=wait,
+        backoff=backoff,
+        concurrent=concurrent,
+        rps=rps,
+    )
+    services.messengers.register(max_bot.messenger)
+    for audience in ("external", "internal"):
+        outlet = max_bot.outlet(audience)
+        if outlet is not None:
+            services.notifications.add_outlet(outlet)
+    membership = max_bot.membership()
+    if membership is not None:
+        services.access.register(membership)
+    board = max_bot.staff_board()
+    if board is not None:
+        services.appeals.boards["max"] = board
+    return max_bot

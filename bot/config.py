@@ -6,6 +6,7 @@ passes the object down, so tests can build their own settings without touching t
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,6 +19,7 @@ from bot.core.ports import PLATFORMS, Person
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/bot.db"
 DEFAULT_VK_API_URL = "https://api.vk.ru"
+DEFAULT_MAX_API_URL = "https://platform-api2.max.ru"
 CHAT_PEER_START = 2_000_000_000
 """VK peer ids of community conversations start above this."""
 
@@ -42,6 +44,7 @@ class Settings(BaseSettings):
     calendar_overrides: Path = Path("config/calendar.yaml")
     questionnaires_dir: Path | None = None
     min_group_size: int = Field(default=5, ge=1)
+    chart_workers: int = Field(default=3, ge=0, le=32)
     tg_channel_id: str | None = None
     tg_employee_chat_id: str | None = None
     external_last_day_reminder: bool = False
@@ -55,9 +58,21 @@ class Settings(BaseSettings):
     vk_group_id: int | None = Field(default=None, gt=0)
     vk_api_url: str = DEFAULT_VK_API_URL
     vk_user_token: SecretStr | None = None
+    max_bot_token: SecretStr | None = None
+    max_api_url: str = DEFAULT_MAX_API_URL
+    max_ca_file: Path | None = None
+    max_channel_id: int | None = None
+    max_staff_chat_id: int | None = None
+    max_employee_chat_id: int | None = None
     vk_staff_chat_id: int | None = Field(default=None, gt=CHAT_PEER_START)
     vk_employee_chat_id: int | None = Field(default=None, gt=CHAT_PEER_START)
-    max_staff_chat_id: int | None = None
+    redis_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    vk_callback_confirmation: str | None = None
+    vk_callback_secret: SecretStr | None = None
 
     @field_validator(
         "bot_token",
@@ -72,7 +87,16 @@ class Settings(BaseSettings):
         "vk_user_token",
         "vk_staff_chat_id",
         "vk_employee_chat_id",
+        "max_bot_token",
+        "max_ca_file",
+        "max_channel_id",
         "max_staff_chat_id",
+        "max_employee_chat_id",
+        "redis_url",
+        "webhook_url",
+        "webhook_secret",
+        "vk_callback_confirmation",
+        "vk_callback_secret",
         mode="before",
     )
     @classmethod
@@ -139,7 +163,16 @@ class Settings(BaseSettings):
             raise ValueError(f"неизвестный часовой пояс {value!r}, пример: Europe/Moscow") from exc
         return value
 
-    @field_validator("telegram_api_url", "vk_api_url")
+    @field_validator("max_ca_file")
+    @classmethod
+    def _readable_ca(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(
+                f"нет файла сертификата {str(value)!r} (корневой сертификат Минцифры, PEM)"
+            )
+        return value
+
+    @field_validator("telegram_api_url", "vk_api_url", "max_api_url")
     @classmethod
     def _url_shape(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
@@ -152,6 +185,42 @@ class Settings(BaseSettings):
             missing = "VK_GROUP_ID" if self.vk_group_id is None else "VK_GROUP_TOKEN"
             raise ValueError(f"{missing}: для ВКонтакте нужны и VK_GROUP_TOKEN, и VK_GROUP_ID")
         return self
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_shape(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("ожидался адрес вида redis://127.0.0.1:6379/0")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_pair(self) -> Settings:
+        if self.webhook_url is not None:
+            if not self.webhook_url.startswith("https://"):
+                raise ValueError("WEBHOOK_URL: Telegram принимает только адрес https://...")
+            if self.webhook_secret is None:
+                raise ValueError(
+                    "WEBHOOK_SECRET: для вебхуков нужен секрет (1-256 символов A-Z a-z 0-9 _ -)"
+                )
+        if self.webhook_secret is not None:
+            secret = self.webhook_secret.get_secret_value()
+            if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+                raise ValueError("WEBHOOK_SECRET: допустимы 1-256 символов A-Z a-z 0-9 _ -")
+        return self
+
+    @model_validator(mode="after")
+    def _shared_secret(self) -> Settings:
+        if self.redis_url is not None and self.anon_secret is None:
+            raise ValueError(
+                "ANON_SECRET: с REDIS_URL (несколько экземпляров) секрет анонимности задаётся "
+                "настройкой, одинаковой на всех серверах, а не файлом на каждом"
+            )
+        return self
+
+    @property
+    def webhooks(self) -> bool:
+        """Updates arrive by webhook (one aiohttp server) instead of long polling."""
+        return self.webhook_url is not None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -167,7 +236,7 @@ class Settings(BaseSettings):
         chats = {
             "tg": self.tg_staff_chat_id if self.telegram_enabled else None,
             "vk": self.vk_staff_chat_id if self.vk_enabled else None,
-            "max": self.max_staff_chat_id,
+            "max": self.max_staff_chat_id if self.max_enabled else None,
         }
         return {platform: chat for platform, chat in chats.items() if chat is not None}
 
@@ -178,6 +247,10 @@ class Settings(BaseSettings):
     @property
     def vk_enabled(self) -> bool:
         return self.vk_group_token is not None and self.vk_group_id is not None
+
+    @property
+    def max_enabled(self) -> bool:
+        return self.max_bot_token is not None
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -10,7 +10,7 @@ from bot.core.ports import Attachment, Person
 KINDS = ("appeal", "complaint")
 OUTCOMES = ("satisfied", "refused")
 # Where an appeal came from; messenger channels are set by the bot, the rest by /register.
-MESSENGER_CHANNELS = {"tg": "telegram", "vk": "vk"}
+MESSENGER_CHANNELS = {"tg": "telegram", "vk": "vk", "max": "max"}
 OFFLINE_CHANNELS = ("email", "post", "phone", "website", "reception", "portal")
 # States: registered -> in_work -> answered -> closed; redirected is final for this body;
 # a follow-up question reopens an answered appeal into in_work.

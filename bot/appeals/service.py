@@ -47,6 +47,7 @@ from bot.db.models import (
     StaffPost,
 )
 from bot.texts import appeals as texts
+from bot.ttl_cache import MISSING, TtlCache
 
 log = logging.getLogger(__name__)
 LIST_LIMIT = 30
@@ -54,6 +55,11 @@ LIST_LIMIT = 30
 ANSWER_MAX = 3500
 BODY_NAME_MAX = 300
 ABANDONED_DRAFT_DAYS = 30
+
+
+STAFF_CACHE_TTL = 10.0
+"""Seconds the staff list is trusted. /staff add and remove clear it at once on the instance
+that ran them; another instance sees the change within this time."""
 
 
 class AppealService:
@@ -75,6 +81,7 @@ class AppealService:
         self.boards: dict[str, StaffBoard] = {}
         """The staff chat of each messenger; a card goes to the one of the appeal's messenger,
         or to the only one there is."""
+        self._staff: TtlCache[str, frozenset[str]] = TtlCache(STAFF_CACHE_TTL, size=1)
 
     def now(self) -> datetime:
         return self._clock.now()
@@ -392,7 +399,14 @@ class AppealService:
             return await session.get(StaffMember, person.key)
 
     async def is_staff(self, person: Person) -> bool:
-        return await self.staff_member(person) is not None
+        """Asked on many private messages and presses, so the list is read once per
+        STAFF_CACHE_TTL, not once per update."""
+        staff = self._staff.get("all")
+        if staff is MISSING:
+            async with self._sessionmaker() as session:
+                staff = frozenset(await session.scalars(select(StaffMember.person_key)))
+            self._staff.put("all", staff)
+        return person.key in staff  # type: ignore[operator]
 
     async def add_staff(
         self, person: Person, added_by: Person, name: str | None, position: str | None
@@ -412,14 +426,16 @@ class AppealService:
                     added_at=self.now(),
                 )
             )
-            return True
+        self._staff.clear()
+        return True
 
     async def remove_staff(self, person: Person) -> bool:
         async with self._sessionmaker() as session, session.begin():
             result = await session.execute(
                 delete(StaffMember).where(StaffMember.person_key == person.key)
             )
-            return result.rowcount > 0
+        self._staff.clear()
+        return result.rowcount > 0
 
     async def staff(self) -> list[StaffMember]:
         async with self._sessionmaker() as session:

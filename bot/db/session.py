@@ -8,6 +8,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+POOL_SIZE = 20
+POOL_OVERFLOW = 30
+
 
 def ensure_sqlite_dir(database_url: str) -> None:
     """A new user's default URL points into data/, which does not exist in a fresh clone."""
@@ -28,7 +31,20 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 def create_engine(database_url: str) -> AsyncEngine:
     ensure_sqlite_dir(database_url)
-    engine = create_async_engine(database_url, pool_pre_ping=True)
+    if make_url(database_url).get_backend_name() == "sqlite":
+        # A file on this machine does not drop connections: no `SELECT 1` before each use.
+        engine = create_async_engine(database_url)
+    else:
+        # A burst of people: 20 connections ready and 30 more on demand, waiting up to 30 s
+        # for one rather than failing the update ("QueuePool limit reached").
+        engine = create_async_engine(
+            database_url,
+            pool_pre_ping=True,
+            pool_size=POOL_SIZE,
+            max_overflow=POOL_OVERFLOW,
+            pool_timeout=30,
+            pool_recycle=1800,
+        )
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine

@@ -13,6 +13,7 @@ from bot.app import (
     Services,
     build_bot,
     build_dispatcher,
+    build_max_bot,
     build_scheduler,
     build_services,
     build_vk_bot,
@@ -20,10 +21,12 @@ from bot.app import (
 )
 from bot.clock import Clock
 from bot.config import Settings
+from bot.devtools.fake_max import FakeMax, MaxSent
 from bot.devtools.fake_telegram import Call, FakeTelegram
 from bot.devtools.fake_vk import FakeVk, VkCall
+from bot.handlers.backoff import Backoff
+from bot.handlers.max import MaxBot
 from bot.handlers.vk import VkBot
-from bot.handlers.vk.client import Backoff
 from bot.scheduler import WindowScheduler
 from bot.texts import vk as vk_texts
 
@@ -41,11 +44,12 @@ class RunningBot:
         *,
         scheduler: bool = False,
         vk: FakeVk | None = None,
+        max_fake: FakeMax | None = None,
     ) -> None:
         """`scheduler=True` also starts the survey scheduler as `bot run` does (catching up on
         whatever fell due at `clock`); off by default so tests see only what they cause.
-        `vk`: also run the VK adapter against this fake VK server. `fake=None`: no Telegram
-        at all (BOT_TOKEN unset), as a body that may not use it runs."""
+        `vk`, `max_fake`: also run the VK / MAX adapter against this fake server.
+        `fake=None`: no Telegram at all (BOT_TOKEN unset), as a body that may not use it runs."""
         update: dict[str, Any] = (
             {"telegram_api_url": fake.base_url} if fake is not None else {"bot_token": None}
         )
@@ -55,9 +59,14 @@ class RunningBot:
                 vk_group_id=vk.group_id,
                 vk_api_url=vk.base_url,
             )
+        if max_fake is not None:
+            update.update(max_bot_token=SecretStr(max_fake.token), max_api_url=max_fake.base_url)
         self.settings = settings.model_copy(update=update)
         self._fake = fake
         self.vk_fake = vk
+        self.max_fake = max_fake
+        self.max: MaxBot | None = None
+        self._max_task: asyncio.Task[None] | None = None
         self.clock = clock
         self.with_scheduler = scheduler
         self.scheduler: WindowScheduler | None = None
@@ -78,6 +87,17 @@ class RunningBot:
             self._vk_task = asyncio.create_task(self.vk.run())
             # Events pushed before the bot holds a long-poll key would be skipped, as on VK.
             while not self.vk_fake.longpoll_servers_given:
+                await asyncio.sleep(0.01)
+        if self.max_fake is not None:
+            # No pacing here: it is tested on its own and would only slow every test down.
+            self.max = build_max_bot(
+                self.services, wait=1, backoff=VK_TEST_BACKOFF, concurrent=False, rps=0
+            )
+            await self.max.connect()
+            self._max_task = asyncio.create_task(self.max.run())
+            # An update pushed before the first poll would still come, as on MAX; waiting
+            # keeps a test's first update from racing the bot's start.
+            while not self.max.poller.polls:
                 await asyncio.sleep(0.01)
         if self._fake is not None:
             self.bot = build_bot(self.settings)
@@ -114,6 +134,10 @@ class RunningBot:
             self._vk_task.cancel()
             await asyncio.gather(self._vk_task, return_exceptions=True)
             self.vk.close()
+        if self._max_task is not None and self.max is not None:
+            self._max_task.cancel()
+            await asyncio.gather(self._max_task, return_exceptions=True)
+            await self.max.close()
         await self.services.close()
 
     # --- acting as a user -------------------------------------------------------------------
@@ -159,3 +183,35 @@ class RunningBot:
             call = next((c for c in candidates if label in c.labels), newest)
         payload = call.payload(label)
         await self.vk_server.push(self.vk_server.message_event(user_id, payload, call.peer_id))
+
+    # --- acting as a MAX user ---------------------------------------------------------------
+    @property
+    def max_server(self) -> FakeMax:
+        assert self.max_fake is not None, "RunningBot(..., max_fake=FakeMax()) for MAX users"
+        return self.max_fake
+
+    async def max_start(self, user_id: int, payload: str | None = None) -> None:
+        """The «Начать» button, or a deep link `max.ru/<bot>?start=<payload>`."""
+        await self.max_server.push(self.max_server.bot_started(user_id, payload))
+
+    async def max_say(self, user_id: int, text: str | None = "", **extra: Any) -> None:
+        await self.max_server.push(self.max_server.message_created(user_id, text, **extra))
+
+    async def max_press(
+        self,
+        user_id: int,
+        label: str,
+        message: MaxSent | None = None,
+        *,
+        chat_id: int | None = None,
+    ) -> None:
+        """Press a button (default: on the newest message to the user, or in the chat, that
+        carries a button with this label)."""
+        server = self.max_server
+        if message is None:
+            message = (
+                server.with_button(label, chat_id=chat_id)
+                if chat_id is not None
+                else server.with_button(label, user_id)
+            )
+        await server.push(server.message_callback(user_id, message, label))

@@ -1,92 +1,170 @@
-"""A worksheet written as raw SpreadsheetML, for sheets too big for openpyxl's cell objects.
+"""The responses sheet written as raw SpreadsheetML, for sheets too big for openpyxl's cells.
 
 openpyxl spends about 10 µs on every cell even in write-only mode: 2.6 million cells of a
-100,000-respondent window would take half a minute. Here a row becomes one string; openpyxl
-still builds the workbook around it (styles, the other sheets), and `splice_sheet` puts the
-big sheet in place of the placeholder openpyxl wrote.
+100,000-respondent window would take half a minute. Here the database hands over one response
+as four strings (its question ids, row ids, scales and values, each list joined by `SEP`); the
+first three give the response's *shape* (which columns it answered), and every shape is
+compiled once into a row template, so a row costs one split and one `str.format`.
+openpyxl still builds the workbook around it (styles, the header, widths, print setup, the
+other sheets), and `StreamedSheet` streams the rows into the sheet openpyxl wrote, straight
+into the compressed file.
 """
 
 from __future__ import annotations
 
-import shutil
+import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from io import BytesIO
 from typing import IO, Any
 from xml.sax.saxutils import escape
 
 from openpyxl.utils import get_column_letter
 
-HEAD = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-    'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
-)
-TAIL = "</sheetData></worksheet>"
+SEP = ";"
+"""Question, row, scale and option ids are `[a-z0-9_]` (questionnaire.IDENT) and values are
+integers or option ids, so the separator never occurs inside an item."""
+MAX_SHAPES = 4096
+"""Compiled shapes kept; a questionnaire with skips and conditions has a few dozen."""
+
+Key = tuple[str, str, str]
+Packed = tuple[str, str, str, str]
+"""(question ids, row ids, scales, values) of one response, each joined by `SEP`."""
 
 
-class SheetXmlWriter:
-    """Rows of numbers and strings into a worksheet XML stream (strings inline, no styles)."""
+@dataclass(frozen=True)
+class SheetColumn:
+    key: Key
+    options: Mapping[str, str] | None
+    """Option id -> text for a choice column; None for a column of numbers."""
 
-    def __init__(self, out: IO[bytes], widths: Sequence[float]) -> None:
-        self._out = out
-        self._rows = 0
-        self._letters: list[str] = []
-        self._strings: dict[str, str] = {}
-        cols = "".join(
-            f'<col min="{n}" max="{n}" width="{w}" customWidth="1"/>'
-            for n, w in enumerate(widths, start=1)
-        )
-        out.write((HEAD + (f"<cols>{cols}</cols>" if cols else "") + "<sheetData>").encode())
 
-    def _letter(self, index: int) -> str:
-        while len(self._letters) <= index:
-            self._letters.append(get_column_letter(len(self._letters) + 1))
-        return self._letters[index]
+@dataclass(frozen=True)
+class Shape:
+    cells: list[tuple[int, list[int]]]
+    """(column, positions of its values in the response's value list) in column order."""
+    choices: list[tuple[int, int]]
+    """(position, column) of every value that is an option id."""
+    template: str
+    """The row's XML with `{0}` for the row number and `{k+1}` for the k-th value."""
 
-    def _string(self, value: str) -> str:
-        cell = self._strings.get(value)
-        if cell is None:
-            cell = f'" t="inlineStr"><is><t>{escape(value)}</t></is></c>'
-            if len(self._strings) < 10_000:
-                self._strings[value] = cell
-        return cell
 
-    def append_rows(self, rows: Iterable[Sequence[Any]]) -> None:
-        parts: list[str] = []
-        letter = self._letter
-        for row in rows:
-            self._rows += 1
-            n = self._rows
-            parts.append(f'<row r="{n}">')
-            for index, value in enumerate(row):
-                if value is None:
-                    continue
-                if isinstance(value, int | float):
-                    parts.append(f'<c r="{letter(index)}{n}"><v>{value}</v></c>')
+def cell_text(text: str) -> str:
+    """A string as the XML of an inline string's text."""
+    return escape(text)
+
+
+class PackedRows:
+    """Turns packed responses into worksheet `<row>` XML or into lists of cells."""
+
+    def __init__(self, columns: Sequence[SheetColumn]) -> None:
+        self._columns = list(columns)
+        self._index = {c.key: n for n, c in enumerate(columns)}
+        self._letters = [get_column_letter(n + 1) for n in range(len(columns))]
+        self._shapes: dict[tuple[str, str, str], Shape] = {}
+        self._xml_texts = [
+            {k: cell_text(v) for k, v in c.options.items()} if c.options is not None else None
+            for c in columns
+        ]
+
+    def _shape(self, questions: str, rows: str, scales: str) -> Shape:
+        shape = self._shapes.get((questions, rows, scales))
+        if shape is None:
+            shape = self._compile(questions, rows, scales)
+            if len(self._shapes) < MAX_SHAPES:
+                self._shapes[(questions, rows, scales)] = shape
+        return shape
+
+    def _compile(self, questions: str, rows: str, scales: str) -> Shape:
+        positions: dict[int, list[int]] = {}
+        keys = zip(questions.split(SEP), rows.split(SEP), scales.split(SEP), strict=True)
+        for position, key in enumerate(keys):
+            column = self._index.get(key)
+            if column is not None:
+                positions.setdefault(column, []).append(position)
+        cells = sorted(positions.items())
+        parts = ['<row r="{0}">']
+        choices = []
+        for column, at in cells:
+            ref = f'<c r="{self._letters[column]}{{0}}"'
+            if self._columns[column].options is None:
+                parts.append(f"{ref}><v>{{{at[0] + 1}}}</v></c>")
+            else:
+                text = "; ".join(f"{{{p + 1}}}" for p in at)
+                parts.append(f'{ref} t="inlineStr"><is><t>{text}</t></is></c>')
+                choices += [(p, column) for p in at]
+        parts.append("</row>")
+        return Shape(cells, choices, "".join(parts))
+
+    def xml(self, packed: Iterable[Packed], first_row: int) -> tuple[str, int]:
+        """The `<row>` elements of `packed` numbered from `first_row`, and how many."""
+        out = []
+        texts = self._xml_texts
+        n = first_row
+        for questions, rows, scales, values in packed:
+            shape = self._shape(questions, rows, scales)
+            items = values.split(SEP)
+            for position, column in shape.choices:
+                raw = items[position]
+                items[position] = texts[column].get(raw) or cell_text(raw)  # type: ignore[union-attr]
+            out.append(shape.template.format(n, *items))
+            n += 1
+        return "".join(out), n - first_row
+
+    def cells(self, packed: Iterable[Packed]) -> list[list[Any]]:
+        """Rows of numbers and option texts, for the CSV."""
+        width = len(self._columns)
+        out = []
+        for questions, rows, scales, values in packed:
+            items = values.split(SEP)
+            row: list[Any] = [None] * width
+            for column, at in self._shape(questions, rows, scales).cells:
+                options = self._columns[column].options
+                if options is None:
+                    row[column] = int(items[at[0]])
                 else:
-                    parts.append(f'<c r="{letter(index)}{n}{self._string(str(value))}')
-            parts.append("</row>")
-        self._out.write("".join(parts).encode())
+                    row[column] = "; ".join(options.get(items[p], items[p]) for p in at)
+            out.append(row)
+        return out
+
+
+AUTOFILTER = re.compile(r'(<autoFilter ref="A1:[A-Z]+)1"')
+DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
+
+
+class StreamedSheet:
+    """The workbook openpyxl wrote, copied into `out` with rows streamed into one sheet.
+
+    openpyxl wrote that sheet with its header row and an autofilter over the header alone;
+    the rows go after the header, the autofilter is stretched over them, and the dimension
+    (an optional hint) is dropped, since it is written before the rows are counted.
+    """
+
+    def __init__(self, frame: bytes, sheet_path: str, out: IO[bytes]) -> None:
+        self._source = zipfile.ZipFile(BytesIO(frame))
+        self._target = zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
+        self._path = sheet_path.lstrip("/")
+        names = [i.filename for i in self._source.infolist()]
+        at = names.index(self._path)
+        self._after = self._source.infolist()[at + 1 :]
+        for item in self._source.infolist()[:at]:
+            self._target.writestr(item, self._source.read(item.filename))
+        sheet = self._source.read(self._path).decode()
+        head, self._tail = sheet.split("</sheetData>", 1)
+        self._part = self._target.open(self._path, "w")
+        self._part.write(DIMENSION.sub("", head, count=1).encode())
+        self.rows = 1
+
+    def write(self, xml: str, rows: int) -> None:
+        self._part.write(xml.encode())
+        self.rows += rows
 
     def close(self) -> None:
-        self._out.write(TAIL.encode())
-
-
-def splice_sheet(workbook: bytes, sheet_path: str, sheet_xml: IO[bytes]) -> bytes:
-    """The workbook with the part at `sheet_path` replaced by the contents of `sheet_xml`."""
-    out = BytesIO()
-    sheet_path = sheet_path.lstrip("/")
-    with (
-        zipfile.ZipFile(BytesIO(workbook)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target,
-    ):
-        for item in source.infolist():
-            if item.filename == sheet_path:
-                sheet_xml.seek(0)
-                with target.open(sheet_path, "w") as part:
-                    shutil.copyfileobj(sheet_xml, part, 1 << 20)
-            else:
-                target.writestr(item, source.read(item.filename))
-    return out.getvalue()
+        tail = AUTOFILTER.sub(rf"\g<1>{self.rows}" + '"', self._tail, count=1)
+        self._part.write(("</sheetData>" + tail).encode())
+        self._part.close()
+        for item in self._after:
+            self._target.writestr(item, self._source.read(item.filename))
+        self._target.close()
+        self._source.close()

@@ -126,7 +126,7 @@ class SurveyService:
                 return Outcome([Reply(texts.DRAFT_LOST)])
             if pressed and draft.window_id != window_id:
                 return Outcome(toast=texts.STALE_BUTTON)
-            window = await session.get(SurveyWindow, draft.window_id)
+            window = await self._windows.cached(session, draft.window_id)
             if window is None or self._windows.state(window) != "open":
                 await session.delete(row)
                 return Outcome([Reply(texts.SURVEY_CLOSED_MEANWHILE)])
@@ -147,6 +147,11 @@ class SurveyService:
                     return Outcome([Reply(str(exc)), render_step(flow, draft, step)])
             following = flow.current_step(draft)
             if following is None:
+                # The cached row may be seconds old: the submission checks the window afresh.
+                window = await session.get(SurveyWindow, draft.window_id)
+                if window is None or self._windows.state(window) != "open":
+                    await session.delete(row)
+                    return Outcome([Reply(texts.SURVEY_CLOSED_MEANWHILE)])
                 return await self._submit(session, row, window, flow, draft, person, pressed)
             await self._save(session, key, draft)
             return Outcome([render_step(flow, draft, following, edit=pressed)])

@@ -23,6 +23,7 @@ from bot.surveys.calendar import ProductionCalendar
 from bot.surveys.questionnaire import Questionnaire
 from bot.texts import admin as texts
 from bot.texts.common import fmt_date
+from bot.ttl_cache import MISSING, TtlCache
 
 WindowState = Literal["scheduled", "open", "closed"]
 END_OF_DAY = time(23, 59, 59)
@@ -67,6 +68,12 @@ class WindowView:
     publish_by: date
 
 
+WINDOW_CACHE_TTL = 5.0
+"""Seconds a window row read for a survey press is trusted. Changes made here clear it at
+once; a window closed on another instance may still take a few intermediate answers, never a
+submission (which re-reads the window in its own transaction)."""
+
+
 class WindowService:
     def __init__(
         self,
@@ -81,6 +88,7 @@ class WindowService:
         self.calendar = calendar
         self.clock = clock
         self.tz = tz
+        self._rows: TtlCache[int, SurveyWindow | None] = TtlCache(WINDOW_CACHE_TTL, size=256)
 
     def today(self) -> date:
         return self.clock.now().astimezone(self.tz).date()
@@ -154,6 +162,7 @@ class WindowService:
             )
             session.add(window)
             await session.flush()
+            self._rows.clear()
             return self.view(window)
 
     async def _unclosed(self, session: AsyncSession, kind: str) -> list[SurveyWindow]:
@@ -171,6 +180,7 @@ class WindowService:
             if window.closed_at is not None:
                 raise WindowError(texts.WINDOW_ALREADY_CLOSED.format(id=window_id))
             await self._finalize(session, window, min(self.clock.now(), window.closes_at))
+            self._rows.clear()
             return self.view(window)
 
     async def close_due_windows(self) -> list[WindowView]:
@@ -185,6 +195,7 @@ class WindowService:
             for window in due:
                 if await self._finalize(session, window, window.closes_at):
                     closed.append(self.view(window))
+        self._rows.clear()
         return closed
 
     @staticmethod
@@ -205,6 +216,20 @@ class WindowService:
         await session.execute(delete(SurveyDraft).where(SurveyDraft.window_id == window.id))
         window.closed_at, window.salt = at, None
         return True
+
+    async def cached(self, session: AsyncSession, window_id: int) -> SurveyWindow | None:
+        """The window of a survey press, from memory when read in the last few seconds
+        (WINDOW_CACHE_TTL): nearly every update needs it and it rarely changes. The row is
+        read-only for the caller; a submission reads it afresh with `session.get`."""
+        found = self._rows.get(window_id)
+        if found is not MISSING:
+            return found  # type: ignore[return-value]
+        window = await session.get(SurveyWindow, window_id)
+        if window is not None:
+            # Detached, so a rollback of this session cannot expire the shared copy.
+            session.expunge(window)
+        self._rows.put(window_id, window)
+        return window
 
     async def get(self, window_id: int) -> SurveyWindow | None:
         async with self._sessionmaker() as session:

@@ -23,6 +23,7 @@ OUTCOME_NAMES = {"satisfied": "✅ Удовлетворена", "refused": "❌ 
 CHANNEL_NAMES = {
     "telegram": "Telegram",
     "vk": "ВКонтакте",
+    "max": "MAX",
     "email": "Электронная почта",
     "post": "Почта",
     "phone": "Телефон",

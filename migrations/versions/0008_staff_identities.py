@@ -6,7 +6,7 @@ keep their state in the database; every post in a staff chat that stands for an 
 card, a follow-up) is remembered by its message id, so a reply finds its appeal by id.
 
 Revision ID: 0008_staff_identities
-Revises: 0006_reports
+Revises: 0010_job_claims
 """
 
 from collections.abc import Sequence
@@ -17,7 +17,7 @@ from alembic import op
 from bot.db.types import UtcDateTime
 
 revision: str = "0008_staff_identities"
-down_revision: str | None = "0006_reports"
+down_revision: str | None = "0010_job_claims"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

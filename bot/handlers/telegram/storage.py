@@ -1,4 +1,10 @@
-"""aiogram FSM storage in the bot's database, so multi-step dialogs survive a restart."""
+"""aiogram FSM storage in the bot's database, so multi-step dialogs survive a restart.
+
+aiogram reads the state on every update, though only the staff's multi-step dialogs use one:
+states are kept in memory (a person with none, nearly everyone, costs no query after the
+first). With several instances the FSM lives in Redis instead (REDIS_URL), because this memory
+is per process; the entries still expire after FSM_CACHE_TTL as a bound on staleness.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from aiogram.fsm.storage.base import BaseStorage, StorageKey
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import FsmState
+from bot.ttl_cache import MISSING, TtlCache
 
 
 def _key(key: StorageKey) -> str:
@@ -18,9 +25,13 @@ def _key(key: StorageKey) -> str:
     return ":".join("" if p is None else str(p) for p in parts) + f":{key.destiny}"
 
 
+FSM_CACHE_TTL = 60.0
+
+
 class SqlStorage(BaseStorage):
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
+        self._states: TtlCache[str, str | None] = TtlCache(FSM_CACHE_TTL)
 
     async def _row(self, session: AsyncSession, key: StorageKey) -> FsmState:
         row = await session.get(FsmState, _key(key))
@@ -33,11 +44,17 @@ class SqlStorage(BaseStorage):
         async with self._sessionmaker() as session, session.begin():
             row = await self._row(session, key)
             row.state = state.state if isinstance(state, State) else state
+        self._states.put(_key(key), row.state)
 
     async def get_state(self, key: StorageKey) -> str | None:
+        cached = self._states.get(_key(key))
+        if cached is not MISSING:
+            return cached  # type: ignore[return-value]
         async with self._sessionmaker() as session:
             row = await session.get(FsmState, _key(key))
-            return row.state if row else None
+            state = row.state if row else None
+        self._states.put(_key(key), state)
+        return state
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         async with self._sessionmaker() as session, session.begin():

@@ -7,17 +7,18 @@ cancelled.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from vk_api.exceptions import ApiError
 
-from bot.chat.citizen import CitizenChat
+from bot.chat.words import PrivateChat, StaffRoom
 from bot.config import Settings
+from bot.handlers.backoff import Backoff
 from bot.handlers.vk.citizen import VkCitizen
-from bot.handlers.vk.client import RETRYABLE_API_ERRORS, Backoff, VkClient, make_vk_api
+from bot.handlers.vk.client import RETRYABLE_API_ERRORS, VkClient, make_vk_api
 from bot.handlers.vk.delivery import VkMessenger
-from bot.handlers.vk.office import VkOffice
 from bot.handlers.vk.polling import VkPoller
 from bot.handlers.vk.wall import VkInvitations
 from bot.texts import console
@@ -36,6 +37,8 @@ class VkBot:
     messenger: VkMessenger
     poller: VkPoller
     wall: VkClient | None
+    on_event: Callable[[dict[str, Any]], Awaitable[None]]
+    """Handles one event to the end: the Callback API server calls it (bot/webhooks.py)."""
 
     async def connect(self) -> VkInvitations:
         """Checks the token at start-up and learns the community's short name for deep links.
@@ -71,8 +74,8 @@ class VkBot:
 
 def build_vk(
     settings: Settings,
-    chat: CitizenChat,
-    office: VkOffice,
+    chat: PrivateChat,
+    staff_room: StaffRoom | None = None,
     *,
     wait: int = 25,
     backoff: Backoff | None = None,
@@ -82,7 +85,7 @@ def build_vk(
     vk = make_vk_api(settings.vk_group_token.get_secret_value(), settings.vk_api_url)
     client = VkClient(vk, backoff)
     messenger = VkMessenger(client, f"club{settings.vk_group_id}")
-    citizen = VkCitizen(chat, client, messenger, office)
+    citizen = VkCitizen(chat, client, messenger, staff_room, settings.vk_staff_chat_id)
     poller = VkPoller(
         vk,
         settings.vk_group_id,
@@ -97,4 +100,4 @@ def build_vk(
             settings.vk_user_token.get_secret_value(), settings.vk_api_url, group=False
         )
         wall = VkClient(user_api, backoff, workers=1)
-    return VkBot(settings, client, messenger, poller, wall)
+    return VkBot(settings, client, messenger, poller, wall, citizen.handle)

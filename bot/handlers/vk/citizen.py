@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from bot.appeals.model import Attachment
-from bot.chat.citizen import CitizenChat
-from bot.core.actions import parse
-from bot.core.ports import Outcome, Person
+from bot.chat.words import PrivateChat, StaffRoom, command_of
+from bot.core.ports import Outcome, Person, Reply
 from bot.handlers.vk.client import VkClient
 from bot.handlers.vk.delivery import VkMessenger
-from bot.handlers.vk.office import VkOffice
 from bot.handlers.vk.render import action_of
+from bot.texts import help as help_texts
 from bot.texts import survey as survey_texts
 
 log = logging.getLogger("bot.vk")
@@ -25,24 +25,29 @@ log = logging.getLogger("bot.vk")
 CHAT_PEER_START = 2_000_000_000
 """Peer ids from here on are group conversations; the bot talks to citizens privately only."""
 
-START_WORDS = {"начать", "старт", "меню", "start", "/start"}
-CANCEL_WORDS = {"отмена", "/cancel"}
-# Plain words as the menu, mapped to the deep-link payloads `CitizenChat.start` understands.
-WORD_PAYLOADS = {"опрос": None, "обращение": "appeal", "/appeal": "appeal"}
-STATUS_WORDS = {"статус", "/status"}
 SNACKBAR_LIMIT = 90
 
 
+MENTION = re.compile(r"^\[(club|public)\d+\|[^\]]*\][,:]?\s*")
+"""VK prefixes a message addressed to the community in a conversation with its mention."""
+
+
 class VkCitizen:
-    """Every VK update: admins' and staff's go to `VkOffice` first, the rest is citizens'."""
+    """Private chats with the community, and the staff conversation if there is one."""
 
     def __init__(
-        self, chat: CitizenChat, client: VkClient, messenger: VkMessenger, office: VkOffice
+        self,
+        chat: PrivateChat,
+        client: VkClient,
+        messenger: VkMessenger,
+        staff_room: StaffRoom | None = None,
+        staff_peer: int | None = None,
     ) -> None:
         self._chat = chat
         self._client = client
         self._messenger = messenger
-        self._office = office
+        self._staff_room = staff_room
+        self._staff_peer = staff_peer
 
     async def handle(self, event: dict[str, Any]) -> None:
         kind = event.get("type")
@@ -54,14 +59,23 @@ class VkCitizen:
 
     async def _message(self, message: dict[str, Any]) -> None:
         peer_id, user_id = int(message.get("peer_id", 0)), int(message.get("from_id", 0))
-        if user_id <= 0:
+        # /id in a conversation: its peer id, for VK_STAFF_CHAT_ID and VK_EMPLOYEE_CHAT_ID.
+        if peer_id >= CHAT_PEER_START and command_of(
+            MENTION.sub("", str(message.get("text") or ""))
+        ) == ("id", ""):
+            await self._messenger.send(peer_id, [Reply(help_texts.chat_id_text(peer_id))])
             return
-        person = Person("vk", user_id)
-        outcome = await self._office.message(person, peer_id, message)
-        if outcome is None:
-            if not 0 < user_id == peer_id < CHAT_PEER_START:
-                return
-            outcome = await self._route(person, message)
+        if self._staff_room is not None and peer_id == self._staff_peer and user_id > 0:
+            reply = message.get("reply_message") or {}
+            from_bot = int(reply.get("from_id", 0)) < 0
+            reply_to = reply.get("conversation_message_id") if from_bot else None
+            text = MENTION.sub("", str(message.get("text") or ""))
+            outcome = await self._staff_room.text(Person("vk", user_id), text, reply_to)
+            await self._messenger.send(peer_id, outcome.replies)
+            return
+        if not 0 < user_id == peer_id < CHAT_PEER_START:
+            return
+        outcome = await self._route(Person("vk", user_id), message)
         await self._messenger.send(peer_id, outcome.replies)
 
     async def _route(self, person: Person, message: dict[str, Any]) -> Outcome:
@@ -71,34 +85,21 @@ class VkCitizen:
         if _is_start_button(message.get("payload")):
             return await self._chat.start(person)
         text = str(message.get("text") or "")
-        word = text.strip().lower()
-        command, _, argument = word.partition(" ")
-        if command in START_WORDS:
-            return await self._chat.start(person, argument.strip() or None)
-        if word in CANCEL_WORDS:
-            return await self._chat.cancel(person)
-        if word in WORD_PAYLOADS:
-            return await self._chat.start(person, WORD_PAYLOADS[word])
-        if command in STATUS_WORDS:
-            return await self._chat.status(person, argument.strip() or None)
-        attachments = attachments_of(message)
-        return await self._chat.text(person, text if text.strip() else None, attachments)
+        return await self._chat.text(person, text, attachments_of(message))
 
     async def _pressed(self, obj: dict[str, Any]) -> None:
         user_id, peer_id = int(obj.get("user_id", 0)), int(obj.get("peer_id", 0))
-        private = 0 < user_id == peer_id < CHAT_PEER_START
-        if not (private or self._office.in_staff_chat(peer_id)):
+        in_staff_room = self._staff_room is not None and peer_id == self._staff_peer
+        if not (in_staff_room or 0 < user_id == peer_id < CHAT_PEER_START):
             return
-        person = Person("vk", user_id)
         action = action_of(obj.get("payload"))
-        pressed = parse(action)
-        outcome = await self._office.pressed(person, pressed) if pressed is not None else None
-        if outcome is None:
-            outcome = (
-                await self._chat.action(person, action)
-                if action is not None and private
-                else Outcome(toast=survey_texts.STALE_BUTTON)
-            )
+        person = Person("vk", user_id)
+        if action is None:
+            outcome = Outcome(toast=survey_texts.STALE_BUTTON)
+        elif self._staff_room is not None and in_staff_room:
+            outcome = await self._staff_room.press(person, action)
+        else:
+            outcome = await self._chat.press(person, action)
         await self._answer_event(obj, outcome.toast)
         await self._messenger.send(peer_id, outcome.replies)
 

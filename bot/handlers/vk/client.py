@@ -15,7 +15,6 @@ import logging
 import secrets
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -25,6 +24,7 @@ from vk_api import VkApi, VkApiGroup
 from vk_api.exceptions import TOO_MANY_RPS_CODE, ApiError, ApiHttpError
 
 from bot.config import DEFAULT_VK_API_URL
+from bot.handlers.backoff import Backoff
 
 API_VERSION = "5.199"
 LIBRARY_API_URL = "https://api.vk.ru"
@@ -68,18 +68,6 @@ def make_vk_api(token: str, api_url: str = DEFAULT_VK_API_URL, *, group: bool = 
 def new_random_id() -> int:
     """A message's `random_id`: fixed for the message, so VK ignores a repeated send."""
     return secrets.randbelow(2**31 - 1) + 1
-
-
-@dataclass(frozen=True)
-class Backoff:
-    """Delays between attempts: first, doubled each time, capped; `attempts` tries in all."""
-
-    first: float = 0.5
-    cap: float = 30.0
-    attempts: int = 6
-
-    def delay(self, failures: int) -> float:
-        return min(self.cap, self.first * 2 ** max(0, failures - 1))
 
 
 def _retryable(exc: Exception) -> bool:

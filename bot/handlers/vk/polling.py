@@ -17,7 +17,8 @@ from typing import Any
 from vk_api import VkApiGroup
 from vk_api.bot_longpoll import VkBotLongPoll
 
-from bot.handlers.vk.client import Backoff
+from bot.handlers.backoff import Backoff
+from bot.handlers.ordering import PerKeyOrder
 
 log = logging.getLogger("bot.vk")
 
@@ -73,12 +74,10 @@ class VkPoller:
     ) -> None:
         self._vk = vk
         self._group_id = group_id
-        self._handler = handler
         self._wait = wait
         self._backoff = backoff or Backoff(first=1.0, cap=60.0)
-        self._concurrent = concurrent
+        self._order = PerKeyOrder(handler, log, concurrent=concurrent)
         self._stop = threading.Event()
-        self._tails: dict[int, asyncio.Task[None]] = {}
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
@@ -99,10 +98,7 @@ class VkPoller:
         finally:
             self._stop.set()
             await asyncio.to_thread(thread.join, SHUTDOWN_GRACE)
-            tasks = list(self._tails.values())
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await self._order.close()
 
     def stop(self) -> None:
         self._stop.set()
@@ -142,26 +138,4 @@ class VkPoller:
 
     async def _dispatch(self, events: list[dict[str, Any]]) -> None:
         for event in events:
-            if not self._concurrent:
-                await self._handle(event)
-                continue
-            peer = peer_of(event)
-            previous = self._tails.get(peer)
-            task = asyncio.create_task(self._after(previous, event))
-            self._tails[peer] = task
-            task.add_done_callback(lambda done, peer=peer: self._forget(peer, done))
-
-    async def _after(self, previous: asyncio.Task[None] | None, event: dict[str, Any]) -> None:
-        if previous is not None:
-            await asyncio.wait([previous])
-        await self._handle(event)
-
-    def _forget(self, peer: int, task: asyncio.Task[None]) -> None:
-        if self._tails.get(peer) is task:
-            del self._tails[peer]
-
-    async def _handle(self, event: dict[str, Any]) -> None:
-        try:
-            await self._handler(event)
-        except Exception:
-            log.exception("VK event %s failed", event.get("type"))
+            await self._order.submit(peer_of(event), event)

@@ -1,0 +1,101 @@
+"""MAX adapter: GET /updates long polling in, POST /messages out, the same `CitizenChat`
+between (and the same chat layer for every other role).
+
+`build_max` wires it from settings; `MaxBot.connect()` checks the token (GET /me) and learns
+the bot's name for deep links; `run()` polls until cancelled.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.chat.words import PrivateChat
+from bot.config import Settings
+from bot.handlers.backoff import Backoff
+from bot.handlers.max.citizen import MaxCitizen
+from bot.handlers.max.client import REQUESTS_PER_SECOND, UNAUTHORIZED, MaxApiError, MaxClient
+from bot.handlers.max.delivery import MaxMessenger
+from bot.handlers.max.outlets import MaxMembership, MaxOutlet, MaxStaffBoard
+from bot.handlers.max.polling import MaxPoller
+from bot.texts import console
+
+log = logging.getLogger("bot.max")
+
+
+class MaxSetupError(Exception):
+    """MAX refused the configured token; the message is one console line."""
+
+
+@dataclass
+class MaxBot:
+    settings: Settings
+    client: MaxClient
+    messenger: MaxMessenger
+    poller: MaxPoller
+    on_event: Callable[[dict[str, Any]], Awaitable[None]]
+    """Handles one update to the end: the webhook server calls it (bot/webhooks.py)."""
+
+    @property
+    def username(self) -> str:
+        return self.messenger.username
+
+    async def connect(self) -> None:
+        """GET /me: a refused token (401) stops the bot with one line (a setting is wrong);
+        MAX being unreachable does not (polling keeps trying), deep links are then missing."""
+        try:
+            me = await self.client.call("GET", "/me")
+            self.messenger.username = str(me.get("username") or me.get("user_id") or "")
+        except MaxApiError as exc:
+            if exc.status in UNAUTHORIZED:
+                raise MaxSetupError(console.MAX_REFUSED.format(error=exc)) from None
+            log.exception("MAX GET /me failed; deep links may not work until it answers")
+        except Exception:
+            log.exception("MAX GET /me failed; deep links may not work until it answers")
+
+    def outlet(self, audience: str) -> MaxOutlet | None:
+        """The MAX channel (citizens) or work chat (employees), if configured."""
+        settings = self.settings
+        chat_id = (
+            settings.max_channel_id if audience == "external" else settings.max_employee_chat_id
+        )
+        return MaxOutlet(self.messenger, chat_id, audience) if chat_id is not None else None
+
+    def membership(self) -> MaxMembership | None:
+        chat_id = self.settings.max_employee_chat_id
+        return MaxMembership(self.client, chat_id) if chat_id is not None else None
+
+    def staff_board(self) -> MaxStaffBoard | None:
+        chat_id = self.settings.max_staff_chat_id
+        return MaxStaffBoard(self.messenger, chat_id) if chat_id is not None else None
+
+    async def run(self) -> None:
+        await self.poller.run()
+
+    async def close(self) -> None:
+        await self.client.close()
+
+
+def build_max(
+    settings: Settings,
+    chat: PrivateChat,
+    *,
+    wait: int = 30,
+    backoff: Backoff | None = None,
+    concurrent: bool = True,
+    rps: float = REQUESTS_PER_SECOND,
+) -> MaxBot:
+    assert settings.max_bot_token is not None
+    client = MaxClient(
+        settings.max_bot_token.get_secret_value(),
+        settings.max_api_url,
+        ca_file=settings.max_ca_file,
+        rps=rps,
+        backoff=backoff,
+    )
+    messenger = MaxMessenger(client)
+    citizen = MaxCitizen(chat, messenger)
+    poller = MaxPoller(client, citizen.handle, wait=wait, backoff=backoff, concurrent=concurrent)
+    return MaxBot(settings, client, messenger, poller, citizen.handle)

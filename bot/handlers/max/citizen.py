@@ -1,0 +1,117 @@
+"""Citizens writing to the bot in MAX: the same `CitizenChat` calls as in Telegram and VK.
+
+`bot_started` is the «Начать» button or a deep link (`max.ru/<bot>?start=csi`, its payload);
+`message_created` in a dialog is typed text, a picture or a file; `message_callback` is a press
+of one of our callback buttons, acknowledged through `POST /answers`, which also replaces the
+pressed message when the reply is an edit and shows a toast as MAX's notification.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot.chat.words import PrivateChat
+from bot.core.ports import Attachment, Outcome, Person
+from bot.handlers.max.client import MaxApiError
+from bot.handlers.max.delivery import MaxMessenger
+from bot.handlers.max.render import max_messages
+from bot.texts import survey as survey_texts
+
+log = logging.getLogger("bot.max")
+
+DIALOG = "dialog"
+
+
+def user_of(update: dict[str, Any]) -> dict[str, Any]:
+    """Who caused the update: the sender, the presser, or the person who started the bot."""
+    kind = update.get("update_type")
+    if kind == "message_created":
+        return (update.get("message") or {}).get("sender") or {}
+    if kind == "message_callback":
+        return (update.get("callback") or {}).get("user") or {}
+    return update.get("user") or {}
+
+
+def chat_type_of(update: dict[str, Any]) -> str | None:
+    message = update.get("message") or {}
+    return (message.get("recipient") or {}).get("chat_type")
+
+
+class MaxCitizen:
+    def __init__(self, chat: PrivateChat, messenger: MaxMessenger) -> None:
+        self._chat = chat
+        self._messenger = messenger
+
+    async def handle(self, update: dict[str, Any]) -> None:
+        kind = update.get("update_type")
+        user = user_of(update)
+        user_id = int(user.get("user_id") or 0)
+        if user_id <= 0 or user.get("is_bot"):
+            return
+        person = Person("max", user_id)
+        if kind == "bot_started":
+            payload = update.get("payload")
+            outcome = await self._chat.start(person, str(payload) if payload else None)
+            await self._messenger.send(user_id, outcome.replies)
+        elif kind == "message_created" and chat_type_of(update) == DIALOG:
+            body = (update.get("message") or {}).get("body") or {}
+            outcome = await self._chat.text(
+                person, str(body.get("text") or ""), attachments_of(body)
+            )
+            await self._messenger.send(user_id, outcome.replies)
+        elif kind == "message_callback" and chat_type_of(update) == DIALOG:
+            callback = update.get("callback") or {}
+            action = callback.get("payload")
+            outcome = (
+                await self._chat.press(person, str(action))
+                if action
+                else Outcome(toast=survey_texts.STALE_BUTTON)
+            )
+            await answer_press(self._messenger, user_id, str(callback.get("callback_id")), outcome)
+
+
+async def answer_press(
+    messenger: MaxMessenger, user_id: int, callback_id: str, outcome: Outcome
+) -> None:
+    """Acknowledge a press with POST /answers: the first reply marked `edit` replaces the
+    pressed message, the toast shows as a notification; the other replies follow as messages."""
+    edit = next((r for r in outcome.replies if r.edit and len(max_messages(r)) == 1), None)
+    answer: dict[str, Any] = {}
+    if edit is not None:
+        answer["message"] = max_messages(edit)[0].body()
+    if outcome.toast:
+        answer["notification"] = outcome.toast
+    edited = False
+    if answer:
+        try:
+            await messenger.client.call(
+                "POST",
+                "/answers",
+                params={"callback_id": callback_id},
+                body=answer,
+                repeatable=True,
+            )
+            edited = edit is not None
+        except MaxApiError as exc:
+            # An expired press (the person waited too long) must not cost them the reply.
+            log.warning("MAX: could not answer the press %s: %s", callback_id, exc)
+    await messenger.send(user_id, [r for r in outcome.replies if not (edited and r is edit)])
+
+
+def attachments_of(body: dict[str, Any]) -> list[Attachment]:
+    """Pictures and files by their MAX token, which lets the bot send the same attachment on
+    (to the staff chat) without downloading it."""
+    found: list[Attachment] = []
+    for item in body.get("attachments") or []:
+        kind = item.get("type")
+        payload = item.get("payload") or {}
+        token = payload.get("token")
+        if kind not in {"image", "file"} or not token:
+            continue
+        found.append(
+            Attachment(
+                "max", "photo" if kind == "image" else "document", str(token), item.get("size")
+            )
+        )
+    return found

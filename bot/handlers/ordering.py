@@ -1,0 +1,57 @@
+"""Each person's updates handled in the order they came, different people's side by side.
+
+Long polls (VK, MAX) hand over a batch of updates at once; handling them one by one would let a
+slow reply to one person hold up everyone, and handling all at once could answer a person's
+second press before the first. So updates of one key (a person or chat) form a chain of tasks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Any
+
+Handler = Callable[[Any], Awaitable[None]]
+
+
+class PerKeyOrder:
+    def __init__(self, handler: Handler, log: logging.Logger, *, concurrent: bool = True) -> None:
+        """`concurrent=False` handles every update before returning (tests see the effect of
+        an update as soon as the poll that carried it is confirmed)."""
+        self._handler = handler
+        self._log = log
+        self._concurrent = concurrent
+        self._tails: dict[Hashable, asyncio.Task[None]] = {}
+
+    async def submit(self, key: Hashable, update: Any) -> None:
+        if not self._concurrent:
+            await self._handle(update)
+            return
+        previous = self._tails.get(key)
+        task = asyncio.create_task(self._after(previous, update))
+        self._tails[key] = task
+        task.add_done_callback(lambda done: self._forget(key, done))
+
+    async def close(self) -> None:
+        """Cancel what is still queued (the process is stopping)."""
+        tasks = list(self._tails.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _after(self, previous: asyncio.Task[None] | None, update: Any) -> None:
+        if previous is not None:
+            await asyncio.wait([previous])
+        await self._handle(update)
+
+    def _forget(self, key: Hashable, task: asyncio.Task[None]) -> None:
+        if self._tails.get(key) is task:
+            del self._tails[key]
+
+    async def _handle(self, update: Any) -> None:
+        try:
+            await self._handler(update)
+        except Exception:
+            # One update failing must not stop the poll or the person's later updates.
+            self._log.exception("update failed: %.200r", update)

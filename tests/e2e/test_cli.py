@@ -1,0 +1,95 @@
+"""`python -m bot ...`: settings errors, the no-token path, migrate, and the demo."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import __main__ as cli
+from bot.devtools.demo import run_demo
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def run_cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v for k, v in os.environ.items() if not k.isupper() or k in {"PATH", "HOME", "LANG"}
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path,
+        env={**clean, "PYTHONPATH": str(PROJECT), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "name"),
+    [
+        ({"ADMIN_IDS": "12,abc"}, "ADMIN_IDS"),
+        ({"BOT_TOKEN": "not-a-token"}, "BOT_TOKEN"),
+        ({"TIMEZONE": "Mars/Olympus"}, "TIMEZONE"),
+        ({"MIN_GROUP_SIZE": "0"}, "MIN_GROUP_SIZE"),
+    ],
+)
+def test_bad_setting_is_one_clear_line(tmp_path: Path, env: dict[str, str], name: str) -> None:
+    result = run_cli(tmp_path, "migrate", **env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and name in lines[0], result.stderr
+
+
+def test_bad_setting_from_env_file(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("ADMIN_IDS=me\n")
+    result = run_cli(tmp_path, "migrate")
+    assert result.returncode == 2 and "ADMIN_IDS" in result.stderr
+
+
+def test_migrate_creates_data_dir_and_schema(tmp_path: Path) -> None:
+    result = run_cli(tmp_path, "migrate")
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(tmp_path / "data" / "bot.db") as db:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"survey_windows", "survey_answers", "alembic_version"} <= tables
+
+
+def test_run_without_token_explains_and_offers_demo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("BOT_TOKEN", raising=False)
+    ran: list[bool] = []
+    monkeypatch.setattr("bot.devtools.demo.run_demo", lambda out: ran.append(True))
+    assert cli.main(["run"]) == 0
+    out = capsys.readouterr().out
+    assert "@BotFather" in out and "python -m bot demo" in out and ran == [True]
+
+
+def test_demo_prints_a_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    run_demo(out, citizens=6)
+    text = out.getvalue()
+    assert "Житель нажал «" in text
+    assert "Респондентов: 6" in text
+    # The numbers agree with each other: the overall index is the mean of the criteria as
+    # printed (to rounding), every criterion was answered by all six, and the level word
+    # matches the value.
+    overall = re.search(r"Общий индекс CSI: (\d+,\d) — (\w+)", text)
+    assert overall is not None
+    criteria = re.findall(r"^\d+\. .+ — (\d+,\d) \(\d+ %, ответов: (\d+)\)$", text, re.M)
+    assert len(criteria) == 10 and all(n == "6" for _, n in criteria)
+    values = [float(v.replace(",", ".")) for v, _ in criteria]
+    shown = float(overall[1].replace(",", "."))
+    assert abs(shown - sum(values) / len(values)) <= 0.06
+    level = "высокий" if shown > 71 else "низкий" if shown < 70 else "пограничное"
+    assert overall[2] == level

@@ -1,0 +1,75 @@
+"""The VK client against the fake VK API: pacing, which errors are retried; the poller's
+per-person ordering."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.devtools.fake_vk import FakeVk
+from bot.handlers.backoff import Backoff
+from bot.handlers.vk.client import VkClient, make_vk_api
+from bot.handlers.vk.polling import VkPoller
+from tests.support.waits import CEILING
+
+
+@pytest.fixture
+async def fake_vk() -> AsyncIterator[FakeVk]:
+    server = FakeVk()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+async def test_community_calls_are_paced_at_twenty_per_second(fake_vk: FakeVk) -> None:
+    client = VkClient(make_vk_api("token", fake_vk.base_url))
+    try:
+        started = time.monotonic()
+        await asyncio.gather(*(client.call("messages.edit", peer_id=1) for _ in range(11)))
+        elapsed = time.monotonic() - started
+    finally:
+        client.close()
+    assert len(fake_vk.of("messages.edit")) == 11
+    assert elapsed >= 10 / 20 - 0.02  # ten gaps of 1/20 s
+
+
+async def test_errors_that_are_not_transient_are_not_retried(fake_vk: FakeVk) -> None:
+    client = VkClient(make_vk_api("token", fake_vk.base_url), Backoff(first=0.01, attempts=3))
+    fake_vk.errors["messages.send"] = [901, 6, 6, 6]  # 901: the user blocked the community
+    try:
+        with pytest.raises(Exception, match="901"):
+            await client.call("messages.send", peer_id=1, message="x", random_id=1)
+        with pytest.raises(Exception, match=r"\[6\]"):  # gives up after `attempts`
+            await client.call("messages.send", peer_id=1, message="x", random_id=2)
+    finally:
+        client.close()
+    assert [c.method for c in fake_vk.calls] == ["messages.send:error901"] + [
+        "messages.send:error6"
+    ] * 3
+
+
+async def test_each_person_is_served_in_order_and_people_in_parallel() -> None:
+    log: list[str] = []
+    second_person_started = asyncio.Event()
+
+    async def handler(event: dict) -> None:  # type: ignore[type-arg]
+        peer, n = event["object"]["peer_id"], event["n"]
+        log.append(f"start {peer}.{n}")
+        if peer == 2:
+            second_person_started.set()
+        if (peer, n) == (1, 1):  # finishes only once another person is being served
+            await asyncio.wait_for(second_person_started.wait(), CEILING)
+        log.append(f"end {peer}.{n}")
+
+    poller = VkPoller(make_vk_api("token"), 1, handler)
+    events = [
+        {"type": "message_event", "object": {"peer_id": p}, "n": n}
+        for p, n in [(1, 1), (1, 2), (2, 1)]
+    ]
+    await poller._dispatch(events)
+    await asyncio.gather(*list(poller._order._tails.values()))
+    assert log.index("end 1.1") < log.index("start 1.2")  # one person: in order
+    assert log.index("start 2.1") < log.index("end 1.1")  # another person: not kept waiting

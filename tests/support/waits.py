@@ -1,0 +1,19 @@
+"""Waiting for an event instead of sleeping a fixed time: the machine may be slow or busy."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+CEILING = 60.0
+"""Seconds to wait for an event before failing: far beyond what it takes on a quiet machine, so
+only a bug reaches it, never a busy one."""
+
+
+async def wait_until(predicate: Callable[[], object], timeout: float = CEILING) -> None:
+    """Poll `predicate` until it holds; fail after `timeout` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.02)
