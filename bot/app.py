@@ -48,6 +48,7 @@ from bot.handlers.telegram.staff_board import TelegramStaffBoard
 from bot.handlers.telegram.storage import SqlStorage
 from bot.handlers.vk import VkBot, build_vk
 from bot.handlers.vk.wall import VkInvitations
+from bot.outbox import Outbox
 from bot.reports.service import ReportService
 from bot.scheduler import WindowScheduler
 from bot.surveys.access import EmployeeAccess
@@ -81,6 +82,7 @@ class Services:
     roles: Roles
     admin_chat: AdminChat
     coordination: Coordination
+    outbox: Outbox
 
     async def close(self) -> None:
         await self.coordination.close()
@@ -122,6 +124,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             retention_years=settings.appeal_retention_years,
         ),
     )
+    outbox = Outbox(sessionmaker, messengers)
+    appeals.outbox = outbox
     reports = ReportService(sessionmaker, windows, settings.min_group_size, appeals)
     jobs = WindowJobs(
         sessionmaker,
@@ -154,6 +158,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             roles, windows, reports, jobs, plan, access, messengers, notifications
         ),
         coordination=Coordination.from_url(settings.redis_url),
+        outbox=outbox,
     )
 
 
