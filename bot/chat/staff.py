@@ -33,7 +33,7 @@ from bot.reports.appeal_charts import appeals_analysis
 from bot.reports.appeal_export import appeals_workbook
 from bot.texts import appeals as texts
 
-STAFF_COMMANDS = ("answer", "redirect", "extend", "close", "appeals", "register")
+STAFF_COMMANDS = ("answer", "redirect", "extend", "close", "appeals", "register", "formal")
 APPEALS_ARGUMENT = "appeals"
 """`/report appeals`, `/export appeals`: the staff's variant of an admin command."""
 
@@ -120,6 +120,8 @@ class StaffChat:
             )
         if name == "appeals":
             return await self._list(args or "open")
+        if name == "formal":
+            return await self._formal(number, rest)
         return await self._register_start(person)
 
     async def _do(self, change: Any, done: Any) -> Outcome:
@@ -128,6 +130,26 @@ class StaffChat:
         except AppealError as exc:
             return _say(str(exc))
         return _say(done(view))
+
+    async def _formal(self, number: int | None, rest: str) -> Outcome:
+        """`/formal N номер дата`: the appeal was registered formally; the card shows it."""
+        reg_number, _, raw_date = rest.rpartition(" ")
+        raw_date = raw_date.strip().lower()
+        today = self._appeals.now().astimezone(self._appeals.tz).date()
+        try:
+            reg_date = (
+                today
+                if raw_date in texts.TODAY_WORDS
+                else datetime.strptime(raw_date, "%d.%m.%Y").date()
+            )
+        except ValueError:
+            return _say(texts.FORMAL_USAGE)
+        if number is None or not reg_number.strip():
+            return _say(texts.FORMAL_USAGE)
+        return await self._do(
+            lambda: self._appeals.record_formal(number, reg_number, reg_date),
+            texts.formal_recorded,
+        )
 
     async def _list(self, which: str) -> Outcome:
         if which not in ("open", "overdue", "all"):

@@ -17,14 +17,20 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, TypeVar
 
-from openpyxl.utils import get_column_letter
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import SurveyAnswer, SurveyResponse
 from bot.reports.csi import CsiReport, csi_level
 from bot.reports.employee import ChoiceBlock, EmployeeReport, OpenBlock
-from bot.reports.sheet_xml import SEP, Packed, PackedRows, SheetColumn, StreamedSheet
+from bot.reports.sheet_xml import (
+    SEP,
+    Packed,
+    PackedRows,
+    SheetColumn,
+    StreamedSheet,
+    text_rows_xml,
+)
 from bot.reports.workbook import (
     TEXT_MAX,
     Col,
@@ -33,7 +39,6 @@ from bot.reports.workbook import (
     Section,
     Value,
     header_width,
-    printable,
 )
 from bot.surveys.questionnaire import Questionnaire, Step, TextQuestion
 from bot.surveys.windows import WindowView
@@ -300,22 +305,14 @@ async def window_workbook(
     """
     book = PrintableWorkbook()
     book.sections(texts.SUMMARY_SHEET, texts.summary_heading(view.id, view.title), summary)
-    columns = response_header(questionnaire)
-    responses = book.book.create_sheet(texts.RESPONSES_SHEET)
-    for n, column in enumerate(columns, start=1):
-        responses.column_dimensions[get_column_letter(n)].width = column.width
-    responses.freeze_panes = "A2"
-    printable(responses, 1)
-    responses.append(book.header_row(responses, columns))
-    responses.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}1"
+    responses = book.header_only(texts.RESPONSES_SHEET, response_header(questionnaire))
+    opened = book.header_only(texts.OPEN_SHEET, texts.OPEN_COLUMNS)
     answers = await open_answers(session, view.id, questionnaire)
-    await asyncio.to_thread(
-        book.table, texts.OPEN_SHEET, texts.OPEN_COLUMNS, [list(a) for a in answers]
-    )
+    open_rows = text_rows_xml(answers, 2, book.style_id(opened, wrap=True))
     frame = await asyncio.to_thread(book.save)
     packer = PackedRows(sheet_columns(questionnaire))
     out = io.BytesIO()
-    sheet = StreamedSheet(frame, responses.path, out)
+    sheet = StreamedSheet(frame, responses.path, out, {opened.path: (open_rows, len(answers))})
 
     def write(chunk: Sequence[Packed]) -> None:
         sheet.write(*packer.xml(chunk, sheet.rows + 1))
