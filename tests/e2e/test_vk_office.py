@@ -19,6 +19,8 @@ from bot.devtools.fake_vk import FakeVk
 from bot.devtools.harness import RunningBot
 from bot.texts import admin as admin_texts
 from bot.texts import appeals as appeal_texts
+from bot.texts import employee as employee_texts
+from bot.texts.common import plain_text
 from tests.e2e.test_vk import complete_csi_vk
 from tests.support.clock import FakeClock
 
@@ -161,3 +163,21 @@ async def test_scheduler_closes_a_window_and_reports_once_to_the_vk_admin(
     assert [c for c in fake_vk.sent(VK_ADMIN) if c.attachment.startswith("photo")]
     window = await office.services.windows.get(1)
     assert window is not None and window.closed_at is not None
+
+
+async def test_vk_employee_admitted_by_the_work_conversation(
+    vk_only: Settings, fake_vk: FakeVk, clock: FakeClock
+) -> None:
+    work_peer, employee, stranger = 2_000_000_002, 610, 611
+    settings = vk_only.model_copy(
+        update={"admins": frozenset({Person("vk", VK_ADMIN)}), "vk_employee_chat_id": work_peer}
+    )
+    fake_vk.conversation_members[work_peer] = {employee}
+    async with RunningBot(settings, None, clock, vk=fake_vk) as bot:
+        await bot.vk_say(VK_ADMIN, "/open_survey employee")
+        await bot.vk_say(stranger, ref="employee")
+        assert fake_vk.last(stranger).text == plain_text(employee_texts.NOT_EMPLOYEE)
+        await bot.vk_say(employee, ref="employee")
+        assert any("Вопрос 1 из" in t for t in texts_to(fake_vk, employee))
+        (check, *_) = fake_vk.of("messages.getConversationMembers")
+        assert check.params["peer_id"] == str(work_peer)
