@@ -35,7 +35,7 @@ from tests.support.appeals import confirm_answer
 from tests.support.clock import FakeClock
 from tests.support.csi_answers import last_text
 from tests.support.database import ADMIN
-from tests.support.waits import wait_until
+from tests.support.waits import CEILING, STARTUP_CEILING, wait_until
 
 MAX_USER = 700
 CRITERIA = 10
@@ -274,7 +274,7 @@ async def test_a_refused_token_stops_the_run(settings: Settings, fake_max: FakeM
         }
     )
     with pytest.raises(MaxSetupError, match="MAX_BOT_TOKEN"):
-        await asyncio.wait_for(run_polling(wrong), 10)
+        await asyncio.wait_for(run_polling(wrong), CEILING)
     assert fake_max.polls == 0
 
 
@@ -297,7 +297,7 @@ async def test_a_refused_token_is_one_line_and_exit_2(tmp_path: Path, fake_max: 
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    _, err = await asyncio.wait_for(process.communicate(), 60)
+    _, err = await asyncio.wait_for(process.communicate(), STARTUP_CEILING)
     assert process.returncode == 2
     assert err.decode().strip().startswith("MAX не принял токен")
     assert "\n" not in err.decode().strip()
