@@ -21,6 +21,7 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from bot.__main__ import run_polling
+from bot.body import UNNAMED_BODY
 from bot.config import Settings
 from bot.core.ports import Button, Delivery, Person, Reply
 from bot.db.models import SurveyResponse
@@ -97,7 +98,7 @@ async def test_max_user_completes_survey_from_a_deep_link(both: RunningBot) -> N
 async def test_typed_words_and_commands_mean_the_same_as_on_vk(both: RunningBot) -> None:
     server = both.max_server
     await both.max_start(MAX_USER)
-    assert server.last(MAX_USER).text == texts.WELCOME_NOTHING_OPEN
+    assert server.last(MAX_USER).text == texts.welcome_nothing_open(UNNAMED_BODY)
     await both.max_say(MAX_USER, "обращение")
     assert "Жалоба" in server.last(MAX_USER).labels
     await both.max_say(MAX_USER, "отмена")
@@ -165,7 +166,7 @@ async def test_429_and_503_are_retried_and_the_message_arrives_once(both: Runnin
     server = both.max_server
     server.errors["POST /messages"] = [429, 429]
     await both.max_start(MAX_USER)
-    assert [m.text for m in server.sent(MAX_USER)] == [texts.WELCOME_NOTHING_OPEN]
+    assert [m.text for m in server.sent(MAX_USER)] == [texts.welcome_nothing_open(UNNAMED_BODY)]
     server.errors["POST /messages"] = [503]  # may have been sent: not resent
     await both.max_start(MAX_USER)
     assert len(server.sent(MAX_USER)) == 1
@@ -190,7 +191,7 @@ async def test_long_poll_survives_a_broken_server(
     both.max_server.broken_polls = 2
     with caplog.at_level(logging.WARNING, logger="bot.max"):
         await both.max_start(MAX_USER)
-    assert both.max_server.last(MAX_USER).text == texts.WELCOME_NOTHING_OPEN
+    assert both.max_server.last(MAX_USER).text == texts.welcome_nothing_open(UNNAMED_BODY)
 
 
 async def test_messenger_sends_long_text_split_and_pictures_by_upload(both: RunningBot) -> None:
@@ -259,7 +260,7 @@ async def test_run_serves_max_alone(settings: Settings, fake_max: FakeMax) -> No
         await wait_until(lambda: fake_max.polls > 0)
         await fake_max.push(fake_max.bot_started(MAX_USER))
         await wait_until(lambda: bool(fake_max.sent(MAX_USER)))
-        assert fake_max.last(MAX_USER).text == texts.WELCOME_NOTHING_OPEN
+        assert fake_max.last(MAX_USER).text == texts.welcome_nothing_open(UNNAMED_BODY)
     finally:
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
