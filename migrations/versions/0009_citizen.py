@@ -2,6 +2,8 @@
 
 A bot appeal is not a 59-FZ appeal (547-FZ); staff may register it formally and record the
 registration number and date. A citizen who rates an answer 1 or 2 may say what was wrong.
+A survey left unfinished when its window closes leaves only its keyed hash behind, so the person
+can be told that those answers were counted nowhere.
 
 Revision ID: 0009_citizen
 Revises: 0006_reports
@@ -19,6 +21,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "survey_lapsed_drafts",
+        sa.Column("person_key", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("person_key"),
+        sqlite_with_rowid=False,
+    )
     with op.batch_alter_table("appeals", schema=None) as batch_op:
         batch_op.add_column(sa.Column("formal_number", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("formal_date", sa.Date(), nullable=True))
@@ -26,6 +34,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("survey_lapsed_drafts")
     with op.batch_alter_table("appeals", schema=None) as batch_op:
         batch_op.drop_column("rating_reason")
         batch_op.drop_column("formal_date")

@@ -14,6 +14,7 @@ from bot.db.models.schedule import PlanReminder, ReminderSubscriber, WindowEvent
 from bot.db.models.survey import (
     SurveyAnswer,
     SurveyDraft,
+    SurveyLapsedDraft,
     SurveyParticipation,
     SurveyResponse,
     SurveyWindow,
@@ -31,6 +32,7 @@ __all__ = [
     "StaffMember",
     "SurveyAnswer",
     "SurveyDraft",
+    "SurveyLapsedDraft",
     "SurveyParticipation",
     "SurveyResponse",
     "SurveyWindow",
