@@ -6,7 +6,7 @@ A survey left unfinished when its window closes leaves only its keyed hash behin
 can be told that those answers were counted nowhere.
 
 Revision ID: 0009_citizen
-Revises: 0006_reports
+Revises: 0010_job_claims
 """
 
 from collections.abc import Sequence
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_citizen"
-down_revision: str | None = "0006_reports"
+down_revision: str | None = "0010_job_claims"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -316,11 +316,13 @@ async def test_report_appeals_sends_charts_from_five_appeals(
     await running.say(ADMIN, "/report appeals")
     (album,) = [c for c in running.fake.sent(ADMIN) if c.method == "sendMediaGroup"]
     names = [album.attachment(m["media"])[0] for m in album.params["media"]]
-    # Channels, topics, answer time, and the months of 2026Q4; no complaint decided yet.
+    # Channels, topics, answer time, complaints (none decided yet: shown as such, not left
+    # out), and the months of 2026Q4.
     assert names == [
         "appeals_channels.png",
         "appeals_topics.png",
         "appeals_answer_time.png",
+        "complaints_outcomes.png",
         "appeals_by_month.png",
     ]
     assert all(
