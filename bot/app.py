@@ -49,6 +49,7 @@ from bot.handlers.telegram.staff_board import TelegramStaffBoard
 from bot.handlers.telegram.storage import SqlStorage
 from bot.handlers.vk import VkBot, build_vk
 from bot.handlers.vk.wall import VkInvitations
+from bot.outbox import Outbox
 from bot.reports.chart_pool import ChartRenderer
 from bot.reports.service import ReportService
 from bot.scheduler import WindowScheduler
@@ -84,6 +85,7 @@ class Services:
     admin_chat: AdminChat
     chart_renderer: ChartRenderer
     coordination: Coordination
+    outbox: Outbox
 
     async def close(self) -> None:
         self.chart_renderer.close()
@@ -127,6 +129,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             retention_years=settings.appeal_retention_years,
         ),
     )
+    outbox = Outbox(sessionmaker, messengers)
+    appeals.outbox = outbox
     chart_renderer = ChartRenderer(settings.chart_workers)
     reports = ReportService(sessionmaker, windows, settings.min_group_size, appeals, chart_renderer)
     jobs = WindowJobs(
@@ -162,6 +166,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         ),
         chart_renderer=chart_renderer,
         coordination=Coordination.from_url(settings.redis_url),
+        outbox=outbox,
     )
 
 

@@ -9,7 +9,7 @@ not undo the change: the state in the database is what counts.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -38,7 +38,15 @@ from bot.appeals.model import (
 )
 from bot.clock import Clock
 from bot.core.ports import Person, Reply, Sender, StaffBoard
-from bot.db.models import Appeal, AppealAttachment, AppealContact, AppealIntake, StaffMember
+from bot.db.models import (
+    Appeal,
+    AppealAttachment,
+    AppealContact,
+    AppealIntake,
+    OutboxMessage,
+    StaffMember,
+)
+from bot.outbox import Outbox
 from bot.texts import appeals as texts
 from bot.ttl_cache import MISSING, TtlCache
 
@@ -75,6 +83,8 @@ class AppealService:
         self._messengers = messengers
         self.terms = terms or AppealTerms()
         self.board: StaffBoard | None = None
+        self.outbox: Outbox | None = None
+        """Set by the composition root: citizens' notices go through it."""
         self._staff: TtlCache[str, frozenset[int]] = TtlCache(STAFF_CACHE_TTL, size=1)
 
     def now(self) -> datetime:
@@ -160,8 +170,9 @@ class AppealService:
             if appeal.state == "in_work":
                 raise AppealError(texts.already_taken(number))
             appeal.state, appeal.taken_at, appeal.taken_by = "in_work", self.now(), staff_id
+            owed = self._owe(session, appeal, render.citizen_taken)
         view = await self.get(number)
-        await self._tell(view, render.citizen_taken(view))
+        await self._settle(view, owed, render.citizen_taken)
         return view
 
     async def answer(self, number: int, staff_id: int, text: str) -> AppealView:
@@ -177,8 +188,9 @@ class AppealService:
             if appeal.answered_at is None:
                 appeal.answered_at = now
                 appeal.answer_seconds = int((now - appeal.registered_at).total_seconds())
+            owed = self._owe(session, appeal, render.citizen_answer)
         view = await self.get(number)
-        await self._tell(view, render.citizen_answer(view))
+        await self._settle(view, owed, render.citizen_answer)
         return view
 
     async def set_outcome(self, number: int, outcome: str) -> AppealView:
@@ -202,8 +214,9 @@ class AppealService:
             appeal = await self._open(session, number)
             appeal.state, appeal.redirected_to, appeal.redirected_at = "redirected", body, now
             appeal.redirect_seconds = int((now - appeal.registered_at).total_seconds())
+            owed = self._owe(session, appeal, render.citizen_redirected)
         view = await self.get(number)
-        await self._tell(view, render.citizen_redirected(view))
+        await self._settle(view, owed, render.citizen_redirected)
         return view
 
     async def extend(self, number: int, staff_id: int, reason: str) -> AppealView:
@@ -216,8 +229,9 @@ class AppealService:
                 raise AppealError(texts.already_extended(number))
             appeal.extended, appeal.extension_reason = True, reason
             appeal.due_at = appeal.due_at + timedelta(days=self.terms.extension_days)
+            owed = self._owe(session, appeal, self._extended)
         view = await self.get(number)
-        await self._tell(view, render.citizen_extended(view, self.tz))
+        await self._settle(view, owed, self._extended)
         return view
 
     async def close(self, number: int, staff_id: int) -> AppealView:
@@ -226,8 +240,9 @@ class AppealService:
             if appeal.state in ("closed", "redirected"):
                 raise AppealError(texts.already_final(number))
             appeal.state, appeal.closed_at = "closed", self.now()
+            owed = self._owe(session, appeal, render.citizen_closed)
         view = await self.get(number)
-        await self._tell(view, render.citizen_closed(view))
+        await self._settle(view, owed, render.citizen_closed)
         return view
 
     # --- citizen actions after the answer -----------------------------------------------
@@ -456,6 +471,28 @@ class AppealService:
         if appeal is None:
             raise AppealError(texts.not_found(number))
         return appeal
+
+    def _owe(
+        self, session: AsyncSession, appeal: Appeal, notice: Callable[[AppealView], Reply]
+    ) -> OutboxMessage | None:
+        """With an outbox, the citizen's notice commits with the staff action that causes it."""
+        view = _view(appeal)
+        if self.outbox is None or view.person is None:
+            return None
+        return self.outbox.add(session, view.person, [notice(view)])
+
+    async def _settle(
+        self, view: AppealView, owed: OutboxMessage | None, notice: Callable[[AppealView], Reply]
+    ) -> None:
+        """Deliver the notice now: from the outbox (the worker retries a failure), or, without
+        one, directly."""
+        if self.outbox is None:
+            await self._tell(view, notice(view))
+        elif owed is not None:
+            await self.outbox.deliver(owed)
+
+    def _extended(self, view: AppealView) -> Reply:
+        return render.citizen_extended(view, self.tz)
 
     async def _tell(self, view: AppealView, reply: Reply) -> None:
         if view.person is None:
