@@ -2,11 +2,9 @@
 
 A bot appeal is not a 59-FZ appeal (547-FZ); staff may register it formally and record the
 registration number and date. A citizen who rates an answer 1 or 2 may say what was wrong.
-A survey left unfinished when its window closes leaves only its keyed hash behind, so the person
-can be told that those answers were counted nowhere.
 
 Revision ID: 0009_citizen
-Revises: 0010_job_claims
+Revises: 0006_reports
 """
 
 from collections.abc import Sequence
@@ -15,18 +13,12 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_citizen"
-down_revision: str | None = "0010_job_claims"
+down_revision: str | None = "0006_reports"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "survey_lapsed_drafts",
-        sa.Column("person_key", sa.String(length=64), nullable=False),
-        sa.PrimaryKeyConstraint("person_key"),
-        sqlite_with_rowid=False,
-    )
     with op.batch_alter_table("appeals", schema=None) as batch_op:
         batch_op.add_column(sa.Column("formal_number", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("formal_date", sa.Date(), nullable=True))
@@ -34,7 +26,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table("survey_lapsed_drafts")
     with op.batch_alter_table("appeals", schema=None) as batch_op:
         batch_op.drop_column("rating_reason")
         batch_op.drop_column("formal_date")
