@@ -22,6 +22,7 @@ from bot.db.models.schedule import (
 from bot.db.models.survey import (
     SurveyAnswer,
     SurveyDraft,
+    SurveyLapsedDraft,
     SurveyParticipation,
     SurveyResponse,
     SurveyWindow,
@@ -43,6 +44,7 @@ __all__ = [
     "StaffPost",
     "SurveyAnswer",
     "SurveyDraft",
+    "SurveyLapsedDraft",
     "SurveyParticipation",
     "SurveyResponse",
     "SurveyWindow",
