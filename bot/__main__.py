@@ -70,6 +70,92 @@ async def run_polling(settings: Settings) -> None:
         await services.close()
 
 
+async def run_webhooks(settings: Settings) -> None:
+    """Every messenger's webhook on one aiohttp server (WEBHOOK_URL), plus the scheduler.
+
+    SIGTERM or Ctrl+C: the server stops taking requests, finishes those in flight (each one an
+    update being handled; up to SHUTDOWN_SECONDS), then the scheduler and the database close.
+    """
+    import signal
+
+    from aiohttp import web
+
+    from bot.app import (
+        build_bot,
+        build_dispatcher,
+        build_max_bot,
+        build_scheduler,
+        build_services,
+        build_vk_bot,
+        connect_vk,
+    )
+    from bot.webhooks import MAX_UPDATE_TYPES, build_web_app
+
+    assert settings.webhook_url is not None and settings.webhook_secret is not None
+    base = settings.webhook_url.rstrip("/")
+    secret = settings.webhook_secret.get_secret_value()
+    services = build_services(settings)
+    vk = build_vk_bot(services) if settings.vk_enabled else None
+    max_bot = build_max_bot(services) if settings.max_enabled else None
+    bot = dispatcher = scheduler = None
+    runner: web.AppRunner | None = None
+    try:
+        if max_bot is not None:
+            await max_bot.connect()
+            await max_bot.client.call(
+                "POST",
+                "/subscriptions",
+                body={"url": f"{base}/max", "update_types": MAX_UPDATE_TYPES, "secret": secret},
+                repeatable=True,
+            )
+        if vk is not None:
+            await connect_vk(services, vk)
+        if settings.telegram_enabled:
+            bot = build_bot(settings)
+            dispatcher = build_dispatcher(services, bot)
+            await bot.set_webhook(
+                f"{base}/telegram",
+                secret_token=secret,
+                allowed_updates=dispatcher.resolve_used_update_types(),
+            )
+        scheduler = build_scheduler(services)
+        await scheduler.start()
+        app = build_web_app(
+            services,
+            bot=bot,
+            dispatcher=dispatcher,
+            vk_handler=vk.on_event if vk is not None else None,
+            max_handler=max_bot.on_event if max_bot is not None else None,
+            scheduler=scheduler,
+        )
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
+        await runner.setup()
+        host, port = settings.webhook_host, settings.webhook_port
+        await web.TCPSite(runner, host, port).start()
+        log.info(texts.WEBHOOK_LISTENING.format(host=host, port=port))
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        log.info(texts.STOPPING)
+    finally:
+        if runner is not None:
+            await runner.cleanup()
+        if scheduler is not None:
+            scheduler.shutdown()
+        if bot is not None:
+            await bot.session.close()
+        if vk is not None:
+            vk.close()
+        if max_bot is not None:
+            await max_bot.close()
+        await services.close()
+
+
+SHUTDOWN_SECONDS = 30.0
+
+
 async def run_purge(settings: Settings) -> int:
     from bot.app import build_services
     from bot.appeals.jobs import purge_personal_data
@@ -171,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "purge":
             print(texts.PURGED.format(count=asyncio.run(run_purge(settings))))
             return 0
-        asyncio.run(run_polling(settings))
+        asyncio.run(run_webhooks(settings) if settings.webhooks else run_polling(settings))
     except (
         SettingsError,
         QuestionnaireError,

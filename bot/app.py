@@ -15,6 +15,8 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
+from aiogram.fsm.storage.redis import RedisStorage
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.appeals.classifier import load_classifier
@@ -29,8 +31,10 @@ from bot.chat.notifications import Fanout
 from bot.chat.reminders import ReminderChat
 from bot.chat.roles import Roles
 from bot.chat.words import PrivateChat
+from bot.claims import JobClaims
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.coordination import PREFIX, Coordination
 from bot.db.session import create_engine, create_sessionmaker
 from bot.handlers.backoff import Backoff
 from bot.handlers.max import MaxBot, build_max
@@ -39,7 +43,7 @@ from bot.handlers.telegram import get_routers
 from bot.handlers.telegram.broadcast import Broadcaster
 from bot.handlers.telegram.delivery import TelegramMessenger, TelegramOutlet
 from bot.handlers.telegram.membership import TelegramMembership
-from bot.handlers.telegram.middlewares import PerUserLock
+from bot.handlers.telegram.middlewares import PerUserLock, TelegramPace
 from bot.handlers.telegram.staff_board import TelegramStaffBoard
 from bot.handlers.telegram.storage import SqlStorage
 from bot.handlers.vk import VkBot, build_vk
@@ -78,9 +82,11 @@ class Services:
     roles: Roles
     admin_chat: AdminChat
     chart_renderer: ChartRenderer
+    coordination: Coordination
 
     async def close(self) -> None:
         self.chart_renderer.close()
+        await self.coordination.close()
         await self.engine.dispose()
 
 
@@ -152,6 +158,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             roles, windows, reports, jobs, plan, access, messengers, notifications
         ),
         chart_renderer=chart_renderer,
+        coordination=Coordination.from_url(settings.redis_url),
     )
 
 
@@ -181,8 +188,16 @@ def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
     staff_chat_id = settings.tg_staff_chat_id
     if staff_chat_id is not None:
         services.appeals.board = TelegramStaffBoard(bot, staff_chat_id)
+    if settings.redis_url is not None:
+        # Shared by every instance: a staff member's next message may reach another one.
+        storage: BaseStorage = RedisStorage.from_url(
+            settings.redis_url, key_builder=DefaultKeyBuilder(prefix=f"{PREFIX}:fsm")
+        )
+        bot.session.middleware(TelegramPace(services.coordination))
+    else:
+        storage = SqlStorage(services.sessionmaker)
     dispatcher = Dispatcher(
-        storage=SqlStorage(services.sessionmaker),
+        storage=storage,
         admin_ids=frozenset(p.user_id for p in services.roles.admins if p.platform == "tg"),
         roles=services.roles,
         admin_chat=services.admin_chat,
@@ -198,7 +213,7 @@ def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
         staff_chat_id=staff_chat_id,
         notifications=services.notifications,
     )
-    dispatcher.update.outer_middleware(PerUserLock())
+    dispatcher.update.outer_middleware(PerUserLock(services.coordination))
     dispatcher.include_routers(*get_routers())
     return dispatcher
 
@@ -217,6 +232,7 @@ def build_scheduler(services: Services) -> WindowScheduler:
     return WindowScheduler(
         services.jobs,
         tz=services.settings.tz,
+        claims=JobClaims(services.sessionmaker),
         daily=[
             ("appeals-digest", APPEALS_DIGEST_AT, partial(daily_digest, appeals)),
             ("appeals-purge", APPEALS_PURGE_AT, partial(purge_personal_data, appeals)),

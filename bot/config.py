@@ -6,6 +6,7 @@ passes the object down, so tests can build their own settings without touching t
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -65,6 +66,13 @@ class Settings(BaseSettings):
     max_employee_chat_id: int | None = None
     vk_staff_chat_id: int | None = Field(default=None, gt=CHAT_PEER_START)
     vk_employee_chat_id: int | None = Field(default=None, gt=CHAT_PEER_START)
+    redis_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    vk_callback_confirmation: str | None = None
+    vk_callback_secret: SecretStr | None = None
 
     @field_validator(
         "bot_token",
@@ -84,6 +92,11 @@ class Settings(BaseSettings):
         "max_channel_id",
         "max_staff_chat_id",
         "max_employee_chat_id",
+        "redis_url",
+        "webhook_url",
+        "webhook_secret",
+        "vk_callback_confirmation",
+        "vk_callback_secret",
         mode="before",
     )
     @classmethod
@@ -172,6 +185,42 @@ class Settings(BaseSettings):
             missing = "VK_GROUP_ID" if self.vk_group_id is None else "VK_GROUP_TOKEN"
             raise ValueError(f"{missing}: для ВКонтакте нужны и VK_GROUP_TOKEN, и VK_GROUP_ID")
         return self
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_shape(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("ожидался адрес вида redis://127.0.0.1:6379/0")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_pair(self) -> Settings:
+        if self.webhook_url is not None:
+            if not self.webhook_url.startswith("https://"):
+                raise ValueError("WEBHOOK_URL: Telegram принимает только адрес https://...")
+            if self.webhook_secret is None:
+                raise ValueError(
+                    "WEBHOOK_SECRET: для вебхуков нужен секрет (1-256 символов A-Z a-z 0-9 _ -)"
+                )
+        if self.webhook_secret is not None:
+            secret = self.webhook_secret.get_secret_value()
+            if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+                raise ValueError("WEBHOOK_SECRET: допустимы 1-256 символов A-Z a-z 0-9 _ -")
+        return self
+
+    @model_validator(mode="after")
+    def _shared_secret(self) -> Settings:
+        if self.redis_url is not None and self.anon_secret is None:
+            raise ValueError(
+                "ANON_SECRET: с REDIS_URL (несколько экземпляров) секрет анонимности задаётся "
+                "настройкой, одинаковой на всех серверах, а не файлом на каждом"
+            )
+        return self
+
+    @property
+    def webhooks(self) -> bool:
+        """Updates arrive by webhook (one aiohttp server) instead of long polling."""
+        return self.webhook_url is not None
 
     @property
     def tz(self) -> ZoneInfo:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, time
+from datetime import UTC, datetime, time
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -19,6 +20,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.claims import JobClaims
 from bot.surveys.jobs import WindowJobs
 
 log = logging.getLogger(__name__)
@@ -38,11 +40,15 @@ class WindowScheduler:
         *,
         tz: ZoneInfo | None = None,
         daily: list[DailyJob] | None = None,
+        claims: JobClaims | None = None,
     ) -> None:
+        """`claims`: with several instances, each day's run of a daily job is claimed in the
+        database, so it runs on one instance only, and is redone if that instance died."""
         self._jobs = jobs
         self._tick_seconds = tick_seconds
         self._tz = tz or ZoneInfo("UTC")
         self._daily = daily or []
+        self._claims = claims
         self._scheduler = AsyncIOScheduler(
             timezone=UTC,
             job_defaults={
@@ -62,7 +68,7 @@ class WindowScheduler:
         )
         for name, at, job in self._daily:
             self._scheduler.add_job(
-                job,
+                partial(self._run_daily, name, job),
                 CronTrigger(hour=at.hour, minute=at.minute, timezone=self._tz),
                 id=f"daily:{name}",
                 name=name,
@@ -72,7 +78,18 @@ class WindowScheduler:
         performed = await self._jobs.run_due()
         if performed:
             log.info("survey jobs performed: %s", ", ".join(performed))
+        if self._claims is not None:
+            retaken = await self._claims.retake({f"daily:{n}": job for n, _, job in self._daily})
+            if retaken:
+                log.info("daily jobs taken over: %s", ", ".join(retaken))
         await self.rebuild()
+
+    async def _run_daily(self, name: str, job: Callable[[], Awaitable[object]]) -> None:
+        if self._claims is None:
+            await job()
+            return
+        today = datetime.now(self._tz).date().isoformat()
+        await self._claims.run_once(f"daily:{name}:{today}", job)
 
     async def rebuild(self) -> None:
         """One date job per future moment of the agenda, replacing the previous set."""
@@ -91,6 +108,11 @@ class WindowScheduler:
 
     def job_ids(self) -> list[str]:
         return sorted(job.id for job in self._scheduler.get_jobs())
+
+    @property
+    def running(self) -> bool:
+        """For /healthz: a stopped scheduler would silently skip closings and reports."""
+        return bool(self._scheduler.running)
 
     def shutdown(self) -> None:
         if self._scheduler.running:

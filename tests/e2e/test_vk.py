@@ -35,7 +35,7 @@ from bot.texts.common import plain_text
 from tests.support.clock import FakeClock
 from tests.support.csi_answers import close_window, complete_csi, last_text
 from tests.support.database import ADMIN
-from tests.support.waits import wait_until
+from tests.support.waits import CEILING, wait_until
 
 VK_USER = 500
 CRITERIA = 10
@@ -300,14 +300,14 @@ async def test_opening_a_survey_posts_on_the_vk_wall_with_a_user_token(
 
 
 async def test_slow_vk_does_not_stall_telegram(both: RunningBot) -> None:
-    both.vk_server.delays["messages.send"] = 2.0
+    release = asyncio.Event()
+    both.vk_server.holds["messages.send"] = release  # VK hangs until the test lets it go
     vk_user = asyncio.create_task(both.vk_say(VK_USER, "начать"))
-    await asyncio.sleep(0.2)  # VK is now inside a slow messages.send
-    started = asyncio.get_running_loop().time()
-    await both.say(VK_USER, "/start")
-    assert asyncio.get_running_loop().time() - started < 1.0
+    await wait_until(lambda: "messages.send" in both.vk_server.held)
+    await both.say(VK_USER, "/start")  # answered while the VK reply is stuck
     assert both.fake.last(VK_USER).text == texts.WELCOME_NOTHING_OPEN
-    assert not both.vk_server.sent(VK_USER)  # the VK reply is still on its way
+    assert not both.vk_server.sent(VK_USER)
+    release.set()
     await vk_user
     assert both.vk_server.last(VK_USER).text == texts.WELCOME_NOTHING_OPEN
 
@@ -369,7 +369,7 @@ async def test_run_stops_with_one_line_when_vk_refuses_the_token(
         }
     )
     with pytest.raises(VkSetupError, match="VK_GROUP_TOKEN"):
-        await asyncio.wait_for(run_polling(vk_only), 10)
+        await asyncio.wait_for(run_polling(vk_only), CEILING)
     assert fake_vk.longpoll_servers_given == 0
 
 

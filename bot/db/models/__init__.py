@@ -10,7 +10,7 @@ from bot.db.models.appeals import (
 )
 from bot.db.models.employee import EmployeeInvite
 from bot.db.models.fsm import FsmState
-from bot.db.models.schedule import PlanReminder, ReminderSubscriber, WindowEvent
+from bot.db.models.schedule import JobClaim, PlanReminder, ReminderSubscriber, WindowEvent
 from bot.db.models.survey import (
     SurveyAnswer,
     SurveyDraft,
@@ -26,6 +26,7 @@ __all__ = [
     "AppealIntake",
     "EmployeeInvite",
     "FsmState",
+    "JobClaim",
     "PlanReminder",
     "ReminderSubscriber",
     "StaffMember",

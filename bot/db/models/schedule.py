@@ -54,3 +54,18 @@ class ReminderSubscriber(Base):
     # Set when the messenger refused delivery (the person blocked the bot); skipped until
     # they subscribe again.
     blocked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+
+
+class JobClaim(Base):
+    """A run of a daily job (`daily:appeals-digest:2026-12-24`) claimed by one instance.
+
+    Unlike a window event, a claim has a lease: if the instance that holds it dies before
+    `done_at` is written, another instance takes the run over once `expires_at` has passed.
+    """
+
+    __tablename__ = "job_claims"
+
+    name: Mapped[str] = mapped_column(String(96), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(96))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

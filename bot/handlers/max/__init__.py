@@ -8,16 +8,18 @@ the bot's name for deep links; `run()` polls until cancelled.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from bot.chat.words import PrivateChat
 from bot.config import Settings
 from bot.handlers.backoff import Backoff
-from bot.handlers.max.citizen import MaxCitizen
 from bot.handlers.max.client import REQUESTS_PER_SECOND, UNAUTHORIZED, MaxApiError, MaxClient
 from bot.handlers.max.delivery import MaxMessenger
 from bot.handlers.max.outlets import MaxMembership, MaxOutlet, MaxStaffBoard
 from bot.handlers.max.polling import MaxPoller
+from bot.handlers.max.updates import MaxUpdates
 from bot.texts import console
 
 log = logging.getLogger("bot.max")
@@ -33,6 +35,8 @@ class MaxBot:
     client: MaxClient
     messenger: MaxMessenger
     poller: MaxPoller
+    on_event: Callable[[dict[str, Any]], Awaitable[None]]
+    """Handles one update to the end: the webhook server calls it (bot/webhooks.py)."""
 
     @property
     def username(self) -> str:
@@ -92,6 +96,6 @@ def build_max(
         backoff=backoff,
     )
     messenger = MaxMessenger(client)
-    citizen = MaxCitizen(chat, messenger)
+    citizen = MaxUpdates(chat, messenger)
     poller = MaxPoller(client, citizen.handle, wait=wait, backoff=backoff, concurrent=concurrent)
-    return MaxBot(settings, client, messenger, poller)
+    return MaxBot(settings, client, messenger, poller, citizen.handle)

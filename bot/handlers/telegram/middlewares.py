@@ -1,23 +1,29 @@
-"""Outer middleware that handles one person's updates one at a time.
+"""Outer middleware: one person's updates one at a time, a redelivered update handled once.
 
 aiogram processes updates concurrently; two quick taps of the same person would otherwise read
-the same survey draft and race. Different people still run in parallel.
+the same survey draft and race. Different people still run in parallel. With REDIS_URL the
+lock and the record of handled updates are shared by all instances (bot/coordination.py).
+An update is recorded as handled only after its handler returned, so one that failed or died
+with its process is handled again when Telegram redelivers it.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
-from weakref import WeakValueDictionary
 
-from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject, User
+from aiogram import BaseMiddleware, Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.methods import Response, TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import TelegramObject, Update, User
+
+from bot.coordination import Coordination
 
 
 class PerUserLock(BaseMiddleware):
-    def __init__(self) -> None:
-        self._locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
+    def __init__(self, coordination: Coordination | None = None) -> None:
+        self._coordination = coordination or Coordination()
 
     async def __call__(
         self,
@@ -26,11 +32,37 @@ class PerUserLock(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         user: User | None = data.get("event_from_user")
+        update_key = f"tg:{event.update_id}" if isinstance(event, Update) else None
         if user is None:
             return await handler(event, data)
-        lock = self._locks.get(user.id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[user.id] = lock
-        async with lock:
-            return await handler(event, data)
+        async with self._coordination.person(f"tg:{user.id}"):
+            if update_key is not None and await self._coordination.seen(update_key):
+                return None
+            result = await handler(event, data)
+            if update_key is not None:
+                await self._coordination.handled(update_key)
+            return result
+
+
+PACED_METHODS = frozenset(
+    {"SendMessage", "SendPhoto", "SendDocument", "SendMediaGroup", "CopyMessage", "ForwardMessage"}
+)
+"""New messages count against Telegram's 30 per second per bot; answering a press and editing
+the pressed message do not, and pacing them would slow every survey press."""
+
+
+class TelegramPace(BaseRequestMiddleware):
+    """Keeps new messages of all instances together under Telegram's limit (with REDIS_URL)."""
+
+    def __init__(self, coordination: Coordination) -> None:
+        self._coordination = coordination
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        if type(method).__name__ in PACED_METHODS:
+            await self._coordination.pace("tg")
+        return await make_request(bot, method)

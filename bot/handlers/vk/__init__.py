@@ -7,6 +7,7 @@ cancelled.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,8 @@ class VkBot:
     messenger: VkMessenger
     poller: VkPoller
     wall: VkClient | None
+    on_event: Callable[[dict[str, Any]], Awaitable[None]]
+    """Handles one event to the end: the Callback API server calls it (bot/webhooks.py)."""
 
     async def connect(self) -> VkInvitations:
         """Checks the token at start-up and learns the community's short name for deep links.
@@ -96,4 +99,4 @@ def build_vk(
             settings.vk_user_token.get_secret_value(), settings.vk_api_url, group=False
         )
         wall = VkClient(user_api, backoff, workers=1)
-    return VkBot(settings, client, messenger, poller, wall)
+    return VkBot(settings, client, messenger, poller, wall, citizen.handle)

@@ -1,0 +1,113 @@
+"""Daily jobs run exactly once over all instances, and a run whose instance died is redone.
+
+Each instance's scheduler fires the same daily job at the same moment; the first to insert the
+day's claim runs it, the others see the row and skip. The claim carries a lease: `done_at` is
+written when the job finishes, and a claim still unfinished after its lease is taken over by the
+next instance that looks (`retake`, called on every scheduler tick). A job that raises
+releases its claim at once, so the next tick on any instance tries again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import JobClaim
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=15)
+"""Far longer than a digest or a purge takes; the longest a crashed run waits to be redone."""
+
+Job = Callable[[], Awaitable[object]]
+
+
+def this_instance() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class JobClaims:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        holder: str | None = None,
+        lease: timedelta = LEASE,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self.holder = holder or this_instance()
+        self._lease = lease
+        self._now = now
+
+    async def run_once(self, name: str, job: Job) -> bool:
+        """Run `job` if this instance wins the claim `name`; True if it ran here."""
+        if not await self._claim(name):
+            return False
+        log.info("job %s claimed by %s", name, self.holder)
+        try:
+            await job()
+        except Exception:
+            log.exception("job %s failed; released for the next tick", name)
+            await self._release(name)
+            return False
+        async with self._sessionmaker() as session, session.begin():
+            await session.execute(
+                update(JobClaim)
+                .where(JobClaim.name == name, JobClaim.holder == self.holder)
+                .values(done_at=self._now())
+            )
+        return True
+
+    async def retake(self, jobs: dict[str, Job]) -> list[str]:
+        """Runs of known jobs whose holder died (lease over, never done) or that failed: take
+        them over. `jobs` maps a job's name to it; claims are named `<job>:<day>`."""
+        async with self._sessionmaker() as session:
+            stale = list(
+                await session.scalars(
+                    select(JobClaim.name).where(
+                        JobClaim.done_at.is_(None), JobClaim.expires_at < self._now()
+                    )
+                )
+            )
+        retaken = []
+        for name in stale:
+            job = jobs.get(name.rsplit(":", 1)[0])
+            if job is not None and await self.run_once(name, job):
+                retaken.append(name)
+        return retaken
+
+    async def _claim(self, name: str) -> bool:
+        now = self._now()
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                session.add(JobClaim(name=name, holder=self.holder, expires_at=now + self._lease))
+            return True
+        except IntegrityError:
+            pass
+        async with self._sessionmaker() as session, session.begin():
+            taken = await session.execute(
+                update(JobClaim)
+                .where(
+                    JobClaim.name == name,
+                    JobClaim.done_at.is_(None),
+                    JobClaim.expires_at < now,
+                )
+                .values(holder=self.holder, expires_at=now + self._lease)
+            )
+            return taken.rowcount == 1
+
+    async def _release(self, name: str) -> None:
+        """Expire the lease now: `retake` on the next tick (of any instance) runs it again."""
+        async with self._sessionmaker() as session, session.begin():
+            await session.execute(
+                update(JobClaim)
+                .where(JobClaim.name == name, JobClaim.holder == self.holder)
+                .values(expires_at=self._now() - timedelta(seconds=1))
+            )

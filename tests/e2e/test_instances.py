@@ -1,0 +1,236 @@
+"""Two bot processes in webhook mode against one PostgreSQL and one Redis (as behind a load
+balancer). Runs when TEST_POSTGRES_URL and TEST_REDIS_URL are set (.ci/run sets them)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import asyncpg
+import pytest
+from redis.asyncio import Redis
+from sqlalchemy import func, select
+
+from bot.config import load_settings
+from bot.db.migrate import upgrade
+from bot.db.models import SurveyResponse, SurveyWindow, WindowEvent
+from bot.db.session import create_engine, create_sessionmaker
+from bot.devtools.fake_telegram import FakeTelegram
+from bot.surveys.windows import WindowService
+from bot.webhooks import TELEGRAM_SECRET_HEADER
+from tests.support.clock import FakeClock
+from tests.support.database import ADMIN
+from tests.support.waits import wait_until
+
+PROJECT = Path(__file__).resolve().parents[2]
+POSTGRES = os.environ.get("TEST_POSTGRES_URL")
+REDIS = os.environ.get("TEST_REDIS_URL")
+SECRET = "test-webhook-secret"
+PEOPLE = 100
+
+pytestmark = pytest.mark.skipif(
+    not (POSTGRES and REDIS), reason="TEST_POSTGRES_URL and TEST_REDIS_URL are not set"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+async def database() -> AsyncIterator[str]:
+    """A fresh PostgreSQL database next to TEST_POSTGRES_URL's, migrated."""
+    assert POSTGRES is not None
+    base, _, name = POSTGRES.rpartition("/")
+    url = f"{base}/{name}_instances"
+    plain = base.replace("postgresql+asyncpg", "postgresql")
+    conn = await asyncpg.connect(f"{plain}/postgres")
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}_instances" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}_instances"')
+    finally:
+        await conn.close()
+    await asyncio.to_thread(upgrade, url)
+    yield url
+
+
+async def start_instance(database: str, fake: FakeTelegram, cwd: Path, port: int) -> Any:
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(PROJECT),
+        "BOT_TOKEN": "123456:TEST",
+        "TELEGRAM_API_URL": fake.base_url,
+        "DATABASE_URL": database,
+        "REDIS_URL": REDIS or "",
+        "ADMIN_IDS": str(ADMIN),
+        "ANON_SECRET": "test-secret-test-secret",
+        "WEBHOOK_URL": "https://bot.example.test",
+        "WEBHOOK_SECRET": SECRET,
+        "WEBHOOK_HOST": "127.0.0.1",
+        "WEBHOOK_PORT": str(port),
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=cwd, env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+async def healthy(http: aiohttp.ClientSession, port: int) -> bool:
+    try:
+        async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+            return response.status == 200
+    except aiohttp.ClientError:
+        return False
+
+
+async def wait_healthy(http: aiohttp.ClientSession, port: int) -> None:
+    for _ in range(1200):
+        if await healthy(http, port):
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"instance on {port} never became healthy")
+
+
+class Balancer:
+    """Posts an update to an instance, as Telegram does, and redelivers it to the other
+    instance when the first did not acknowledge it (refused connection, 5xx)."""
+
+    def __init__(self, http: aiohttp.ClientSession, ports: list[int]) -> None:
+        self.http = http
+        self.ports = ports
+        self.dead: set[int] = set()
+        self._ids = itertools.count(1)
+
+    async def post(self, port: int, update: dict[str, Any], secret: str | None = SECRET) -> int:
+        headers = {TELEGRAM_SECRET_HEADER: secret} if secret else {}
+        async with self.http.post(
+            f"http://127.0.0.1:{port}/telegram", json=update, headers=headers
+        ) as response:
+            return response.status
+
+    async def deliver(self, preferred: int, body: dict[str, Any]) -> None:
+        update = {"update_id": next(self._ids), **body}
+        order = [preferred] + [p for p in self.ports if p != preferred]
+        for _ in range(50):
+            for port in order:
+                if port in self.dead:
+                    continue
+                try:
+                    if await self.post(port, update) == 200:
+                        return
+                except aiohttp.ClientError:
+                    pass
+            await asyncio.sleep(0.2)
+        raise AssertionError("update never acknowledged")
+
+
+async def answer_survey(fake: FakeTelegram, lb: Balancer, user_id: int, port: int) -> None:
+    """/start csi, then the first answer of each keyboard until the thanks (no keyboard)."""
+    await lb.deliver(port, fake.message_update(user_id, "/start csi"))
+    for _ in range(60):
+        last = fake.sent(user_id)[-1]
+        buttons = [
+            b["callback_data"]
+            for row in last.buttons
+            for b in row
+            if not b["callback_data"].endswith(":back")
+        ]
+        if not buttons:
+            return
+        before = len(fake.sent(user_id))
+        await lb.deliver(port, fake.callback_update(user_id, buttons[0], last.message_id))
+        if len(fake.sent(user_id)) == before:
+            # The killed instance had stored this answer but died before replying; the press
+            # redelivered to the other instance is stale. A person then types /start, which
+            # resumes at the current question.
+            await lb.deliver(port, fake.message_update(user_id, "/start csi"))
+    raise AssertionError(f"person {user_id} never finished")
+
+
+async def test_two_instances_share_the_work_and_lose_nothing(database: str, tmp_path: Path) -> None:
+    redis = Redis.from_url(REDIS or "")
+    await redis.flushdb()
+    await redis.aclose()
+    engine = create_engine(database)
+    sessionmaker = create_sessionmaker(engine)
+    settings = load_settings(database_url=database, anon_secret="test-secret-test-secret")
+    from bot.surveys.calendar import load_calendar
+    from bot.surveys.questionnaire import load_questionnaires
+
+    now = datetime.now(UTC)
+    past = WindowService(
+        sessionmaker, load_questionnaires(None), load_calendar(settings.calendar_overrides),
+        FakeClock(now - timedelta(days=40)), settings.tz,
+    )  # fmt: skip
+    old = await past.open_window("csi")  # closed by time long ago: reported at start-up
+    current = await WindowService(
+        sessionmaker, past.questionnaires, past.calendar, FakeClock(now), settings.tz
+    ).open_window("csi")
+    fake = FakeTelegram()
+    await fake.start()
+    ports = [free_port(), free_port()]
+    processes = [await start_instance(database, fake, tmp_path, port) for port in ports]
+    try:
+        async with aiohttp.ClientSession() as http:
+            for port in ports:
+                await wait_healthy(http, port)
+            lb = Balancer(http, ports)
+
+            # Without the secret (or with a wrong one) a webhook request is refused.
+            update = {"update_id": 999_999, **fake.message_update(7, "/start")}
+            assert await lb.post(ports[0], update, secret=None) == 401
+            assert await lb.post(ports[1], update, secret="wrong") == 401
+            assert fake.sent(7) == []
+
+            # A redelivered update (same id, the other instance) is handled once.
+            assert await lb.post(ports[0], update) == 200
+            assert await lb.post(ports[1], update) == 200
+            assert len(fake.sent(7)) == 1
+
+            # The window that closed while nobody ran is closed and reported once.
+            async with sessionmaker() as session:
+                events = await session.scalars(
+                    select(WindowEvent.event).where(WindowEvent.window_id == old.id)
+                )
+                assert sorted(events).count("report") == 1
+            await wait_until(lambda: len(fake.sent(ADMIN)) >= 1, timeout=30)
+            admin_texts = [c.text for c in fake.sent(ADMIN)]
+            assert len(admin_texts) == len(set(admin_texts)), admin_texts
+
+            # 100 people at once, spread over both; one instance is killed mid-burst.
+            async def kill_later() -> None:
+                await wait_until(lambda: len(fake.sent()) > 600, timeout=120)
+                processes[1].send_signal(signal.SIGKILL)
+                lb.dead.add(ports[1])
+
+            await asyncio.gather(
+                kill_later(),
+                *(answer_survey(fake, lb, 1000 + n, ports[n % 2]) for n in range(PEOPLE)),
+            )
+        async with sessionmaker() as session:
+            stored = await session.scalar(
+                select(func.count()).where(SurveyResponse.window_id == current.id)
+            )
+            counted = await session.scalar(
+                select(SurveyWindow.respondents).where(SurveyWindow.id == current.id)
+            )
+        assert stored == PEOPLE
+        assert counted == PEOPLE
+    finally:
+        for process in processes:
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+            await process.wait()
+        await fake.stop()
+        await engine.dispose()
