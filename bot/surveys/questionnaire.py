@@ -75,9 +75,17 @@ class Condition(_Model):
 class _Question(_Model):
     id: str = Field(pattern=IDENT)
     text: str = Field(min_length=1, max_length=1000)
+    """The formal wording (the act's criterion name), used in reports and exports."""
+    short_text: str | None = Field(default=None, min_length=1, max_length=300)
+    """What respondents see instead, in plain words ("услуга", not "функция")."""
     when: Condition | None = None
     rows_when: Condition | None = None
     """Ask a row only when the same row of an earlier matrix was answered in / not_in."""
+
+    @property
+    def asked(self) -> str:
+        """The wording shown to the respondent."""
+        return self.short_text or self.text
 
 
 class CriterionQuestion(_Question):
