@@ -34,6 +34,7 @@ async def run_polling(settings: Settings) -> None:
     )
 
     services = build_services(settings)
+    services.chart_renderer.start()  # so the first /report does not wait for the workers
     vk = build_vk_bot(services) if settings.vk_enabled else None
     max_bot = build_max_bot(services) if settings.max_enabled else None
     scheduler = None

@@ -55,6 +55,9 @@ LIST_LIMIT = 30
 # Telegram allows 4096 characters per message; an answer goes out under a short header.
 ANSWER_MAX = 3500
 BODY_NAME_MAX = 300
+FORMAL_NUMBER_MAX = 64
+LOW_RATING = 2
+"""A rating this low or lower asks the citizen, optionally, what was wrong."""
 ABANDONED_DRAFT_DAYS = 30
 
 
@@ -198,7 +201,9 @@ class AppealService:
             if appeal.kind != "complaint":
                 raise AppealError(texts.not_complaint(number))
             appeal.outcome = outcome
-        return await self.get(number)
+        view = await self.get(number)
+        await self._tell(view, render.citizen_outcome(view))
+        return view
 
     async def redirect(self, number: int, staff_id: int, body: str) -> AppealView:
         body = body.strip()
@@ -269,6 +274,18 @@ class AppealService:
                 appeal.state, appeal.closed_at = "closed", self.now()
         view = await self.get(number)
         await self._post(Reply(texts.staff_rated(view.number, view.rating or 0)))
+        return view
+
+    async def explain_rating(self, person: Person, number: int, reason: str) -> AppealView:
+        """What was wrong, after a rating of 1 or 2: kept with the appeal, counted in the
+        metrics and shown to staff."""
+        async with self._sessionmaker() as session, session.begin():
+            appeal = await self._own(session, person, number)
+            if appeal.rating is None or appeal.rating > LOW_RATING:
+                raise AppealError(texts.STALE)
+            appeal.rating_reason = reason
+        view = await self.get(number)
+        await self._post(Reply(texts.staff_rating_reason(number, reason)))
         return view
 
     # --- reading ------------------------------------------------------------------------
@@ -364,34 +381,41 @@ class AppealService:
             numbers = list(await session.scalars(stale))
             if not numbers:
                 return 0
-            await session.execute(
-                delete(AppealAttachment).where(AppealAttachment.appeal_number.in_(numbers))
-            )
-            await session.execute(
-                update(Appeal)
-                .where(Appeal.number.in_(numbers))
-                .values(
-                    name=None,
-                    email=None,
-                    platform=None,
-                    user_id=None,
-                    text=texts.PURGED,
-                    answer_text=texts.PURGED,
-                    followup_text=None,
-                    extension_reason=None,
-                    purged_at=now,
-                )
-            )
-            # Remembered contacts go with the person's last appeal still holding data.
-            person_key = Appeal.platform + ":" + cast(Appeal.user_id, String)
-            await session.execute(
-                delete(AppealContact).where(
-                    AppealContact.person_key.not_in(
-                        select(person_key).where(Appeal.user_id.is_not(None))
-                    )
-                )
-            )
+            await _anonymise(session, numbers, now)
+            await _drop_orphan_contacts(session)
             return len(numbers)
+
+    async def forget(self, person: Person) -> tuple[int, int]:
+        """The person withdrew consent (/forget): their remembered contact goes, and their
+        finished appeals are anonymised exactly as the retention purge does. Appeals still
+        under consideration keep their data until answered. Returns (anonymised, still open)."""
+        now = self.now()
+        own = (Appeal.platform == person.platform, Appeal.user_id == person.user_id)
+        async with self._sessionmaker() as session, session.begin():
+            await session.execute(
+                delete(AppealContact).where(AppealContact.person_key == person.key)
+            )
+            numbers = list(
+                await session.scalars(
+                    select(Appeal.number).where(*own, Appeal.state.not_in(OPEN_STATES))
+                )
+            )
+            still_open = len(list(await session.scalars(select(Appeal.number).where(*own))))
+            if numbers:
+                await _anonymise(session, numbers, now)
+            return len(numbers), still_open - len(numbers)
+
+    async def record_formal(self, number: int, reg_number: str, reg_date: date) -> AppealView:
+        """Staff registered this bot appeal formally (59-FZ, in the body's own system)."""
+        reg_number = reg_number.strip()
+        if not reg_number or len(reg_number) > FORMAL_NUMBER_MAX:
+            raise AppealError(texts.FORMAL_USAGE)
+        if reg_date > self.now().astimezone(self.tz).date():
+            raise AppealError(texts.REGISTER_FUTURE_DATE)
+        async with self._sessionmaker() as session, session.begin():
+            appeal = await self._get(session, number)
+            appeal.formal_number, appeal.formal_date = reg_number, reg_date
+        return await self.get(number)
 
     # --- staff membership -----------------------------------------------------------------
     async def is_staff(self, user_id: int) -> bool:
@@ -500,6 +524,39 @@ class AppealService:
                 )
 
 
+async def _anonymise(session: AsyncSession, numbers: list[int], now: datetime) -> None:
+    """Strip the personal data of these appeals; what the metrics count stays."""
+    await session.execute(
+        delete(AppealAttachment).where(AppealAttachment.appeal_number.in_(numbers))
+    )
+    await session.execute(
+        update(Appeal)
+        .where(Appeal.number.in_(numbers))
+        .values(
+            name=None,
+            email=None,
+            platform=None,
+            user_id=None,
+            text=texts.PURGED,
+            answer_text=texts.PURGED,
+            followup_text=None,
+            extension_reason=None,
+            rating_reason=None,
+            purged_at=now,
+        )
+    )
+
+
+async def _drop_orphan_contacts(session: AsyncSession) -> None:
+    """Remembered contacts go with the person's last appeal still holding data."""
+    person_key = Appeal.platform + ":" + cast(Appeal.user_id, String)
+    await session.execute(
+        delete(AppealContact).where(
+            AppealContact.person_key.not_in(select(person_key).where(Appeal.user_id.is_not(None)))
+        )
+    )
+
+
 def _view(appeal: Appeal) -> AppealView:
     person = (
         Person(appeal.platform, appeal.user_id)
@@ -527,5 +584,8 @@ def _view(appeal: Appeal) -> AppealView:
         outcome=appeal.outcome,
         rating=appeal.rating,
         followup_text=appeal.followup_text,
+        formal_number=appeal.formal_number,
+        formal_date=appeal.formal_date,
+        rating_reason=appeal.rating_reason,
         attachments=[Attachment(a.platform, a.kind, a.file_id or "") for a in appeal.attachments],
     )

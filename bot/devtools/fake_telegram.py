@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.devtools.loopback import serve_on_loopback
+from bot.devtools.loopback import PUSH_CEILING, serve_on_loopback
 
 BOT_ID = 5000000001
 BOT_USERNAME = "feedback_test_bot"
@@ -144,7 +144,7 @@ class FakeTelegram:
         self.calls.clear()
 
     # --- updates the bot will receive -----------------------------------------------------
-    async def push(self, update: dict[str, Any], *, wait: float = 10.0) -> None:
+    async def push(self, update: dict[str, Any], *, wait: float = PUSH_CEILING) -> None:
         """Queue an update and return once the bot has processed it (it asked for the next)."""
         update_id = next(self._update_ids)
         async with self._changed:

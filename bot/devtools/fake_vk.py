@@ -19,7 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.devtools.loopback import serve_on_loopback
+from bot.devtools.loopback import PUSH_CEILING, serve_on_loopback
 
 GROUP_ID = 77000001
 SCREEN_NAME = "feedback_test_community"
@@ -72,8 +72,9 @@ class FakeVk:
     """`failed` codes the next long-poll requests answer with."""
     broken_longpolls: int = 0
     """How many of the next long-poll requests answer HTTP 500 with no JSON."""
-    delays: dict[str, float] = field(default_factory=dict)
-    """method -> seconds its next call takes before answering (a slow VK)."""
+    holds: dict[str, asyncio.Event] = field(default_factory=dict)
+    """method -> an event its next call waits for before answering (a VK that hangs until the
+    test lets it go); `held` lists the methods that got that far."""
 
     def __post_init__(self) -> None:
         self._events: list[tuple[int, dict[str, Any]]] = []
@@ -87,6 +88,7 @@ class FakeVk:
         self._runner: web.AppRunner | None = None
         self.base_url = ""
         self.longpoll_servers_given = 0
+        self.held: list[str] = []
 
     async def start(self) -> str:
         app = web.Application()
@@ -118,7 +120,7 @@ class FakeVk:
         return [c for c in self.calls if c.method == method]
 
     # --- events the bot will receive ------------------------------------------------------
-    async def push(self, event: dict[str, Any], *, wait: float = 10.0) -> None:
+    async def push(self, event: dict[str, Any], *, wait: float = PUSH_CEILING) -> None:
         """Queue an event and return once the bot has handled it (asked for a later ts)."""
         async with self._changed:
             self._last_ts += 1
@@ -177,9 +179,10 @@ class FakeVk:
         method = request.match_info["method"]
         params = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
         params.pop("access_token", None)
-        delay = self.delays.pop(method, None)
-        if delay:
-            await asyncio.sleep(delay)
+        hold = self.holds.pop(method, None)
+        if hold is not None:
+            self.held.append(method)
+            await hold.wait()
         errors = self.errors.get(method)
         if errors:
             code = errors.pop(0)

@@ -3,7 +3,7 @@ distribution, from the same SQL aggregates as the text report."""
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Sequence
 from datetime import tzinfo
 
 from sqlalchemy import case, func, select
@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import SurveyAnswer, SurveyWindow
 from bot.reports import charts
-from bot.reports.charts import Chart
+from bot.reports.charts import ChartSpec
 from bot.reports.employee import enps
 from bot.reports.survey_stats import (
     DETRACTOR_MAX,
@@ -20,53 +20,70 @@ from bot.reports.survey_stats import (
     numeric_distribution,
 )
 from bot.reports.window import TREND_WINDOWS
-from bot.surveys.questionnaire import MatrixQuestion, Questionnaire, RecommendQuestion
+from bot.surveys.questionnaire import MatrixQuestion, Option, Questionnaire, RecommendQuestion
 from bot.texts import charts as chart_texts
 from bot.texts.common import fmt_date
 
 ChoiceCounts = dict[tuple[str, str], dict[str, int]]
 
 
-def employee_charts(
+def option_meanings(options: Sequence[Option]) -> list[str]:
+    """What each (applicable) matrix column means, from the questionnaire's flags: a matrix
+    with no satisfied column is an order such as frequency, not a judgement."""
+    if not any(o.satisfied for o in options):
+        return [charts.ORDINAL] * len(options)
+    return [
+        charts.SATISFIED if o.satisfied else charts.NEUTRAL if o.neutral else charts.UNSATISFIED
+        for o in options
+    ]
+
+
+def employee_chart_specs(
     questionnaire: Questionnaire,
     choices: ChoiceCounts,
     distributions: dict[str, dict[int, int]],
     min_group: int,
-) -> list[Chart]:
+    caption: str,
+) -> list[ChartSpec]:
     """ "Not applicable" columns are left out of the bars; rows and questions answered by fewer
-    than `min_group` people are never plotted (the chart functions drop them)."""
-    images: list[Chart] = []
+    than `min_group` people are never plotted."""
+    specs: list[ChartSpec] = []
     for number, question in enumerate(questionnaire.questions, start=1):
         if isinstance(question, MatrixQuestion):
             options = [o for o in question.options if not o.na]
-            neutral = [
-                i
-                for i, o in enumerate(options)
-                if o.text.casefold().startswith(chart_texts.HARD_TO_SAY)
-            ]
             counts = [
                 [choices.get((question.id, row.id), {}).get(o.id, 0) for o in options]
                 for row in question.rows
             ]
-            png = charts.stacked_satisfaction(
-                [row.text for row in question.rows],
-                [o.text for o in options],
-                counts,
-                negative=[i for i, o in enumerate(options) if not o.satisfied and i not in neutral],
-                neutral=neutral,
-                min_group=min_group,
-                title=f"{number}. {charts.wrap(question.text, 60)}",
+            if all(sum(c) < min_group for c in counts):
+                continue
+            specs.append(
+                charts.spec(
+                    f"q{number:02d}_{question.id}",
+                    charts.stacked_satisfaction_figure,
+                    [row.text for row in question.rows],
+                    [o.text for o in options],
+                    counts,
+                    option_meanings(options),
+                    min_group=min_group,
+                    title=f"{number}. {question.text}",
+                    caption=caption,
+                )
             )
-            if png is not None:
-                images.append(Chart(f"q{number:02d}_{question.id}", png))
         elif isinstance(question, RecommendQuestion):
             values = distributions.get(question.id, {})
-            png = charts.enps_distribution(
-                [values.get(n, 0) for n in range(1, 11)], min_group=min_group
-            )
-            if png is not None:
-                images.append(Chart(f"q{number:02d}_{question.id}_enps", png))
-    return images
+            answers = [values.get(n, 0) for n in range(1, 11)]
+            if sum(answers) >= min_group:
+                specs.append(
+                    charts.spec(
+                        f"q{number:02d}_{question.id}_enps",
+                        charts.enps_distribution_figure,
+                        answers,
+                        min_group=min_group,
+                        caption=caption,
+                    )
+                )
+    return specs
 
 
 async def enps_trend(
@@ -121,13 +138,16 @@ async def enps_trend(
     return points if len(points) >= 2 else []
 
 
-async def render_employee_charts(
+async def employee_chart_data(
     session: AsyncSession,
     window: SurveyWindow,
     questionnaire: Questionnaire,
     min_group: int,
     tz: tzinfo,
-) -> list[Chart]:
+    caption: str,
+) -> list[ChartSpec]:
+    """The charts of a closed employee window as specs (to be drawn elsewhere): a bar chart per
+    matrix, the eNPS distribution, and the eNPS trend across closed internal windows."""
     choices = await choice_counts(session, window.id)
     distributions = {
         q.id: await numeric_distribution(session, window.id, q.id)
@@ -135,16 +155,18 @@ async def render_employee_charts(
         if isinstance(q, RecommendQuestion)
     }
     trend = await enps_trend(session, window, min_group, tz)
-    images = await asyncio.to_thread(
-        employee_charts, questionnaire, choices, distributions, min_group
-    )
+    specs = employee_chart_specs(questionnaire, choices, distributions, min_group, caption)
     if trend:
-        png = await asyncio.to_thread(
-            charts.value_trend,
-            [label for label, _ in trend],
-            [value for _, value in trend],
-            chart_texts.ENPS_TREND_TITLE,
-            levels=False,
+        labels = [label for label, _ in trend]
+        specs.append(
+            charts.spec(
+                "enps_trend",
+                charts.value_trend_figure,
+                labels,
+                [value for _, value in trend],
+                chart_texts.ENPS_TREND_TITLE,
+                chart_texts.trend_caption(labels),
+                levels=False,
+            )
         )
-        images.append(Chart("enps_trend", png))
-    return images
+    return specs

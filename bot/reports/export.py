@@ -15,16 +15,22 @@ import csv
 import io
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
-from openpyxl.utils import get_column_letter
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import SurveyAnswer, SurveyResponse
 from bot.reports.csi import CsiReport, csi_level
 from bot.reports.employee import ChoiceBlock, EmployeeReport, OpenBlock
-from bot.reports.sheet_xml import SEP, Packed, PackedRows, SheetColumn, StreamedSheet
+from bot.reports.sheet_xml import (
+    SEP,
+    Packed,
+    PackedRows,
+    SheetColumn,
+    StreamedSheet,
+    text_rows_xml,
+)
 from bot.reports.workbook import (
     TEXT_MAX,
     Col,
@@ -33,7 +39,6 @@ from bot.reports.workbook import (
     Section,
     Value,
     header_width,
-    printable,
 )
 from bot.surveys.questionnaire import Questionnaire, Step, TextQuestion
 from bot.surveys.windows import WindowView
@@ -44,6 +49,7 @@ CHUNK = 5_000
 """Responses fetched and written per step; bounds memory whatever the window size."""
 
 Key = tuple[str, str, str]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -118,6 +124,31 @@ async def packed_responses(
     result = await connection.stream(query.execution_options(yield_per=CHUNK))
     async for partition in result.partitions(CHUNK):
         yield partition  # type: ignore[misc]
+
+
+async def prefetched(chunks: AsyncIterator[T], depth: int = 2) -> AsyncIterator[T]:
+    """`chunks`, with the next ones fetched while the caller works on the current one: the
+    database (in the driver's thread) and the writing (in a worker thread) then share the
+    cores instead of taking turns."""
+    queue: asyncio.Queue[tuple[T] | Exception | None] = asyncio.Queue(maxsize=depth)
+
+    async def produce() -> None:
+        try:
+            async for chunk in chunks:
+                await queue.put((chunk,))
+        except Exception as error:  # handed over: the caller re-raises it
+            await queue.put(error)
+        else:
+            await queue.put(None)
+
+    producer = asyncio.create_task(produce())
+    try:
+        while (item := await queue.get()) is not None:
+            if isinstance(item, Exception):
+                raise item
+            yield item[0]
+    finally:
+        producer.cancel()
 
 
 async def open_answers(
@@ -274,27 +305,19 @@ async def window_workbook(
     """
     book = PrintableWorkbook()
     book.sections(texts.SUMMARY_SHEET, texts.summary_heading(view.id, view.title), summary)
-    columns = response_header(questionnaire)
-    responses = book.book.create_sheet(texts.RESPONSES_SHEET)
-    for n, column in enumerate(columns, start=1):
-        responses.column_dimensions[get_column_letter(n)].width = column.width
-    responses.freeze_panes = "A2"
-    printable(responses, 1)
-    responses.append(book.header_row(responses, columns))
-    responses.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}1"
+    responses = book.header_only(texts.RESPONSES_SHEET, response_header(questionnaire))
+    opened = book.header_only(texts.OPEN_SHEET, texts.OPEN_COLUMNS)
     answers = await open_answers(session, view.id, questionnaire)
-    await asyncio.to_thread(
-        book.table, texts.OPEN_SHEET, texts.OPEN_COLUMNS, [list(a) for a in answers]
-    )
+    open_rows = text_rows_xml(answers, 2, book.style_id(opened, wrap=True))
     frame = await asyncio.to_thread(book.save)
     packer = PackedRows(sheet_columns(questionnaire))
     out = io.BytesIO()
-    sheet = StreamedSheet(frame, responses.path, out)
+    sheet = StreamedSheet(frame, responses.path, out, {opened.path: (open_rows, len(answers))})
 
     def write(chunk: Sequence[Packed]) -> None:
         sheet.write(*packer.xml(chunk, sheet.rows + 1))
 
-    async for chunk in packed_responses(session, view.id):
+    async for chunk in prefetched(packed_responses(session, view.id)):
         await asyncio.to_thread(write, chunk)
     await asyncio.to_thread(sheet.close)
     return out.getvalue()

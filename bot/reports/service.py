@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
-from typing import IO
+from typing import IO, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -12,9 +13,11 @@ from bot.appeals.metrics import Period
 from bot.appeals.service import AppealService
 from bot.db.models import SurveyWindow
 from bot.reports.accounting import accounting_table, survey_rows
+from bot.reports.chart_pool import ChartRenderer
+from bot.reports.charts import Chart
 from bot.reports.csi import build_csi_report, csi_level
 from bot.reports.employee import build_employee_report
-from bot.reports.employee_charts import render_employee_charts
+from bot.reports.employee_charts import employee_chart_data
 from bot.reports.export import (
     ReportFile,
     csi_summary,
@@ -24,15 +27,26 @@ from bot.reports.export import (
     window_workbook,
 )
 from bot.reports.painmap import appeal_pains, csi_pains, matrix_pains, painmap_rows, rank_pains
-from bot.reports.window import WindowReport, csi_trend, render_csi_charts
+from bot.reports.window import PendingReport, WindowReport, csi_chart_specs, csi_trend
 from bot.surveys.questionnaire import Questionnaire
 from bot.surveys.windows import WindowService
 from bot.texts import admin as admin_texts
+from bot.texts import charts as chart_texts
 from bot.texts import employee as employee_texts
 from bot.texts import export as export_texts
 from bot.texts import painmap as painmap_texts
 from bot.texts import reports as texts
 from bot.texts.common import fmt_date
+
+
+def _started(charts: Coroutine[Any, Any, list[Chart]]) -> Callable[[], Awaitable[list[Chart]]]:
+    """Start drawing now; the caller awaits the result after sending the text."""
+    task = asyncio.ensure_future(charts)
+
+    async def draw_charts() -> list[Chart]:
+        return await task
+
+    return draw_charts
 
 
 class ReportService:
@@ -42,8 +56,10 @@ class ReportService:
         windows: WindowService,
         min_group_size: int,
         appeals: AppealService | None = None,
+        renderer: ChartRenderer | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
+        self._renderer = renderer or ChartRenderer(workers=0)
         self._windows = windows
         self.min_group_size = min_group_size
         self._appeals = appeals
@@ -79,38 +95,61 @@ class ReportService:
 
     # --- Charts and files (issue 6) -----------------------------------------------------------
     async def window_report(self, window_id: int | None = None) -> WindowReport:
-        """Text and chart images of a window (default: the latest).
+        """Text and chart images of a window (default: the latest), both ready.
 
-        This is also what goes to the admins when a window closes: `await
-        reports.window_report(view.id)`, then send `.text` and `.charts`. Windows below the
-        minimum group size, and employee windows while open, get the text and no charts.
+        This is what goes to the admins when a window closes. Windows below the minimum group
+        size, and employee windows while open, get the text and no charts. `/report` uses
+        `report_then_charts` instead, to send the text before the charts are drawn.
         """
+        pending = await self.report_then_charts(window_id)
+        return WindowReport(pending.window_id, pending.text, await pending.draw_charts())
+
+    async def report_then_charts(self, window_id: int | None = None) -> PendingReport:
+        """The text of a window's report at once (the same SQL aggregates as the text alone),
+        and a step that gives its charts when awaited. The chart data queries (trends, matrix
+        counts) and the drawing (in the renderer's worker processes) begin once the text is
+        ready, so they overlap the sending of the text and never delay it."""
         window = await (
             self._windows.get(window_id) if window_id is not None else self._windows.latest()
         )
         if window is None or window.respondents < self.min_group_size:
-            return WindowReport(
-                window.id if window else None, await self.window_report_text(window_id)
-            )
+            text = await self.window_report_text(window_id)
+            return PendingReport(window.id if window else None, text, self._no_charts)
         questionnaire = Questionnaire.from_json(window.questionnaire)
+        view = self._windows.view(window)
+        caption = chart_texts.window_caption(
+            window.id, view.opens_on, view.closes_on, window.respondents
+        )
         if window.audience == "internal":
             text = await self.window_report_text(window.id)
-            if self._windows.state(window) != "closed":
-                return WindowReport(window.id, text)  # no results while it is open
-            async with self._sessionmaker() as session:
-                images = await render_employee_charts(
-                    session, window, questionnaire, self.min_group_size, self._windows.tz
-                )
-            return WindowReport(window.id, text, images)
+            if view.state != "closed":
+                return PendingReport(window.id, text, self._no_charts)  # no results while open
+
+            async def employee_charts() -> list[Chart]:
+                async with self._sessionmaker() as session:
+                    specs = await employee_chart_data(
+                        session, window, questionnaire, self.min_group_size, self._windows.tz,
+                        caption,
+                    )  # fmt: skip
+                return await self._renderer.render(specs)
+
+            return PendingReport(window.id, text, _started(employee_charts()))
         async with self._sessionmaker() as session:
             report = await build_csi_report(session, window.id, window.respondents, questionnaire)
-            trend = await csi_trend(session, window, self.min_group_size, self._windows.tz)
         level = csi_level(report.overall) if report.overall is not None else None
-        text = (
-            f"{texts.window_header(self._windows.view(window))}\n\n{texts.csi_body(report, level)}"
-        )
-        images = await render_csi_charts(report, trend, self.min_group_size)
-        return WindowReport(window.id, text, images)
+        text = f"{texts.window_header(view)}\n\n{texts.csi_body(report, level)}"
+
+        async def csi_charts() -> list[Chart]:
+            async with self._sessionmaker() as session:
+                trend = await csi_trend(session, window, self.min_group_size, self._windows.tz)
+            specs = csi_chart_specs(report, trend, self.min_group_size, caption)
+            return await self._renderer.render(specs)
+
+        return PendingReport(window.id, text, _started(csi_charts()))
+
+    @staticmethod
+    async def _no_charts() -> list[Chart]:
+        return []
 
     async def _exportable(self, window_id: int) -> tuple[SurveyWindow, Questionnaire] | str:
         """The window and its questionnaire, or why no file can be made of it (an employee

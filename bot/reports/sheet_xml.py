@@ -129,42 +129,80 @@ class PackedRows:
         return out
 
 
+def text_rows_xml(rows: Sequence[Sequence[str]], first_row: int, style: int) -> str:
+    """Rows of strings as `<row>` XML, every cell in the workbook's style number `style`."""
+    out = []
+    for n, row in enumerate(rows, start=first_row):
+        cells = "".join(
+            f'<c r="{get_column_letter(k)}{n}" s="{style}" t="inlineStr"><is><t>'
+            f"{cell_text(value)}</t></is></c>"
+            for k, value in enumerate(row, start=1)
+        )
+        out.append(f'<row r="{n}">{cells}</row>')
+    return "".join(out)
+
+
 AUTOFILTER = re.compile(r'(<autoFilter ref="A1:[A-Z]+)1"')
 DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
 
 
-class StreamedSheet:
-    """The workbook openpyxl wrote, copied into `out` with rows streamed into one sheet.
+def _parts(sheet: str) -> tuple[str, str]:
+    """A sheet openpyxl wrote, cut where more rows go; the dimension (an optional hint,
+    written before the rows are counted) dropped."""
+    head, tail = sheet.split("</sheetData>", 1)
+    return DIMENSION.sub("", head, count=1), "</sheetData>" + tail
 
-    openpyxl wrote that sheet with its header row and an autofilter over the header alone;
-    the rows go after the header, the autofilter is stretched over them, and the dimension
-    (an optional hint) is dropped, since it is written before the rows are counted.
+
+def _stretch(tail: str, rows: int) -> str:
+    """The autofilter over the header alone, stretched over `rows` rows."""
+    return AUTOFILTER.sub(rf"\g<1>{rows}" + '"', tail, count=1)
+
+
+class StreamedSheet:
+    """The workbook openpyxl wrote, copied into `out` with rows streamed into one sheet and
+    ready rows put into others (`filled`: path -> (rows XML, how many)).
+
+    openpyxl wrote those sheets with their header row and an autofilter over the header
+    alone; the rows go after the header and the autofilter is stretched over them.
     """
 
-    def __init__(self, frame: bytes, sheet_path: str, out: IO[bytes]) -> None:
+    def __init__(
+        self,
+        frame: bytes,
+        sheet_path: str,
+        out: IO[bytes],
+        filled: Mapping[str, tuple[str, int]] | None = None,
+    ) -> None:
         self._source = zipfile.ZipFile(BytesIO(frame))
         self._target = zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
         self._path = sheet_path.lstrip("/")
+        self._filled = {path.lstrip("/"): rows for path, rows in (filled or {}).items()}
         names = [i.filename for i in self._source.infolist()]
         at = names.index(self._path)
         self._after = self._source.infolist()[at + 1 :]
         for item in self._source.infolist()[:at]:
-            self._target.writestr(item, self._source.read(item.filename))
-        sheet = self._source.read(self._path).decode()
-        head, self._tail = sheet.split("</sheetData>", 1)
+            self._copy(item)
+        head, self._tail = _parts(self._source.read(self._path).decode())
         self._part = self._target.open(self._path, "w")
-        self._part.write(DIMENSION.sub("", head, count=1).encode())
+        self._part.write(head.encode())
         self.rows = 1
+
+    def _copy(self, item: zipfile.ZipInfo) -> None:
+        data = self._source.read(item.filename)
+        if item.filename in self._filled:
+            rows, count = self._filled[item.filename]
+            head, tail = _parts(data.decode())
+            data = (head + rows + _stretch(tail, 1 + count)).encode()
+        self._target.writestr(item, data)
 
     def write(self, xml: str, rows: int) -> None:
         self._part.write(xml.encode())
         self.rows += rows
 
     def close(self) -> None:
-        tail = AUTOFILTER.sub(rf"\g<1>{self.rows}" + '"', self._tail, count=1)
-        self._part.write(("</sheetData>" + tail).encode())
+        self._part.write(_stretch(self._tail, self.rows).encode())
         self._part.close()
         for item in self._after:
-            self._target.writestr(item, self._source.read(item.filename))
+            self._copy(item)
         self._target.close()
         self._source.close()

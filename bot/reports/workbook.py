@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
@@ -17,6 +18,7 @@ from typing import Any, Literal
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -111,6 +113,7 @@ class PrintableWorkbook:
         self._header_alignment = Alignment(wrap_text=True, vertical="top")
         self._wrap = Alignment(wrap_text=True, vertical="top")
         self._top = Alignment(vertical="top")
+        self._styles: dict[tuple[str | None, bool], StyleArray] = {}
 
     def _cell(self, sheet: Any, value: Any, column: Col, width: float) -> Any:
         kind = column.kind
@@ -120,12 +123,24 @@ class PrintableWorkbook:
             return None
         cell = WriteOnlyCell(sheet, value=value)
         if kind in NUMBER_FORMATS and isinstance(value, int | float | date | datetime):
-            cell.number_format = NUMBER_FORMATS[kind]
-            cell.alignment = self._top
+            cell._style = copy(self._style(sheet, NUMBER_FORMATS[kind], wrap=False))
         elif isinstance(value, str):
             long = kind == "long" or len(value) + 2 > width or "\n" in value
-            cell.alignment = self._wrap if long else self._top
+            cell._style = copy(self._style(sheet, None, wrap=long))
         return cell
+
+    def _style(self, sheet: Any, number_format: str | None, *, wrap: bool) -> StyleArray:
+        """A data cell's style, made once: openpyxl's style setters cost more than the rest
+        of writing a cell (10,000 open answers took a second)."""
+        key = (number_format, wrap)
+        style = self._styles.get(key)
+        if style is None:
+            proto = WriteOnlyCell(sheet)
+            proto.alignment = self._wrap if wrap else self._top
+            if number_format is not None:
+                proto.number_format = number_format
+            style = self._styles[key] = proto._style
+        return style
 
     def _bold_cell(self, sheet: Any, value: Any, *, wrap: bool = True) -> WriteOnlyCell:
         cell = WriteOnlyCell(sheet, value=value)
@@ -133,6 +148,22 @@ class PrintableWorkbook:
         if wrap:
             cell.alignment = self._header_alignment
         return cell
+
+    def style_id(self, sheet: Any, *, wrap: bool) -> int:
+        """The index of a text cell's style in the workbook, for rows written as raw XML."""
+        return int(self.book._cell_styles.add(self._style(sheet, None, wrap=wrap)))
+
+    def header_only(self, title: str, columns: Sequence[Col]) -> Any:
+        """A sheet with its fixed widths, bold frozen header, print setup and an autofilter
+        over the header, whose rows are written as raw XML later (`sheet_xml`)."""
+        sheet = self.book.create_sheet(title)
+        for n, column in enumerate(columns, start=1):
+            sheet.column_dimensions[get_column_letter(n)].width = column.width
+        sheet.freeze_panes = "A2"
+        printable(sheet, 1)
+        sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}1"
+        sheet.append(self.header_row(sheet, columns))
+        return sheet
 
     def header_row(self, sheet: Any, columns: Sequence[Col]) -> list[WriteOnlyCell]:
         return [self._bold_cell(sheet, c.title) for c in columns]

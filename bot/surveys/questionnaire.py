@@ -40,6 +40,8 @@ class Option(_Model):
     """Matrix: the column counts as "satisfied" (fully or rather) in the report."""
     na: bool = False
     """Matrix: a "not applicable" column, left out of the satisfied share."""
+    neutral: bool = False
+    """Matrix: neither satisfied nor not ("hard to say"); charts draw it grey."""
     other: bool = False
     """Multiple choice: "other (specify)", followed by a question asking for the text."""
     exclusive: bool = False
@@ -73,9 +75,17 @@ class Condition(_Model):
 class _Question(_Model):
     id: str = Field(pattern=IDENT)
     text: str = Field(min_length=1, max_length=1000)
+    """The formal wording (the act's criterion name), used in reports and exports."""
+    short_text: str | None = Field(default=None, min_length=1, max_length=300)
+    """What respondents see instead, in plain words ("услуга", not "функция")."""
     when: Condition | None = None
     rows_when: Condition | None = None
     """Ask a row only when the same row of an earlier matrix was answered in / not_in."""
+
+    @property
+    def asked(self) -> str:
+        """The wording shown to the respondent."""
+        return self.short_text or self.text
 
 
 class CriterionQuestion(_Question):
@@ -253,18 +263,20 @@ def _check_options(where: str, question: Question) -> None:
     if reserved:
         raise ValueError(f"{where}: id вариантов {reserved} зарезервированы, выберите другие")
     allowed = {
-        MatrixQuestion: {"satisfied", "na"},
+        MatrixQuestion: {"satisfied", "na", "neutral"},
         MultiChoiceQuestion: {"other", "exclusive"},
     }.get(type(question), set())
     for option in options:
-        for flag in ("satisfied", "na", "other", "exclusive"):
+        for flag in ("satisfied", "na", "neutral", "other", "exclusive"):
             if getattr(option, flag) and flag not in allowed:
                 raise ValueError(
                     f"{where}: вариант {option.id!r}: {flag} не подходит для вопроса "
                     f"{question.kind}"
                 )
-        if option.satisfied and option.na:
-            raise ValueError(f"{where}: вариант {option.id!r} не может быть и satisfied, и na")
+        if sum((option.satisfied, option.na, option.neutral)) > 1:
+            raise ValueError(
+                f"{where}: вариант {option.id!r}: из satisfied, na и neutral нужен один флаг"
+            )
     if sum(o.other for o in options) > 1:
         raise ValueError(f"{where}: вариант other может быть только один")
     if isinstance(question, MatrixQuestion) and all(o.na for o in options):

@@ -41,10 +41,6 @@ def enps_title(enps: float, mean: float) -> str:
     return f"eNPS: {sign}{fmt_num(enps, 0)} (среднее {fmt_num(mean)})"
 
 
-HARD_TO_SAY = "затрудняюсь"
-"""An answer option starting so is neither satisfied nor not: drawn grey."""
-
-
 def deadline_line(days: float) -> str:
     return f"срок: {fmt_num(days, 0)} дн."
 
@@ -69,3 +65,76 @@ def appeals_topics_title(period: str) -> str:
 
 def month_label(first_day: date) -> str:
     return f"{MONTHS[first_day.month - 1]} {first_day.year % 100:02d}"
+
+
+LEVEL_HIGH = "высокий уровень (выше 71)"
+LEVEL_BORDER = "пограничный уровень (70–71)"
+LEVEL_LOW = "низкий уровень (ниже 70)"
+CRITERIA_TREND_TITLE = "CSI по критериям в окнах опроса"
+DETRACTORS = "1–6: критики"
+PASSIVES = "7–8: нейтральные"
+PROMOTERS = "9–10: сторонники"
+NO_OUTCOME = "Итог ещё не известен"
+ROMAN_QUARTERS = ("I", "II", "III", "IV")
+
+
+def respondents(count: int) -> str:
+    """'1 респондент', '23 респондента', '100 000 респондентов'."""
+    return f"{_thousands(count)} {_plural(count, 'респондент', 'респондента', 'респондентов')}"
+
+
+def appeals_count(count: int) -> str:
+    return f"{_thousands(count)} {_plural(count, 'обращение', 'обращения', 'обращений')}"
+
+
+def window_caption(window_id: int, opens_on: date, closes_on: date, count: int) -> str:
+    """What every chart of a survey window carries: which window and how many answered."""
+    return f"Окно №{window_id}, {opens_on:%d.%m.%Y}–{closes_on:%d.%m.%Y} · {respondents(count)}"
+
+
+def period_caption(period: str, count: int) -> str:
+    return f"{period} · {appeals_count(count)}"
+
+
+def period_title(start: date, end: date) -> str:
+    """A reporting period in Russian: 'IV квартал 2026', 'I полугодие 2026', '2026 год';
+    `end` is the first day after the period. Anything else is written as dates."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if start.day == 1 and end.day == 1:
+        if months == 3 and start.month % 3 == 1:
+            return f"{ROMAN_QUARTERS[start.month // 3]} квартал {start.year}"
+        if months == 6 and start.month in (1, 7):
+            return f"{'I' if start.month == 1 else 'II'} полугодие {start.year}"
+        if months == 12 and start.month == 1:
+            return f"{start.year} год"
+        if months == 1:
+            return f"{MONTH_NAMES[start.month - 1]} {start.year}"
+    last = date.fromordinal(end.toordinal() - 1)
+    return f"{start:%d.%m.%Y}–{last:%d.%m.%Y}"
+
+
+MONTH_NAMES = (
+    "январь", "февраль", "март", "апрель", "май", "июнь",
+    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+)  # fmt: skip
+
+
+def _thousands(count: int) -> str:
+    return f"{count:,}".replace(",", "\u00a0")
+
+
+def _plural(count: int, one: str, few: str, many: str) -> str:
+    tail = count % 100
+    if 11 <= tail <= 14:
+        return many
+    return one if count % 10 == 1 else few if 2 <= count % 10 <= 4 else many
+
+
+def trend_caption(labels: list[str]) -> str:
+    """The windows a trend joins: 'Окна №1 02.03.2026 … №4 01.09.2027'."""
+    return f"Окна опроса: {', '.join(labels)}"
+
+
+def complaints_caption(period: str, count: int) -> str:
+    word = _plural(count, "жалоба", "жалобы", "жалоб")
+    return f"{period} · {_thousands(count)} {word}"

@@ -6,7 +6,7 @@ instance is taken over when its lease expires. The outbox keeps messages a state
 someone, written in the change's transaction, until they are delivered.
 
 Revision ID: 0010_job_claims
-Revises: 0006_reports
+Revises: 0009_citizen
 """
 
 from collections.abc import Sequence
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_job_claims"
-down_revision: str | None = "0006_reports"
+down_revision: str | None = "0009_citizen"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

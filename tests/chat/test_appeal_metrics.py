@@ -115,6 +115,8 @@ async def test_quarter_metrics_match_hand_computed_numbers(services: Services) -
     assert "медиана: 3,0 дн. (72,0 ч)" in text
     assert "удовлетворено: 1 (33 %)" in text and "отказано: 1 (33 %)" in text
     assert "Работа сотрудников: 2 (40 %)" in text
+    # One late answer among all five appeals of the period (not among the four answered).
+    assert "Нарушен срок ответа</b>: 1 (20 %)" in text
 
 
 async def test_odd_count_median_is_the_middle_value(services: Services) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -79,4 +80,16 @@ def test_demo_prints_a_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     run_demo(out, citizens=6)
     text = out.getvalue()
     assert "Житель нажал «" in text
-    assert "Респондентов: 6" in text and "Общий индекс CSI:" in text
+    assert "Респондентов: 6" in text
+    # The numbers agree with each other: the overall index is the mean of the criteria as
+    # printed (to rounding), every criterion was answered by all six, and the level word
+    # matches the value.
+    overall = re.search(r"Общий индекс CSI: (\d+,\d) — (\w+)", text)
+    assert overall is not None
+    criteria = re.findall(r"^\d+\. .+ — (\d+,\d) \(\d+ %, ответов: (\d+)\)$", text, re.M)
+    assert len(criteria) == 10 and all(n == "6" for _, n in criteria)
+    values = [float(v.replace(",", ".")) for v, _ in criteria]
+    shown = float(overall[1].replace(",", "."))
+    assert abs(shown - sum(values) / len(values)) <= 0.06
+    level = "высокий" if shown > 71 else "низкий" if shown < 70 else "пограничное"
+    assert overall[2] == level

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 
 from bot.__main__ import run_polling
 from bot.config import Settings
-from bot.core.ports import Button, Person, Reply
+from bot.core.ports import Button, Delivery, Person, Reply
 from bot.db.models import SurveyResponse
 from bot.devtools.fake_max import BOT_USERNAME, TEXT_LIMIT, FakeMax
 from bot.devtools.fake_telegram import FakeTelegram
@@ -299,3 +299,54 @@ async def test_a_refused_token_is_one_line_and_exit_2(tmp_path: Path, fake_max: 
     assert process.returncode == 2
     assert err.decode().strip().startswith("MAX не принял токен")
     assert "\n" not in err.decode().strip()
+
+
+async def file_max_appeal(bot: RunningBot, user: int, photo: dict | None = None) -> int:  # type: ignore[type-arg]
+    await bot.max_say(user, "обращение")
+    await bot.max_press(user, "Жалоба")
+    await bot.max_press(user, "Документы и справки")
+    await bot.max_say(user, "Третий месяц не могу получить справку о составе семьи")
+    await bot.max_press(user, appeal_texts.BUTTON_DONE)
+    if photo is not None:
+        await bot.max_say(user, None, attachments=[photo])
+        await bot.max_press(user, appeal_texts.BUTTON_DONE)
+    else:
+        await bot.max_press(user, appeal_texts.BUTTON_NO_FILES)
+    await bot.max_say(user, "Петров Пётр Петрович")
+    await bot.max_press(user, appeal_texts.BUTTON_SKIP)
+    await bot.max_press(user, appeal_texts.BUTTON_CONSENT)
+    text = bot.max_server.last(user).text
+    assert "зарегистрирован" in text, text
+    return int(text.split("№")[1].split()[0].strip(".,<>/b"))
+
+
+async def test_a_card_with_the_photo_reaches_the_max_staff_chat(
+    settings: Settings, fake: FakeTelegram, fake_max: FakeMax, clock: FakeClock
+) -> None:
+    staff_chat = -8001
+    with_staff = settings.model_copy(update={"max_staff_chat_id": staff_chat})
+    async with RunningBot(with_staff, fake, clock, max_fake=fake_max) as bot:
+        photo = fake_max.image()
+        fake_max.uploads[photo["payload"]["token"]] = ("image", "p.jpg", b"jpg")  # MAX knows it
+        number = await file_max_appeal(bot, MAX_USER, photo)
+    card, picture = fake_max.sent(chat_id=staff_chat)
+    assert f"№{number}" in card.text and "MAX" in card.text and card.labels
+    assert picture.images == [photo["payload"]["token"]] and f"№{number}" in picture.text
+
+
+async def test_an_expired_press_still_gets_its_reply(both: RunningBot) -> None:
+    """POST /answers refused (the press is too old): the edit arrives as a new message."""
+    server = both.max_server
+    await both.max_say(MAX_USER, "обращение")
+    server.errors["POST /answers"] = [400]
+    await both.max_press(MAX_USER, appeal_texts.BUTTON_CANCEL)
+    assert server.last(MAX_USER).text == appeal_texts.INTAKE_CANCELLED
+    assert server.last(MAX_USER).edits == 0
+
+
+async def test_a_person_who_stopped_the_bot_counts_as_blocked(both: RunningBot) -> None:
+    assert both.max is not None
+    both.max_server.errors["POST /messages"] = [403]
+    delivery = await both.max.messenger.deliver(MAX_USER, [Reply("Напоминание")])
+    assert delivery is Delivery.BLOCKED
+    assert await both.max.messenger.deliver(MAX_USER, [Reply("Напоминание")]) is Delivery.SENT

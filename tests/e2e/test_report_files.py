@@ -18,6 +18,7 @@ from bot.texts import export as export_texts
 from bot.texts import painmap as painmap_texts
 from tests.support.database import ADMIN
 from tests.support.report_data import add_responses, person
+from tests.support.waits import wait_until
 
 STRANGER = 777
 
@@ -60,6 +61,24 @@ async def test_report_sends_text_and_an_album_to_admins_only(running: RunningBot
         await running.say(STRANGER, command)
         assert running.fake.last(STRANGER).text == admin_texts.NOT_ADMIN
     assert {c.method for c in running.fake.sent(STRANGER)} == {"sendMessage"}
+
+
+async def test_report_text_is_not_held_back_by_the_charts(running: RunningBot) -> None:
+    """Drawing is held until the admin has the text: if the text waited for the charts, the
+    report would never finish."""
+    window_id = await open_window(running)
+    await fill(running, window_id)
+    running.fake.clear()
+    renderer = running.services.chart_renderer
+    draw = renderer.render
+
+    async def after_the_text(specs):  # type: ignore[no-untyped-def]
+        await wait_until(lambda: running.fake.sent(ADMIN))
+        return await draw(specs)
+
+    renderer.render = after_the_text  # type: ignore[method-assign]
+    await running.say(ADMIN, f"/report {window_id}")
+    assert [c.method for c in running.fake.sent(ADMIN)] == ["sendMessage", "sendMediaGroup"]
 
 
 async def test_report_of_a_small_window_has_no_charts(running: RunningBot) -> None:
@@ -185,7 +204,9 @@ async def test_trend_appears_with_the_second_external_window(running: RunningBot
     await add_responses(running.services, second, [person(9, 9)] * 5)
 
     report = await running.services.reports.window_report(second)
-    assert [c.name for c in report.charts] == ["csi", "matrix", "distribution", "trend"]
+    assert [c.name for c in report.charts] == [
+        "csi", "matrix", "distribution", "trend", "criteria_trend",
+    ]  # fmt: skip
     async with running.services.sessionmaker() as session:
         window = await running.services.windows.get(second)
         assert window is not None
@@ -194,3 +215,7 @@ async def test_trend_appears_with_the_second_external_window(running: RunningBot
         (f"№{first} 24.12.2026", 54.0),
         (f"№{second} 24.12.2026", 81.0),
     ]
+    # the trend per criterion: every criterion was scored 6 (importance 9), then 9 (9)
+    assert {round(v, 1) for v in points[0].criteria.values()} == {54.0}
+    assert {round(v, 1) for v in points[1].criteria.values()} == {81.0}
+    assert len(points[0].criteria) == 10

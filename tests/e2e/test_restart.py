@@ -60,7 +60,14 @@ async def say(fake: FakeTelegram, user_id: int, text: str, replies: int = 1) -> 
     await wait_until(lambda: len(fake.sent(user_id)) >= before + replies)
 
 
-def start_process(settings: Settings, fake: FakeTelegram, cwd: Path) -> asyncio.subprocess.Process:
+STARTUP_CEILING = 180.0
+"""A fresh `python -m bot run` imports aiogram, SQLAlchemy and matplotlib: seconds on a quiet
+machine, far longer when every core is busy."""
+
+
+async def start_process(
+    settings: Settings, fake: FakeTelegram, cwd: Path
+) -> asyncio.subprocess.Process:
     env = {
         **os.environ,
         "PYTHONPATH": str(PROJECT),
@@ -70,36 +77,54 @@ def start_process(settings: Settings, fake: FakeTelegram, cwd: Path) -> asyncio.
         "ADMIN_IDS": str(ADMIN),
         "ANON_SECRET": "test-secret-test-secret",
     }
-    return asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=cwd,
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )  # type: ignore[return-value]
+    with (cwd / "bot.log").open("ab") as log:  # the child keeps its own copy of the handle
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=cwd,
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=log,
+        )
+
+
+async def wait_for_start(
+    process: asyncio.subprocess.Process, fake: FakeTelegram, log: Path
+) -> None:
+    """Until the bot polls (it has called getMe); a bot that died fails at once with its log."""
+    await wait_until(
+        lambda: process.returncode is not None or any(c.method == "getMe" for c in fake.calls),
+        timeout=STARTUP_CEILING,
+    )
+    assert process.returncode is None, log.read_text(errors="replace")[-3000:]
+
+
+def stop(process: asyncio.subprocess.Process, signal_number: int) -> None:
+    if process.returncode is None:
+        process.send_signal(signal_number)
 
 
 async def test_kill_9_loses_nothing(settings: Settings, fake: FakeTelegram, tmp_path: Path) -> None:
+    log = tmp_path / "bot.log"
     process = await start_process(settings, fake, tmp_path)
     try:
-        await wait_until(lambda: any(c.method == "getMe" for c in fake.calls), timeout=30)
+        await wait_for_start(process, fake, log)
         await say(fake, ADMIN, "/open_survey csi")
         await say(fake, CITIZEN, "/start csi", replies=2)
         await say(fake, CITIZEN, "8")
         await say(fake, CITIZEN, "9")
         assert "Вопрос 3 из" in fake.last(CITIZEN).text
     finally:
-        process.send_signal(signal.SIGKILL)
+        stop(process, signal.SIGKILL)
         await process.wait()
     fake.clear()
     process = await start_process(settings, fake, tmp_path)
     try:
-        await wait_until(lambda: any(c.method == "getMe" for c in fake.calls), timeout=30)
+        await wait_for_start(process, fake, log)
         await say(fake, CITIZEN, "6")
         assert "Вопрос 4 из" in fake.last(CITIZEN).text
     finally:
-        process.send_signal(signal.SIGTERM)
+        stop(process, signal.SIGTERM)
         await process.wait()

@@ -324,7 +324,7 @@ async def test_apscheduler_fires_the_close_in_real_time(
         assert bot.scheduler is not None
         await bot.scheduler.rebuild()
         assert "agenda:1:close" in bot.scheduler.job_ids()
-        await wait_until(lambda: any(REPORT_MARK in t for t in admin_texts(fake)), timeout=5)
+        await wait_until(lambda: any(REPORT_MARK in t for t in admin_texts(fake)))
         assert (await window(bot, 1)).closed_at is not None
 
 

@@ -13,6 +13,7 @@ from bot.devtools.fake_vk import FakeVk
 from bot.handlers.backoff import Backoff
 from bot.handlers.vk.client import VkClient, make_vk_api
 from bot.handlers.vk.polling import VkPoller
+from tests.support.waits import CEILING
 
 
 @pytest.fixture
@@ -52,11 +53,15 @@ async def test_errors_that_are_not_transient_are_not_retried(fake_vk: FakeVk) ->
 
 async def test_each_person_is_served_in_order_and_people_in_parallel() -> None:
     log: list[str] = []
+    second_person_started = asyncio.Event()
 
     async def handler(event: dict) -> None:  # type: ignore[type-arg]
         peer, n = event["object"]["peer_id"], event["n"]
         log.append(f"start {peer}.{n}")
-        await asyncio.sleep(0.05 if n == 1 else 0.01)
+        if peer == 2:
+            second_person_started.set()
+        if (peer, n) == (1, 1):  # finishes only once another person is being served
+            await asyncio.wait_for(second_person_started.wait(), CEILING)
         log.append(f"end {peer}.{n}")
 
     poller = VkPoller(make_vk_api("token"), 1, handler)

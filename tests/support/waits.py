@@ -5,8 +5,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+CEILING = 60.0
+"""Seconds to wait for an event before failing: far beyond what it takes on a quiet machine, so
+only a bug reaches it, never a busy one."""
 
-async def wait_until(predicate: Callable[[], object], timeout: float = 10.0) -> None:
+
+async def wait_until(predicate: Callable[[], object], timeout: float = CEILING) -> None:
     """Poll `predicate` until it holds; fail after `timeout` seconds."""
     deadline = asyncio.get_running_loop().time() + timeout
     while not predicate():

@@ -64,7 +64,10 @@ def keyboard(buttons: list[list[Button]]) -> dict[str, Any] | None:
 
 
 def max_messages(reply: Reply) -> list[MaxMessage]:
-    """A reply as MAX messages: the text split to fit, the keyboard under its last piece."""
+    """A reply as MAX messages: the text split to fit, the keyboard under its last piece;
+    none for a reply that is only pictures or documents."""
+    if not reply.text and not reply.buttons:
+        return []
     *head, last = split_text(reply.text, MAX_TEXT) or [""]
     markup = keyboard(reply.buttons)
     return [

@@ -14,10 +14,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from bot.devtools.harness import RunningBot
 from bot.reports.workbook import LONG_MAX, TEXT_MAX, Col, fit_width
 from bot.texts import export as export_texts
-from tests.appeal_helpers import file_appeal
-from tests.conftest import ADMIN
-from tests.report_data import add_responses, person
-from tests.test_report_files import open_window
+from tests.e2e.test_report_files import open_window
+from tests.support.appeals import file_appeal
+from tests.support.database import ADMIN
+from tests.support.report_data import add_responses, person
 
 
 def assert_printable(sheet: Worksheet, header_row: int) -> None:

@@ -4,9 +4,12 @@ whatever the response skipped, and the streamed sheet reads back as a workbook."
 from __future__ import annotations
 
 import io
+from collections.abc import AsyncIterator
 
+import pytest
 from openpyxl import Workbook, load_workbook
 
+from bot.reports.export import prefetched
 from bot.reports.sheet_xml import PackedRows, SheetColumn, StreamedSheet
 
 COLUMNS = [
@@ -63,3 +66,18 @@ def test_streamed_rows_read_back_with_the_header_and_autofilter() -> None:
         (None, 10, "later", None, None, None),
     ]
     assert back["Ответы"].auto_filter.ref == "A1:F4"
+
+
+async def test_prefetched_keeps_order_and_passes_errors_on() -> None:
+    async def numbers(fail: bool) -> AsyncIterator[int]:
+        for n in range(5):
+            yield n
+        if fail:
+            raise ValueError("broken")
+
+    assert [n async for n in prefetched(numbers(False))] == [0, 1, 2, 3, 4]
+    seen = []
+    with pytest.raises(ValueError, match="broken"):
+        async for n in prefetched(numbers(True)):
+            seen.append(n)
+    assert seen == [0, 1, 2, 3, 4]
