@@ -9,7 +9,7 @@ not undo the change: the state in the database is what counts.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -39,7 +39,16 @@ from bot.appeals.model import (
 )
 from bot.clock import Clock
 from bot.core.ports import Person, Reply, Sender, StaffBoard
-from bot.db.models import Appeal, AppealAttachment, AppealContact, AppealIntake, StaffMember
+from bot.db.models import (
+    Appeal,
+    AppealAttachment,
+    AppealContact,
+    AppealIntake,
+    OutboxMessage,
+    StaffMember,
+    StaffPost,
+)
+from bot.outbox import Outbox
 from bot.sanitize import clean_text
 from bot.texts import appeals as texts
 from bot.ttl_cache import MISSING, TtlCache
@@ -76,8 +85,12 @@ class AppealService:
         self.classifier = classifier
         self._messengers = messengers
         self.terms = terms or AppealTerms()
-        self.board: StaffBoard | None = None
-        self._staff: TtlCache[str, frozenset[int]] = TtlCache(STAFF_CACHE_TTL, size=1)
+        self.boards: dict[str, StaffBoard] = {}
+        """The staff chat of each messenger; a card goes to the one of the appeal's messenger,
+        or to the only one there is."""
+        self.outbox: Outbox | None = None
+        """Set by the composition root: citizens' notices go through it."""
+        self._staff: TtlCache[str, frozenset[str]] = TtlCache(STAFF_CACHE_TTL, size=1)
 
     def now(self) -> datetime:
         return self._clock.now()
@@ -162,10 +175,15 @@ class AppealService:
             if appeal.state == "in_work":
                 raise AppealError(texts.already_taken(number))
             appeal.state, appeal.taken_at, appeal.taken_by = "in_work", self.now(), staff_id
+            owed = self._owe(session, appeal, render.citizen_taken)
         view = await self.get(number)
-        return await self._tell(view, render.citizen_taken(view))
+        return await self._settle(view, owed, render.citizen_taken)
 
-    async def answer(self, number: int, staff_id: int, text: str) -> AppealView:
+    async def answer(
+        self, number: int, staff_id: int, text: str, executor: str | None = None
+    ) -> AppealView:
+        """The official answer, sent to the citizen; `executor` signs it ("Фамилия И.О.,
+        должность") and is kept for the register."""
         text = clean_text(text).strip()
         if not text:
             raise AppealError(texts.EMPTY_ANSWER)
@@ -175,11 +193,13 @@ class AppealService:
         async with self._sessionmaker() as session, session.begin():
             appeal = await self._open(session, number)
             appeal.state, appeal.answer_text, appeal.answered_by = "answered", text, staff_id
+            appeal.executor = executor
             if appeal.answered_at is None:
                 appeal.answered_at = now
                 appeal.answer_seconds = int((now - appeal.registered_at).total_seconds())
+            owed = self._owe(session, appeal, render.citizen_answer)
         view = await self.get(number)
-        return await self._tell(view, render.citizen_answer(view))
+        return await self._settle(view, owed, render.citizen_answer)
 
     async def set_outcome(self, number: int, outcome: str) -> AppealView:
         if outcome not in OUTCOMES:
@@ -202,8 +222,9 @@ class AppealService:
             appeal = await self._open(session, number)
             appeal.state, appeal.redirected_to, appeal.redirected_at = "redirected", body, now
             appeal.redirect_seconds = int((now - appeal.registered_at).total_seconds())
+            owed = self._owe(session, appeal, render.citizen_redirected)
         view = await self.get(number)
-        return await self._tell(view, render.citizen_redirected(view))
+        return await self._settle(view, owed, render.citizen_redirected)
 
     async def extend(self, number: int, staff_id: int, reason: str) -> AppealView:
         reason = clean_text(reason).strip()
@@ -215,8 +236,9 @@ class AppealService:
                 raise AppealError(texts.already_extended(number))
             appeal.extended, appeal.extension_reason = True, reason
             appeal.due_at = appeal.due_at + timedelta(days=self.terms.extension_days)
+            owed = self._owe(session, appeal, self._extended)
         view = await self.get(number)
-        return await self._tell(view, render.citizen_extended(view, self.tz))
+        return await self._settle(view, owed, self._extended)
 
     async def close(self, number: int, staff_id: int) -> AppealView:
         async with self._sessionmaker() as session, session.begin():
@@ -224,8 +246,9 @@ class AppealService:
             if appeal.state in ("closed", "redirected"):
                 raise AppealError(texts.already_final(number))
             appeal.state, appeal.closed_at = "closed", self.now()
+            owed = self._owe(session, appeal, render.citizen_closed)
         view = await self.get(number)
-        return await self._tell(view, render.citizen_closed(view))
+        return await self._settle(view, owed, render.citizen_closed)
 
     # --- citizen actions after the answer -----------------------------------------------
     async def followup(self, person: Person, number: int, text: str) -> AppealView:
@@ -238,7 +261,7 @@ class AppealService:
                 raise AppealError(texts.FOLLOWUP_USED)
             appeal.followup_text, appeal.state, appeal.closed_at = text, "in_work", None
         view = await self.get(number)
-        await self._post(render.staff_followup(view))
+        await self._post_for(view, render.staff_followup(view))
         return view
 
     async def rate(self, person: Person, number: int, rating: int) -> AppealView:
@@ -255,7 +278,7 @@ class AppealService:
             if appeal.state == "answered":
                 appeal.state, appeal.closed_at = "closed", self.now()
         view = await self.get(number)
-        await self._post(Reply(texts.staff_rated(view.number, view.rating or 0)))
+        await self._post_for(view, Reply(texts.staff_rated(view.number, view.rating or 0)))
         return view
 
     async def explain_rating(self, person: Person, number: int, reason: str) -> AppealView:
@@ -267,7 +290,7 @@ class AppealService:
                 raise AppealError(texts.STALE)
             appeal.rating_reason = reason
         view = await self.get(number)
-        await self._post(Reply(texts.staff_rating_reason(number, reason)))
+        await self._post_for(view, Reply(texts.staff_rating_reason(number, reason)))
         return view
 
     # --- reading ------------------------------------------------------------------------
@@ -333,7 +356,8 @@ class AppealService:
         if not soon and not overdue:
             return None
         text = texts.digest(soon, overdue, self.tz)
-        await self._post(Reply(text))
+        for board in self.boards.values():
+            await self._post_to(board, Reply(text))
         return text
 
     async def metrics(self, period: Period) -> AppealMetrics:
@@ -400,34 +424,58 @@ class AppealService:
         return await self.get(number)
 
     # --- staff membership -----------------------------------------------------------------
-    async def is_staff(self, user_id: int) -> bool:
-        """Asked on every private message and press (the staff router's filter), so the list
-        is read once per STAFF_CACHE_TTL, not once per update."""
+    async def staff_member(self, person: Person) -> StaffMember | None:
+        async with self._sessionmaker() as session:
+            return await session.get(StaffMember, person.key)
+
+    async def is_staff(self, person: Person) -> bool:
+        """Asked on many private messages and presses, so the list is read once per
+        STAFF_CACHE_TTL, not once per update."""
         staff = self._staff.get("all")
         if staff is MISSING:
-            staff = frozenset(await self.staff_ids())
+            async with self._sessionmaker() as session:
+                staff = frozenset(await session.scalars(select(StaffMember.person_key)))
             self._staff.put("all", staff)
-        return user_id in staff  # type: ignore[operator]
+        return person.key in staff  # type: ignore[operator]
 
-    async def add_staff(self, user_id: int, added_by: int) -> bool:
+    async def add_staff(
+        self, person: Person, added_by: Person, name: str | None, position: str | None
+    ) -> bool:
+        """True if added; an existing member gets the new name and position."""
         async with self._sessionmaker() as session, session.begin():
-            if await session.get(StaffMember, user_id) is not None:
+            member = await session.get(StaffMember, person.key)
+            if member is not None:
+                member.name, member.position = name or member.name, position or member.position
                 return False
-            session.add(StaffMember(user_id=user_id, added_by=added_by, added_at=self.now()))
+            session.add(
+                StaffMember(
+                    person_key=person.key,
+                    name=name,
+                    position=position,
+                    added_by=added_by.key,
+                    added_at=self.now(),
+                )
+            )
         self._staff.clear()
         return True
 
-    async def remove_staff(self, user_id: int) -> bool:
+    async def remove_staff(self, person: Person) -> bool:
         async with self._sessionmaker() as session, session.begin():
             result = await session.execute(
-                delete(StaffMember).where(StaffMember.user_id == user_id)
+                delete(StaffMember).where(StaffMember.person_key == person.key)
             )
         self._staff.clear()
         return result.rowcount > 0
 
-    async def staff_ids(self) -> list[int]:
+    async def staff(self) -> list[StaffMember]:
         async with self._sessionmaker() as session:
-            return list(await session.scalars(select(StaffMember.user_id).order_by("user_id")))
+            return list(await session.scalars(select(StaffMember).order_by("person_key")))
+
+    async def appeal_of_post(self, platform: str, message_id: int) -> int | None:
+        """The appeal a staff-chat message stands for (its card, a follow-up), by message id."""
+        async with self._sessionmaker() as session:
+            post = await session.get(StaffPost, (platform, message_id))
+            return post.appeal_number if post is not None else None
 
     # --- helpers --------------------------------------------------------------------------
     async def _get(self, session: AsyncSession, number: int) -> Appeal:
@@ -454,6 +502,29 @@ class AppealService:
             raise AppealError(texts.not_found(number))
         return appeal
 
+    def _owe(
+        self, session: AsyncSession, appeal: Appeal, notice: Callable[[AppealView], Reply]
+    ) -> OutboxMessage | None:
+        """With an outbox, the citizen's notice commits with the staff action that causes it."""
+        view = _view(appeal)
+        if self.outbox is None or view.person is None:
+            return None
+        return self.outbox.add(session, view.person, [notice(view)])
+
+    async def _settle(
+        self, view: AppealView, owed: OutboxMessage | None, notice: Callable[[AppealView], Reply]
+    ) -> AppealView:
+        """Deliver the notice now: from the outbox (the worker retries a failure), or, without
+        one, directly. The view says whether it arrived, for the staff's confirmation."""
+        if self.outbox is None:
+            return await self._tell(view, notice(view))
+        if owed is None:
+            return view
+        return replace(view, citizen_notified=await self.outbox.deliver(owed))
+
+    def _extended(self, view: AppealView) -> Reply:
+        return render.citizen_extended(view, self.tz)
+
     async def _tell(self, view: AppealView, reply: Reply) -> AppealView:
         """Notify the citizen; the view says whether it arrived, for the staff's confirmation."""
         if view.person is None:
@@ -465,18 +536,44 @@ class AppealService:
             return replace(view, citizen_notified=False)
         return replace(view, citizen_notified=True)
 
-    async def _post(self, reply: Reply, attachments: list[Attachment] | None = None) -> int | None:
-        if self.board is None:
-            return None
+    def _board_for(self, view: AppealView) -> StaffBoard | None:
+        platform = view.person.platform if view.person is not None else None
+        if platform in self.boards:
+            return self.boards[platform]
+        return next(iter(self.boards.values())) if len(self.boards) == 1 else None
+
+    async def _post_to(
+        self, board: StaffBoard, reply: Reply, attachments: list[Attachment] | None = None
+    ) -> int | None:
         try:
-            return await self.board.post(reply, attachments)
+            return await board.post(reply, attachments)
         except Exception:  # the appeal is registered; staff also see it in /appeals
-            log.warning("could not post to the staff chat", exc_info=True)
+            log.warning("could not post to the %s staff chat", board.platform, exc_info=True)
             return None
 
+    async def _post_for(
+        self, view: AppealView, reply: Reply, attachments: list[Attachment] | None = None
+    ) -> int | None:
+        """Post about an appeal in its staff chat and remember the message, so a reply to it
+        is routed to the appeal by id."""
+        board = self._board_for(view)
+        if board is None:
+            return None
+        message_id = await self._post_to(board, reply, attachments)
+        if message_id is not None:
+            async with self._sessionmaker() as session, session.begin():
+                await session.merge(
+                    StaffPost(
+                        platform=board.platform, message_id=message_id, appeal_number=view.number
+                    )
+                )
+        return message_id
+
     async def _post_card(self, view: AppealView) -> None:
-        message_id = await self._post(
-            render.staff_card(view, self.classifier.title(view.topic), self.tz), view.attachments
+        message_id = await self._post_for(
+            view,
+            render.staff_card(view, self.classifier.title(view.topic), self.tz),
+            view.attachments,
         )
         if message_id is not None:
             async with self._sessionmaker() as session, session.begin():
@@ -547,6 +644,7 @@ def _view(appeal: Appeal) -> AppealView:
         outcome=appeal.outcome,
         rating=appeal.rating,
         followup_text=appeal.followup_text,
+        executor=appeal.executor,
         formal_number=appeal.formal_number,
         formal_date=appeal.formal_date,
         rating_reason=appeal.rating_reason,

@@ -8,7 +8,7 @@
 - reminder_subscribers.blocked_at goes: it was written only for people who had not answered.
 
 Revision ID: 0007_anonymity
-Revises: 0010_job_claims
+Revises: 0009_lapsed_drafts
 """
 
 from collections.abc import Sequence
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_anonymity"
-down_revision: str | None = "0010_job_claims"
+down_revision: str | None = "0009_lapsed_drafts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

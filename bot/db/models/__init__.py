@@ -6,14 +6,23 @@ from bot.db.models.appeals import (
     AppealAttachment,
     AppealContact,
     AppealIntake,
+    StaffDialog,
     StaffMember,
+    StaffPost,
 )
 from bot.db.models.employee import EmployeeInvite
 from bot.db.models.fsm import FsmState
-from bot.db.models.schedule import JobClaim, PlanReminder, ReminderSubscriber, WindowEvent
+from bot.db.models.schedule import (
+    JobClaim,
+    OutboxMessage,
+    PlanReminder,
+    ReminderSubscriber,
+    WindowEvent,
+)
 from bot.db.models.survey import (
     SurveyAnswer,
     SurveyDraft,
+    SurveyLapsedDraft,
     SurveyParticipation,
     SurveyPendingResponse,
     SurveyResponse,
@@ -28,11 +37,15 @@ __all__ = [
     "EmployeeInvite",
     "FsmState",
     "JobClaim",
+    "OutboxMessage",
     "PlanReminder",
     "ReminderSubscriber",
+    "StaffDialog",
     "StaffMember",
+    "StaffPost",
     "SurveyAnswer",
     "SurveyDraft",
+    "SurveyLapsedDraft",
     "SurveyParticipation",
     "SurveyPendingResponse",
     "SurveyResponse",
