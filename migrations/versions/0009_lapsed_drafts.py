@@ -5,7 +5,7 @@ A survey under way when its window closes is counted nowhere; only the draft's k
 because 0009_citizen was already merged and applied.
 
 Revision ID: 0009_lapsed_drafts
-Revises: 0010_job_claims
+Revises: 0008_staff_identities
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_lapsed_drafts"
-down_revision: str | None = "0010_job_claims"
+down_revision: str | None = "0008_staff_identities"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
