@@ -323,10 +323,12 @@ def build_max_bot(
     """The MAX bot on the same services (citizens, admins and staff in private chats); registers it
     as the MAX messenger, its channel (MAX_CHANNEL_ID) and work chat (MAX_EMPLOYEE_CHAT_ID) as
     outlets for invitations, the work chat as the employee check of MAX users, and with
-    MAX_STAFF_CHAT_ID its staff chat as the appeals' board. Then `await max_bot.connect()`."""
+    MAX_STAFF_CHAT_ID its staff chat as the appeals' board and the staff's room (commands,
+    card buttons, answer previews). Then `await max_bot.connect()`."""
     max_bot = build_max(
         services.settings,
         PrivateChat(services.chat, services.admin_chat, services.staff_chat, services.roles),
+        StaffRoom(services.staff_chat),
         wait=wait,
         backoff=backoff,
         concurrent=concurrent,
