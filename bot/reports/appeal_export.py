@@ -56,6 +56,9 @@ def register_row(view: AppealView, appeals: AppealService) -> list[Any]:
         if view.outcome
         else None,
         view.rating,
+        view.rating_reason,
+        view.formal_number,
+        view.formal_date,
         view.name,
         view.email,
         view.text,
