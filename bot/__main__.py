@@ -33,7 +33,6 @@ async def run_polling(settings: Settings, resources: Resources | None = None) ->
     from bot.handlers.telegram.menu import publish_commands
 
     services = build_services(settings, resources=resources)
-    services.chart_renderer.start()  # so the first /report does not wait for the workers
     vk = build_vk_bot(services) if settings.vk_enabled else None
     max_bot = build_max_bot(services) if settings.max_enabled else None
     bot = dispatcher = scheduler = None
@@ -51,6 +50,7 @@ async def run_polling(settings: Settings, resources: Resources | None = None) ->
             me = await connect_telegram(settings, bot)
             log.info(texts.STARTING.format(username=me.username))
             await publish_commands(bot, services.roles)
+        services.chart_renderer.start()  # so the first /report does not wait for the workers
         pollers = [m.run() for m in (max_bot, vk) if m is not None]
         if bot is not None and dispatcher is not None:
             pollers.append(dispatcher.start_polling(bot))
