@@ -33,6 +33,7 @@ from tests.support.database import ADMIN
 
 CRITERIA = 10
 ADMINS = {"tg": ADMIN, "vk": 901, "max": 902}
+TG_WORK_CHAT, MAX_WORK_CHAT = -100777, -7777
 _photo_ids = itertools.count(1)
 
 
@@ -53,6 +54,9 @@ class Driver(Protocol):
 
     def pictures(self, user: int) -> list[bytes]: ...
     def documents(self, user: int) -> list[tuple[str, bytes]]: ...
+    def join_work_chat(self, user: int) -> None:
+        """Make the user a member of the employees' work chat on this messenger."""
+        ...
 
 
 class TelegramDriver:
@@ -96,6 +100,9 @@ class TelegramDriver:
             if c.method == "sendDocument"
         ]
 
+    def join_work_chat(self, user: int) -> None:
+        self.bot.fake.chat_members[(TG_WORK_CHAT, user)] = "member"
+
 
 class VkDriver:
     platform = "vk"
@@ -131,6 +138,9 @@ class VkDriver:
     def documents(self, user: int) -> list[tuple[str, bytes]]:
         return []
 
+    def join_work_chat(self, user: int) -> None:
+        pytest.skip("VK work-chat membership (messages.getConversationMembers) is not built yet")
+
 
 class MaxDriver:
     platform = "max"
@@ -165,6 +175,9 @@ class MaxDriver:
         server = self.bot.max_server
         return [server.uploads[t][1:] for m in server.sent(user) for t in m.files]
 
+    def join_work_chat(self, user: int) -> None:
+        self.bot.max_server.members.setdefault(MAX_WORK_CHAT, set()).add(user)
+
 
 DRIVERS = {"tg": TelegramDriver, "vk": VkDriver, "max": MaxDriver}
 
@@ -179,7 +192,11 @@ async def messenger(
     await max_fake.start()
     # As ADMINS=tg:1,vk:901,max:902 in .env.
     configured = settings.model_copy(
-        update={"admins": frozenset(Person(p, u) for p, u in ADMINS.items())}
+        update={
+            "admins": frozenset(Person(p, u) for p, u in ADMINS.items()),
+            "tg_employee_chat_id": str(TG_WORK_CHAT),
+            "max_employee_chat_id": MAX_WORK_CHAT,
+        }
     )
     try:
         async with RunningBot(configured, fake, clock, vk=vk, max_fake=max_fake) as bot:
@@ -268,3 +285,15 @@ async def test_employee_survey_admits_by_invitation_only(messenger: Driver) -> N
     assert not any("Вопрос 1 из" in t for t in messenger.texts(stranger))
     await messenger.start(employee, f"emp_{code}")
     assert any("Вопрос 1 из" in t for t in messenger.texts(employee))
+
+
+async def test_employee_survey_admits_members_of_the_work_chat(messenger: Driver) -> None:
+    """The work chat on the person's own messenger decides: a member is admitted without a
+    code, someone outside it is refused."""
+    member, outsider = 3100, 3101
+    messenger.join_work_chat(member)
+    await messenger.say(messenger.admin, "/open_survey employee")
+    await messenger.start(outsider, "employee")
+    assert not any("Вопрос 1 из" in t for t in messenger.texts(outsider))
+    await messenger.start(member, "employee")
+    assert any("Вопрос 1 из" in t for t in messenger.texts(member))

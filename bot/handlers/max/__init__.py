@@ -15,11 +15,11 @@ from typing import Any
 from bot.chat.words import PrivateChat
 from bot.config import Settings
 from bot.handlers.backoff import Backoff
-from bot.handlers.max.citizen import MaxCitizen
 from bot.handlers.max.client import REQUESTS_PER_SECOND, UNAUTHORIZED, MaxApiError, MaxClient
 from bot.handlers.max.delivery import MaxMessenger
 from bot.handlers.max.outlets import MaxMembership, MaxOutlet, MaxStaffBoard
 from bot.handlers.max.polling import MaxPoller
+from bot.handlers.max.updates import MaxUpdates
 from bot.texts import console
 
 log = logging.getLogger("bot.max")
@@ -96,6 +96,6 @@ def build_max(
         backoff=backoff,
     )
     messenger = MaxMessenger(client)
-    citizen = MaxCitizen(chat, messenger)
+    citizen = MaxUpdates(chat, messenger)
     poller = MaxPoller(client, citizen.handle, wait=wait, backoff=backoff, concurrent=concurrent)
     return MaxBot(settings, client, messenger, poller, citizen.handle)

@@ -11,8 +11,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.handlers.backoff import Backoff
-from bot.handlers.max.citizen import user_of
 from bot.handlers.max.client import MaxClient
+from bot.handlers.max.updates import user_of
 from bot.handlers.ordering import PerKeyOrder
 
 log = logging.getLogger("bot.max")

@@ -1,4 +1,5 @@
-"""Citizens writing to the bot in MAX: the same `CitizenChat` calls as in Telegram and VK.
+"""MAX updates as calls to the neutral conversations (`PrivateChat`: citizens and admins in a
+private chat with the bot), the same calls as from Telegram and VK.
 
 `bot_started` is the «Начать» button or a deep link (`max.ru/<bot>?start=csi`, its payload);
 `message_created` in a dialog is typed text, a picture or a file; `message_callback` is a press
@@ -38,7 +39,9 @@ def chat_type_of(update: dict[str, Any]) -> str | None:
     return (message.get("recipient") or {}).get("chat_type")
 
 
-class MaxCitizen:
+class MaxUpdates:
+    """`handle(update)` for the long poll; group chats are not conversations with the bot."""
+
     def __init__(self, chat: PrivateChat, messenger: MaxMessenger) -> None:
         self._chat = chat
         self._messenger = messenger
