@@ -15,8 +15,9 @@ generator), SQL statements per update, updates that failed, and p50/p99 latency 
 offered loads (open loop: one update every 1/rate s, each to an idle citizen). Databases:
 SQLite (a temporary file) and PostgreSQL (`--pg-url`, dropped and re-created).
 
-`--instances 2` runs the survey bot in two processes against one PostgreSQL (with REDIS_URL,
-if given, shared by both), citizens split between them by id, and adds up their rates.
+`--instances N` (or `--redis-url`) runs the survey bot in N processes of its own against one
+PostgreSQL (and Redis, if given), saturated with `--people` citizens split between them, and
+adds up their rates; compare `--instances 1` and `--instances 2` with the same Redis.
 """
 
 from __future__ import annotations
@@ -566,7 +567,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.db in {"postgres", "both"}:
                 databases.append(("postgres", args.pg_url))
             for name, url in databases:
-                if args.instances > 1:
+                if args.instances > 1 or args.redis_url:
                     if name == "sqlite":
                         continue
                     label = f"{name} x{args.instances}"

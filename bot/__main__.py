@@ -59,6 +59,8 @@ async def run_polling(settings: Settings) -> None:
         # Windows open and close, reports, the digest and the purge run with any messenger.
         scheduler = build_scheduler(services)
         await scheduler.start()
+        # Retries notices that could not be sent (or whose sender died); ends with the pollers.
+        pollers.append(services.outbox.run())
         await first_to_finish(pollers)
     finally:
         if scheduler is not None:
@@ -99,6 +101,7 @@ async def run_webhooks(settings: Settings) -> None:
     max_bot = build_max_bot(services) if settings.max_enabled else None
     bot = dispatcher = scheduler = None
     runner: web.AppRunner | None = None
+    worker: asyncio.Task[None] | None = None
     try:
         if max_bot is not None:
             await max_bot.connect()
@@ -137,11 +140,15 @@ async def run_webhooks(settings: Settings) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
+        worker = asyncio.create_task(services.outbox.run())
         await stop.wait()
         log.info(texts.STOPPING)
     finally:
         if runner is not None:
             await runner.cleanup()
+        if worker is not None:
+            worker.cancel()
+            await asyncio.gather(worker, return_exceptions=True)
         if scheduler is not None:
             scheduler.shutdown()
         if bot is not None:

@@ -23,6 +23,7 @@ from bot.appeals.classifier import load_classifier
 from bot.appeals.jobs import daily_digest, purge_personal_data, quarterly_analysis
 from bot.appeals.model import AppealTerms
 from bot.appeals.service import AppealService
+from bot.body import Body
 from bot.chat.admin import AdminChat
 from bot.chat.appeal_intake import AppealIntake
 from bot.chat.citizen import CitizenChat
@@ -48,6 +49,7 @@ from bot.handlers.telegram.staff_board import TelegramStaffBoard
 from bot.handlers.telegram.storage import SqlStorage
 from bot.handlers.vk import VkBot, build_vk
 from bot.handlers.vk.wall import VkInvitations
+from bot.outbox import Outbox
 from bot.reports.chart_pool import ChartRenderer
 from bot.reports.service import ReportService
 from bot.scheduler import WindowScheduler
@@ -83,6 +85,7 @@ class Services:
     admin_chat: AdminChat
     chart_renderer: ChartRenderer
     coordination: Coordination
+    outbox: Outbox
 
     async def close(self) -> None:
         self.chart_renderer.close()
@@ -106,7 +109,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         settings.tz,
     )
     anonymizer = Anonymizer(secret)
-    surveys = SurveyService(sessionmaker, windows, anonymizer)
+    body = Body.from_settings(settings)
+    surveys = SurveyService(sessionmaker, windows, anonymizer, body)
     plan = FrequencyPlan(windows)
     subscribers = ReminderList(sessionmaker, anonymizer, clock)
     access = EmployeeAccess(sessionmaker, anonymizer)
@@ -125,6 +129,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             retention_years=settings.appeal_retention_years,
         ),
     )
+    outbox = Outbox(sessionmaker, messengers)
+    appeals.outbox = outbox
     chart_renderer = ChartRenderer(settings.chart_workers)
     reports = ReportService(sessionmaker, windows, settings.min_group_size, appeals, chart_renderer)
     jobs = WindowJobs(
@@ -135,6 +141,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         reports.window_report,
         notifications,
         external_last_day_reminder=settings.external_last_day_reminder,
+        body=body,
     )
     roles = Roles(settings.all_admins, appeals)
     return Services(
@@ -145,7 +152,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         windows=windows,
         surveys=surveys,
         reports=reports,
-        chat=CitizenChat(surveys, windows, access, AppealIntake(sessionmaker, appeals)),
+        chat=CitizenChat(surveys, windows, access, AppealIntake(sessionmaker, appeals, body), body),
         messengers=messengers,
         notifications=notifications,
         plan=plan,
@@ -159,6 +166,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         ),
         chart_renderer=chart_renderer,
         coordination=Coordination.from_url(settings.redis_url),
+        outbox=outbox,
     )
 
 

@@ -19,6 +19,8 @@ from bot.core.ports import PLATFORMS, Person
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/bot.db"
 DEFAULT_VK_API_URL = "https://api.vk.ru"
+DEFAULT_FORMAL_APPEAL_URL = "https://pos.gosuslugi.ru/form/"
+"""Госуслуги' feedback platform (ПОС): an appeal sent there counts under 59-FZ (547-FZ)."""
 DEFAULT_MAX_API_URL = "https://platform-api2.max.ru"
 CHAT_PEER_START = 2_000_000_000
 """VK peer ids of community conversations start above this."""
@@ -58,6 +60,11 @@ class Settings(BaseSettings):
     vk_group_id: int | None = Field(default=None, gt=0)
     vk_api_url: str = DEFAULT_VK_API_URL
     vk_user_token: SecretStr | None = None
+    body_name: str = ""
+    body_short_name: str = ""
+    body_address: str = ""
+    body_site: str = ""
+    formal_appeal_url: str = DEFAULT_FORMAL_APPEAL_URL
     max_bot_token: SecretStr | None = None
     max_api_url: str = DEFAULT_MAX_API_URL
     max_ca_file: Path | None = None
@@ -172,7 +179,12 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("telegram_api_url", "vk_api_url", "max_api_url")
+    @field_validator("body_name", "body_short_name", "body_address", "body_site")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+    @field_validator("telegram_api_url", "vk_api_url", "max_api_url", "formal_appeal_url")
     @classmethod
     def _url_shape(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):

@@ -91,6 +91,8 @@ class AppealMetrics:
     rated: int
     rating_mean: float | None
     rating_satisfied: int  # ratings of 4 and 5
+    rating_low: int = 0  # ratings of 1 and 2
+    rating_reasons: int = 0  # low ratings the citizen explained
 
     @staticmethod
     def share(part: int, whole: int) -> float | None:
@@ -125,6 +127,8 @@ async def appeal_metrics(
                 func.count(Appeal.rating),
                 func.avg(Appeal.rating),
                 func.sum(case((Appeal.rating >= 4, 1), else_=0)),
+                func.sum(case((Appeal.rating <= 2, 1), else_=0)),
+                func.count(Appeal.rating_reason),
                 func.sum(
                     case(
                         (
@@ -138,9 +142,19 @@ async def appeal_metrics(
             ).where(*in_period)
         )
     ).one()
-    total, complaints, satisfied, refused, overdue, rated, rating_mean, rating_ok, late_redir = (
-        totals
-    )
+    (
+        total,
+        complaints,
+        satisfied,
+        refused,
+        overdue,
+        rated,
+        rating_mean,
+        rating_ok,
+        rating_low,
+        reasons,
+        late_redir,
+    ) = totals
     return AppealMetrics(
         period=period,
         total=int(total),
@@ -157,6 +171,8 @@ async def appeal_metrics(
         rated=int(rated or 0),
         rating_mean=float(rating_mean) if rating_mean is not None else None,
         rating_satisfied=int(rating_ok or 0),
+        rating_low=int(rating_low or 0),
+        rating_reasons=int(reasons or 0),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.core.ports import Attachment, Person
 
@@ -66,6 +66,9 @@ class AppealView:
     outcome: str | None = None
     rating: int | None = None
     followup_text: str | None = None
+    formal_number: str | None = None
+    formal_date: date | None = None
+    rating_reason: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
 
     def overdue(self, now: datetime) -> bool:

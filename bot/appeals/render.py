@@ -44,6 +44,10 @@ def citizen_extended(view: AppealView, tz: ZoneInfo) -> Reply:
     )
 
 
+def citizen_outcome(view: AppealView) -> Reply:
+    return Reply(texts.citizen_outcome(view.number, view.outcome or "", view.answer_text))
+
+
 def citizen_closed(view: AppealView) -> Reply:
     return Reply(texts.citizen_closed(view.number))
 

@@ -9,7 +9,7 @@ not undo the change: the state in the database is what counts.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -38,7 +38,15 @@ from bot.appeals.model import (
 )
 from bot.clock import Clock
 from bot.core.ports import Person, Reply, Sender, StaffBoard
-from bot.db.models import Appeal, AppealAttachment, AppealContact, AppealIntake, StaffMember
+from bot.db.models import (
+    Appeal,
+    AppealAttachment,
+    AppealContact,
+    AppealIntake,
+    OutboxMessage,
+    StaffMember,
+)
+from bot.outbox import Outbox
 from bot.texts import appeals as texts
 from bot.ttl_cache import MISSING, TtlCache
 
@@ -47,6 +55,9 @@ LIST_LIMIT = 30
 # Telegram allows 4096 characters per message; an answer goes out under a short header.
 ANSWER_MAX = 3500
 BODY_NAME_MAX = 300
+FORMAL_NUMBER_MAX = 64
+LOW_RATING = 2
+"""A rating this low or lower asks the citizen, optionally, what was wrong."""
 ABANDONED_DRAFT_DAYS = 30
 
 
@@ -72,6 +83,8 @@ class AppealService:
         self._messengers = messengers
         self.terms = terms or AppealTerms()
         self.board: StaffBoard | None = None
+        self.outbox: Outbox | None = None
+        """Set by the composition root: citizens' notices go through it."""
         self._staff: TtlCache[str, frozenset[int]] = TtlCache(STAFF_CACHE_TTL, size=1)
 
     def now(self) -> datetime:
@@ -157,8 +170,9 @@ class AppealService:
             if appeal.state == "in_work":
                 raise AppealError(texts.already_taken(number))
             appeal.state, appeal.taken_at, appeal.taken_by = "in_work", self.now(), staff_id
+            owed = self._owe(session, appeal, render.citizen_taken)
         view = await self.get(number)
-        await self._tell(view, render.citizen_taken(view))
+        await self._settle(view, owed, render.citizen_taken)
         return view
 
     async def answer(self, number: int, staff_id: int, text: str) -> AppealView:
@@ -174,8 +188,9 @@ class AppealService:
             if appeal.answered_at is None:
                 appeal.answered_at = now
                 appeal.answer_seconds = int((now - appeal.registered_at).total_seconds())
+            owed = self._owe(session, appeal, render.citizen_answer)
         view = await self.get(number)
-        await self._tell(view, render.citizen_answer(view))
+        await self._settle(view, owed, render.citizen_answer)
         return view
 
     async def set_outcome(self, number: int, outcome: str) -> AppealView:
@@ -186,7 +201,9 @@ class AppealService:
             if appeal.kind != "complaint":
                 raise AppealError(texts.not_complaint(number))
             appeal.outcome = outcome
-        return await self.get(number)
+        view = await self.get(number)
+        await self._tell(view, render.citizen_outcome(view))
+        return view
 
     async def redirect(self, number: int, staff_id: int, body: str) -> AppealView:
         body = body.strip()
@@ -197,8 +214,9 @@ class AppealService:
             appeal = await self._open(session, number)
             appeal.state, appeal.redirected_to, appeal.redirected_at = "redirected", body, now
             appeal.redirect_seconds = int((now - appeal.registered_at).total_seconds())
+            owed = self._owe(session, appeal, render.citizen_redirected)
         view = await self.get(number)
-        await self._tell(view, render.citizen_redirected(view))
+        await self._settle(view, owed, render.citizen_redirected)
         return view
 
     async def extend(self, number: int, staff_id: int, reason: str) -> AppealView:
@@ -211,8 +229,9 @@ class AppealService:
                 raise AppealError(texts.already_extended(number))
             appeal.extended, appeal.extension_reason = True, reason
             appeal.due_at = appeal.due_at + timedelta(days=self.terms.extension_days)
+            owed = self._owe(session, appeal, self._extended)
         view = await self.get(number)
-        await self._tell(view, render.citizen_extended(view, self.tz))
+        await self._settle(view, owed, self._extended)
         return view
 
     async def close(self, number: int, staff_id: int) -> AppealView:
@@ -221,8 +240,9 @@ class AppealService:
             if appeal.state in ("closed", "redirected"):
                 raise AppealError(texts.already_final(number))
             appeal.state, appeal.closed_at = "closed", self.now()
+            owed = self._owe(session, appeal, render.citizen_closed)
         view = await self.get(number)
-        await self._tell(view, render.citizen_closed(view))
+        await self._settle(view, owed, render.citizen_closed)
         return view
 
     # --- citizen actions after the answer -----------------------------------------------
@@ -254,6 +274,18 @@ class AppealService:
                 appeal.state, appeal.closed_at = "closed", self.now()
         view = await self.get(number)
         await self._post(Reply(texts.staff_rated(view.number, view.rating or 0)))
+        return view
+
+    async def explain_rating(self, person: Person, number: int, reason: str) -> AppealView:
+        """What was wrong, after a rating of 1 or 2: kept with the appeal, counted in the
+        metrics and shown to staff."""
+        async with self._sessionmaker() as session, session.begin():
+            appeal = await self._own(session, person, number)
+            if appeal.rating is None or appeal.rating > LOW_RATING:
+                raise AppealError(texts.STALE)
+            appeal.rating_reason = reason
+        view = await self.get(number)
+        await self._post(Reply(texts.staff_rating_reason(number, reason)))
         return view
 
     # --- reading ------------------------------------------------------------------------
@@ -349,34 +381,41 @@ class AppealService:
             numbers = list(await session.scalars(stale))
             if not numbers:
                 return 0
-            await session.execute(
-                delete(AppealAttachment).where(AppealAttachment.appeal_number.in_(numbers))
-            )
-            await session.execute(
-                update(Appeal)
-                .where(Appeal.number.in_(numbers))
-                .values(
-                    name=None,
-                    email=None,
-                    platform=None,
-                    user_id=None,
-                    text=texts.PURGED,
-                    answer_text=texts.PURGED,
-                    followup_text=None,
-                    extension_reason=None,
-                    purged_at=now,
-                )
-            )
-            # Remembered contacts go with the person's last appeal still holding data.
-            person_key = Appeal.platform + ":" + cast(Appeal.user_id, String)
-            await session.execute(
-                delete(AppealContact).where(
-                    AppealContact.person_key.not_in(
-                        select(person_key).where(Appeal.user_id.is_not(None))
-                    )
-                )
-            )
+            await _anonymise(session, numbers, now)
+            await _drop_orphan_contacts(session)
             return len(numbers)
+
+    async def forget(self, person: Person) -> tuple[int, int]:
+        """The person withdrew consent (/forget): their remembered contact goes, and their
+        finished appeals are anonymised exactly as the retention purge does. Appeals still
+        under consideration keep their data until answered. Returns (anonymised, still open)."""
+        now = self.now()
+        own = (Appeal.platform == person.platform, Appeal.user_id == person.user_id)
+        async with self._sessionmaker() as session, session.begin():
+            await session.execute(
+                delete(AppealContact).where(AppealContact.person_key == person.key)
+            )
+            numbers = list(
+                await session.scalars(
+                    select(Appeal.number).where(*own, Appeal.state.not_in(OPEN_STATES))
+                )
+            )
+            still_open = len(list(await session.scalars(select(Appeal.number).where(*own))))
+            if numbers:
+                await _anonymise(session, numbers, now)
+            return len(numbers), still_open - len(numbers)
+
+    async def record_formal(self, number: int, reg_number: str, reg_date: date) -> AppealView:
+        """Staff registered this bot appeal formally (59-FZ, in the body's own system)."""
+        reg_number = reg_number.strip()
+        if not reg_number or len(reg_number) > FORMAL_NUMBER_MAX:
+            raise AppealError(texts.FORMAL_USAGE)
+        if reg_date > self.now().astimezone(self.tz).date():
+            raise AppealError(texts.REGISTER_FUTURE_DATE)
+        async with self._sessionmaker() as session, session.begin():
+            appeal = await self._get(session, number)
+            appeal.formal_number, appeal.formal_date = reg_number, reg_date
+        return await self.get(number)
 
     # --- staff membership -----------------------------------------------------------------
     async def is_staff(self, user_id: int) -> bool:
@@ -433,6 +472,28 @@ class AppealService:
             raise AppealError(texts.not_found(number))
         return appeal
 
+    def _owe(
+        self, session: AsyncSession, appeal: Appeal, notice: Callable[[AppealView], Reply]
+    ) -> OutboxMessage | None:
+        """With an outbox, the citizen's notice commits with the staff action that causes it."""
+        view = _view(appeal)
+        if self.outbox is None or view.person is None:
+            return None
+        return self.outbox.add(session, view.person, [notice(view)])
+
+    async def _settle(
+        self, view: AppealView, owed: OutboxMessage | None, notice: Callable[[AppealView], Reply]
+    ) -> None:
+        """Deliver the notice now: from the outbox (the worker retries a failure), or, without
+        one, directly."""
+        if self.outbox is None:
+            await self._tell(view, notice(view))
+        elif owed is not None:
+            await self.outbox.deliver(owed)
+
+    def _extended(self, view: AppealView) -> Reply:
+        return render.citizen_extended(view, self.tz)
+
     async def _tell(self, view: AppealView, reply: Reply) -> None:
         if view.person is None:
             return
@@ -463,6 +524,39 @@ class AppealService:
                 )
 
 
+async def _anonymise(session: AsyncSession, numbers: list[int], now: datetime) -> None:
+    """Strip the personal data of these appeals; what the metrics count stays."""
+    await session.execute(
+        delete(AppealAttachment).where(AppealAttachment.appeal_number.in_(numbers))
+    )
+    await session.execute(
+        update(Appeal)
+        .where(Appeal.number.in_(numbers))
+        .values(
+            name=None,
+            email=None,
+            platform=None,
+            user_id=None,
+            text=texts.PURGED,
+            answer_text=texts.PURGED,
+            followup_text=None,
+            extension_reason=None,
+            rating_reason=None,
+            purged_at=now,
+        )
+    )
+
+
+async def _drop_orphan_contacts(session: AsyncSession) -> None:
+    """Remembered contacts go with the person's last appeal still holding data."""
+    person_key = Appeal.platform + ":" + cast(Appeal.user_id, String)
+    await session.execute(
+        delete(AppealContact).where(
+            AppealContact.person_key.not_in(select(person_key).where(Appeal.user_id.is_not(None)))
+        )
+    )
+
+
 def _view(appeal: Appeal) -> AppealView:
     person = (
         Person(appeal.platform, appeal.user_id)
@@ -490,5 +584,8 @@ def _view(appeal: Appeal) -> AppealView:
         outcome=appeal.outcome,
         rating=appeal.rating,
         followup_text=appeal.followup_text,
+        formal_number=appeal.formal_number,
+        formal_date=appeal.formal_date,
+        rating_reason=appeal.rating_reason,
         attachments=[Attachment(a.platform, a.kind, a.file_id or "") for a in appeal.attachments],
     )

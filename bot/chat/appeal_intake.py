@@ -18,11 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.appeals import render
 from bot.appeals.model import KINDS, AppealError, Attachment
-from bot.appeals.service import AppealService
+from bot.appeals.service import LOW_RATING, AppealService
+from bot.body import Body
 from bot.core.actions import Action, Scope, encode
 from bot.core.ports import Button, Outcome, Person, Reply
 from bot.db.models import AppealIntake as IntakeRow
 from bot.texts import appeals as texts
+from bot.texts import privacy
 
 MENU_ACTION = encode(Scope.MENU, "appeal")
 KIND = "kind"
@@ -34,25 +36,37 @@ CHANGE_CONTACT = encode(Scope.APPEAL, "contact_change")
 SKIP_EMAIL = encode(Scope.APPEAL, "email_skip")
 CONSENT = encode(Scope.APPEAL, "consent")
 CANCEL = encode(Scope.APPEAL, "cancel")
+BACK = encode(Scope.APPEAL, "back")
+OFFER_YES = encode(Scope.APPEAL, "offer_yes")
+OFFER_NO = encode(Scope.APPEAL, "offer_no")
+REASON_SKIP = encode(Scope.APPEAL, "reason_skip")
+OFFER_MIN = 20
+"""Shorter typed text outside any dialog ("8", "привет") gets the menu's hint, not an offer."""
 
 TEXT_MIN = 10
 TEXT_MAX = 3000  # with the card's header it still fits one Telegram message (4096)
 MAX_FILES = 5
 MAX_FILE_MB = 20  # what a Telegram bot may download later (getFile limit)
+AFTER_ANSWER = ("followup", "reason", "offer")
+"""Short one-question states that a new appeal or a survey simply replaces."""
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass
 class Draft:
-    step: str = "kind"  # kind, topic, text, files, contact, name, email, consent, followup
+    # kind, topic, text, files, contact, name, email, consent; followup and reason (after an
+    # answer); offer (typed text waiting for "send it as an appeal?")
+    step: str = "kind"
     kind: str | None = None
     topic: str | None = None
     parts: list[str] = field(default_factory=list)
     files: list[list[Any]] = field(default_factory=list)
     name: str | None = None
     email: str | None = None
-    number: int | None = None  # the appeal a follow-up question refers to
+    number: int | None = None  # the appeal a follow-up question or a reason refers to
     paused: bool = False
+    trail: list[str] = field(default_factory=list)
+    """The steps passed, so «Назад» returns to the one before."""
 
     @property
     def text(self) -> str:
@@ -61,16 +75,20 @@ class Draft:
 
 class AppealIntake:
     def __init__(
-        self, sessionmaker: async_sessionmaker[AsyncSession], appeals: AppealService
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        appeals: AppealService,
+        body: Body | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._appeals = appeals
+        self.body = body or Body()
 
     # --- entry points ---------------------------------------------------------------------
     async def start(self, person: Person) -> Outcome:
         """/appeal, /start appeal, the menu button; resumes a paused draft where it stopped."""
         draft = await self._load(person)
-        if draft is not None and draft.step != "followup":
+        if draft is not None and draft.step not in AFTER_ANSWER:
             draft.paused = False
             await self._save(person, draft)
             return Outcome([await self._prompt(person, draft)])
@@ -83,7 +101,7 @@ class AppealIntake:
         draft = await self._load(person)
         if draft is None or draft.paused:
             return False
-        if draft.step == "followup":
+        if draft.step in AFTER_ANSWER:
             await self._drop(person)
             return False
         draft.paused = True
@@ -96,6 +114,11 @@ class AppealIntake:
             return False
         await self._drop(person)
         return True
+
+    async def forget(self, person: Person) -> tuple[int, int]:
+        """Drop the person's draft and anonymise their finished appeals; (anonymised, open)."""
+        await self._drop(person)
+        return await self._appeals.forget(person)
 
     async def status(self, person: Person, arg: str | None) -> Outcome:
         arg = (arg or "").strip().lstrip("№")
@@ -122,7 +145,7 @@ class AppealIntake:
             if number is None:
                 return Outcome(toast=texts.STALE)
             current = await self._load(person)
-            if current is not None and current.step != "followup":
+            if current is not None and current.step not in AFTER_ANSWER:
                 return Outcome(toast=texts.FINISH_DRAFT_FIRST)
             await self._save(person, Draft(step="followup", number=number))
             return Outcome([Reply(texts.FOLLOWUP_ASK.format(number=number))])
@@ -132,7 +155,20 @@ class AppealIntake:
         if pressed.encode() == CANCEL:
             await self._drop(person)
             return Outcome([Reply(texts.INTAKE_CANCELLED, edit=True)])
-        return await self._pressed(person, draft, pressed)
+        action = pressed.encode()
+        if action == BACK:
+            return await self._back(person, draft)
+        if draft.step == "offer":
+            return await self._offer_answered(person, draft, action)
+        if draft.step == "reason" and action == REASON_SKIP:
+            await self._drop(person)
+            return Outcome([Reply(texts.RATED, edit=True)])
+        before = draft.step
+        outcome = await self._pressed(person, draft, pressed)
+        if draft.step != before:
+            draft.trail.append(before)
+            await self._save(person, draft)
+        return outcome
 
     async def text(
         self, person: Person, text: str | None, attachments: Sequence[Attachment] = ()
@@ -142,8 +178,17 @@ class AppealIntake:
         if draft is None or draft.paused:
             return None
         text = (text or "").strip()
+        if draft.step == "offer":
+            # Typed on: the offer lapses and the text goes wherever it would have gone.
+            await self._drop(person)
+            return None
         if draft.step == "followup":
             return await self._followup(person, draft, text)
+        if draft.step == "reason":
+            return await self._reason(person, draft, text)
+        if text.casefold() in texts.BACK_WORDS and not attachments:
+            return await self._back(person, draft)
+        before = draft.step
         if draft.step == "text":
             if attachments:
                 return Outcome([Reply(texts.FILE_WRONG_STEP)])
@@ -160,8 +205,59 @@ class AppealIntake:
             draft.email, draft.step = text, "consent"
         else:
             return Outcome([Reply(texts.PRESS_BUTTON), await self._prompt(person, draft)])
+        draft.trail.append(before)
         await self._save(person, draft)
         return Outcome([await self._prompt(person, draft)])
+
+    async def offer(self, person: Person, text: str, *, in_survey: bool = False) -> Reply | None:
+        """Typed text nobody was waiting for: offer to send it as an appeal, the text kept
+        for the intake; None (no offer) for a short text or one too long for an appeal."""
+        text = text.strip()
+        if not OFFER_MIN <= len(text) <= TEXT_MAX:
+            return None
+        current = await self._load(person)
+        if current is not None and current.step not in (*AFTER_ANSWER, "offer"):
+            return None  # a paused appeal draft is not overwritten
+        await self._save(person, Draft(step="offer", parts=[text]))
+        note = f"\n\n{texts.OFFER_IN_SURVEY}" if in_survey else ""
+        return Reply(
+            texts.offer(text) + note,
+            [
+                [Button(texts.BUTTON_OFFER_YES, OFFER_YES)],
+                [Button(texts.BUTTON_OFFER_NO, OFFER_NO)],
+            ],
+        )
+
+    async def _offer_answered(self, person: Person, draft: Draft, action: str) -> Outcome:
+        if action == OFFER_YES:
+            draft.step = "kind"
+            await self._save(person, draft)
+            return Outcome([await self._prompt(person, draft)])
+        await self._drop(person)
+        if action == OFFER_NO:
+            return Outcome([Reply(texts.OFFER_DECLINED, edit=True)])
+        return Outcome(toast=texts.STALE)
+
+    async def _back(self, person: Person, draft: Draft) -> Outcome:
+        """«Назад»: the previous step, with what was entered there kept."""
+        if not draft.trail:
+            return Outcome([await self._prompt(person, draft)])
+        draft.step = draft.trail.pop()
+        await self._save(person, draft)
+        return Outcome([await self._prompt(person, draft)])
+
+    async def _reason(self, person: Person, draft: Draft, text: str) -> Outcome:
+        if not text:
+            return Outcome([Reply(texts.NO_TEXT_YET)])
+        if len(text) > TEXT_MAX:
+            return Outcome([Reply(texts.text_too_long(len(text), TEXT_MAX))])
+        assert draft.number is not None
+        await self._drop(person)
+        try:
+            await self._appeals.explain_rating(person, draft.number, text)
+        except AppealError as exc:
+            return Outcome([Reply(str(exc))])
+        return Outcome([Reply(texts.RATING_REASON_THANKS)])
 
     # --- steps ------------------------------------------------------------------------------
     async def _pressed(self, person: Person, draft: Draft, pressed: Action) -> Outcome:
@@ -266,27 +362,40 @@ class AppealIntake:
             view = await self._appeals.rate(person, number, rating)
         except AppealError as exc:
             return Outcome(toast=str(exc))
-        return Outcome([replace(render.citizen_answer(view), edit=True)], toast=texts.RATED)
+        answer = replace(render.citizen_answer(view), edit=True)
+        current = await self._load(person)
+        if rating > LOW_RATING or (current is not None and current.step not in AFTER_ANSWER):
+            return Outcome([answer], toast=texts.RATED)
+        await self._save(person, Draft(step="reason", number=view.number))
+        skip = [[Button(texts.BUTTON_SKIP, REASON_SKIP)]]
+        return Outcome([answer, Reply(texts.ASK_RATING_REASON, skip)], toast=texts.RATED)
 
     async def _prompt(self, person: Person, draft: Draft) -> Reply:
         if draft.step == "kind":
             buttons = [[Button(texts.KIND_NAMES[k], encode(Scope.APPEAL, KIND, k))] for k in KINDS]
-            return Reply(texts.ASK_KIND, [*buttons, [_cancel()]])
+            formal = Button(privacy.BUTTON_FORMAL, url=self.body.formal_appeal_url)
+            return Reply(
+                f"{privacy.intake_intro(self.body)}\n\n{texts.ASK_KIND}",
+                [*buttons, [formal], [_cancel()]],
+            )
         if draft.step == "topic":
             buttons = [
                 [Button(t.title, encode(Scope.APPEAL, TOPIC, t.id))]
                 for t in self._appeals.classifier.topics
             ]
-            return Reply(texts.ASK_TOPIC, [*buttons, [_cancel()]])
+            return Reply(texts.ASK_TOPIC, [*buttons, _back_cancel()])
         if draft.step == "text":
             assert draft.kind is not None
-            rows = [[_done(TEXT_DONE)], [_cancel()]] if draft.parts else [[_cancel()]]
-            return Reply(texts.ask_text(draft.kind, TEXT_MIN, TEXT_MAX), rows)
+            ask = texts.ask_text(draft.kind, TEXT_MIN, TEXT_MAX)
+            if draft.parts:
+                carried = texts.TEXT_CARRIED.format(length=len(draft.text), maximum=TEXT_MAX)
+                return Reply(f"{ask}\n\n{carried}", [[_done(TEXT_DONE)], _back_cancel()])
+            return Reply(ask, [_back_cancel()])
         if draft.step == "files":
             label = texts.BUTTON_DONE if draft.files else texts.BUTTON_NO_FILES
             return Reply(
                 texts.ASK_FILES.format(count=MAX_FILES, mb=MAX_FILE_MB),
-                [[Button(label, FILES_DONE)], [_cancel()]],
+                [[Button(label, FILES_DONE)], _back_cancel()],
             )
         if draft.step == "contact":
             assert draft.name is not None
@@ -297,16 +406,23 @@ class AppealIntake:
                         Button(texts.BUTTON_USE_CONTACT, USE_CONTACT),
                         Button(texts.BUTTON_CHANGE_CONTACT, CHANGE_CONTACT),
                     ],
-                    [_cancel()],
+                    _back_cancel(),
                 ],
             )
         if draft.step == "name":
-            return Reply(texts.ASK_NAME, [[_cancel()]])
+            return Reply(texts.ASK_NAME, [_back_cancel()])
         if draft.step == "email":
-            return Reply(texts.ASK_EMAIL, [[Button(texts.BUTTON_SKIP, SKIP_EMAIL)], [_cancel()]])
+            return Reply(texts.ASK_EMAIL, [[Button(texts.BUTTON_SKIP, SKIP_EMAIL)], _back_cancel()])
         if draft.step == "followup":
             return Reply(texts.FOLLOWUP_ASK.format(number=draft.number))
-        return Reply(texts.CONSENT_NOTICE, [[Button(texts.BUTTON_CONSENT, CONSENT)], [_cancel()]])
+        if draft.step == "reason":
+            return Reply(texts.ASK_RATING_REASON, [[Button(texts.BUTTON_SKIP, REASON_SKIP)]])
+        if draft.step == "offer":
+            return Reply(texts.offer(draft.text))
+        return Reply(
+            f"{privacy.consent(self.body)}\n\n{privacy.CONSENT_PRESS}",
+            [[Button(texts.BUTTON_CONSENT, CONSENT)], _back_cancel()],
+        )
 
     # --- storage ----------------------------------------------------------------------------
     async def _load(self, person: Person) -> Draft | None:
@@ -335,3 +451,7 @@ def _done(action: str) -> Button:
 
 def _cancel() -> Button:
     return Button(texts.BUTTON_CANCEL, CANCEL)
+
+
+def _back_cancel() -> list[Button]:
+    return [Button(texts.BUTTON_BACK, BACK), _cancel()]

@@ -3,10 +3,12 @@
 A transport adapter turns an update into one of these calls (start with a deep-link payload,
 a pressed button's action, typed text) and sends back the replies of the returned Outcome.
 
-Typed text goes to the appeal dialog while the person is in it; starting a survey pauses the
-appeal draft (kept, resumed by /appeal), so a survey's typed answers never land in an appeal and
-a half-written appeal is never lost. Buttons carry their own prefix and reach their dialog
-whatever is in progress.
+Typed text goes to the appeal dialog while the person is in it; text nobody was waiting for
+(outside any dialog, or a long text where a survey expects a number) is offered as an appeal
+("Отправить это как обращение?"), so nothing a person writes is thrown away. Starting a survey
+pauses the appeal draft (kept, resumed by /appeal), so a survey's typed answers never land in
+an appeal and a half-written appeal is never lost. Buttons carry their own prefix and reach
+their dialog whatever is in progress.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.appeals.model import Attachment
+from bot.body import Body
 from bot.chat.appeal_intake import MENU_ACTION as MENU_APPEAL
 from bot.chat.appeal_intake import AppealIntake
 from bot.core.actions import Scope, encode, parse
@@ -24,6 +27,7 @@ from bot.surveys.access import INVITE_PREFIX, EmployeeAccess
 from bot.surveys.service import SurveyService
 from bot.surveys.windows import WindowService
 from bot.texts import appeals as appeal_texts
+from bot.texts import privacy
 from bot.texts import survey as texts
 
 MENU_SURVEY = "survey"
@@ -37,11 +41,13 @@ class CitizenChat:
         windows: WindowService,
         access: EmployeeAccess,
         appeals: AppealIntake | None = None,
+        body: Body | None = None,
     ) -> None:
         self._surveys = surveys
         self._windows = windows
         self._access = access
         self.appeals = appeals
+        self.body = body or Body()
 
     async def start(self, person: Person, payload: str | None = None) -> Outcome:
         """`/start` or a deep link (`/start csi`, `/start appeal`, `/start employee`, an
@@ -54,7 +60,8 @@ class CitizenChat:
             return await self._start_internal(person, None, payload.removeprefix(INVITE_PREFIX))
         if payload and payload in self._internal_kinds():
             return await self._start_internal(person, payload, None)
-        return await self.menu()
+        unfinished = await self._surveys.unfinished(person)
+        return unfinished if unfinished is not None else await self.menu()
 
     async def _start_internal(self, person: Person, kind: str | None, code: str | None) -> Outcome:
         """An employee survey, behind the employee check; an invitation opens whichever
@@ -76,7 +83,7 @@ class CitizenChat:
             [[Button(appeal_texts.MENU_APPEAL, MENU_APPEAL)]] if self.appeals is not None else []
         )
         if not kinds:
-            return Outcome([Reply(texts.WELCOME_NOTHING_OPEN, appeal_row)])
+            return Outcome([Reply(texts.welcome_nothing_open(self.body.short), appeal_row)])
         buttons = [
             [
                 Button(
@@ -86,7 +93,7 @@ class CitizenChat:
             ]
             for kind in kinds
         ]
-        return Outcome([Reply(texts.WELCOME, buttons + appeal_row)])
+        return Outcome([Reply(texts.welcome(self.body.short), buttons + appeal_row)])
 
     async def action(self, person: Person, action: str) -> Outcome:
         pressed = parse(action)
@@ -115,6 +122,17 @@ class CitizenChat:
             if outcome is not None:
                 return outcome
         outcome = await self._surveys.handle_text(person, None if attachments else text)
+        if self.appeals is not None and text and not attachments:
+            if outcome is None:
+                offer = await self.appeals.offer(person, text)
+                if offer is not None:
+                    return Outcome([offer])
+            elif outcome.replies and outcome.replies[0].text == texts.HINT_RATING:
+                # A long text where a number was expected: the survey keeps its place, and
+                # what the person wrote may still become an appeal.
+                offer = await self.appeals.offer(person, text, in_survey=True)
+                if offer is not None:
+                    return Outcome([*outcome.replies, offer], outcome.toast)
         return outcome if outcome is not None else Outcome([Reply(texts.UNKNOWN_INPUT)])
 
     async def status(self, person: Person, arg: str | None) -> Outcome:
@@ -122,6 +140,18 @@ class CitizenChat:
         if self.appeals is None:
             return Outcome([Reply(texts.UNKNOWN_INPUT)])
         return await self.appeals.status(person, arg)
+
+    async def privacy(self) -> Outcome:
+        """`/privacy`: the personal-data consent, with the operator, at any time."""
+        return Outcome([Reply(privacy.consent(self.body))])
+
+    async def forget(self, person: Person) -> Outcome:
+        """`/forget`: the consent withdrawn; the person's personal data in appeals goes as the
+        retention purge would take it (surveys hold none)."""
+        if self.appeals is None:
+            return Outcome([Reply(privacy.forgotten(0, 0))])
+        anonymised, still_open = await self.appeals.forget(person)
+        return Outcome([Reply(privacy.forgotten(anonymised, still_open))])
 
     async def cancel(self, person: Person) -> Outcome:
         if self.appeals is not None and await self.appeals.cancel(person):

@@ -22,6 +22,8 @@ CANCEL_WORDS = {"отмена", "/cancel"}
 # Plain words as the menu, mapped to the deep-link payloads `CitizenChat.start` understands.
 WORD_PAYLOADS = {"опрос": None, "обращение": "appeal", "/appeal": "appeal"}
 STATUS_WORDS = {"статус", "/status"}
+PRIVACY_WORDS = {"/privacy", "согласие", "персональные данные"}
+FORGET_WORDS = {"/forget", "отозвать согласие"}
 
 
 class PrivateChat:
@@ -48,6 +50,10 @@ class PrivateChat:
             return await self.citizen.start(person, argument.strip() or None)
         if word in CANCEL_WORDS:
             return await self.citizen.cancel(person)
+        if word in PRIVACY_WORDS:
+            return await self.citizen.privacy()
+        if word in FORGET_WORDS:
+            return await self.citizen.forget(person)
         if word in WORD_PAYLOADS:
             return await self.citizen.start(person, WORD_PAYLOADS[word])
         if command in STATUS_WORDS:

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.surveys.questionnaire import (
     OTHER_SCALE,
+    Condition,
     CriterionQuestion,
     MatrixQuestion,
     MultiChoiceQuestion,
@@ -25,6 +26,9 @@ from bot.surveys.questionnaire import (
 from bot.texts import survey as texts
 
 TEXT_LIMIT = 2000
+PRESS_SECONDS = 10
+"""A rough figure for reading a short question and pressing a button; typing takes longer."""
+TYPING_SECONDS = 60
 RATING_MIN, RATING_MAX = 1, 10
 NOT_APPLICABLE = "na"
 SKIP = "skip"
@@ -86,20 +90,31 @@ class SurveyFlow:
     def step(self, key: str) -> Step:
         return self._by_key[key]
 
-    def is_visible(self, step: Step, answers: dict[str, Value]) -> bool:
+    def is_visible(self, step: Step, answers: dict[str, Value], *, unknown: bool = False) -> bool:
+        """Whether the step is asked given the answers; `unknown` is what a condition on a
+        question not answered yet counts as (True: "may still be asked", for progress)."""
         question = step.question
-        condition = question.when
-        if condition is not None and not condition.holds(answers.get(condition.question)):
+
+        def holds(condition: Condition | None, key: str) -> bool:
+            if condition is None:
+                return True
+            if key not in answers:
+                return unknown
+            return condition.holds(answers[key])
+
+        if question.when is not None and not holds(question.when, question.when.question):
             return False
         rows_condition = question.rows_when
         if (
             rows_condition is not None
             and step.row is not None
-            and not rows_condition.holds(answers.get(f"{rows_condition.question}/{step.row.id}"))
+            and not holds(rows_condition, f"{rows_condition.question}/{step.row.id}")
         ):
             return False
         if step.scale == OTHER_SCALE:
             assert isinstance(question, MultiChoiceQuestion) and question.other_option
+            if question.id not in answers:
+                return unknown
             chosen = answers.get(question.id)
             return isinstance(chosen, list) and question.other_option.id in chosen
         # "Not applicable" on a criterion's score makes asking its importance pointless.
@@ -116,8 +131,30 @@ class SurveyFlow:
         return None
 
     def progress(self, draft: Draft, step: Step) -> tuple[int, int]:
-        visible = self.visible_steps(draft.answers)
-        return visible.index(step) + 1, len(visible)
+        """ "Question 4 of 18": questions, not rows or scales. The total counts every question
+        that may still be asked (a condition not yet decided counts as met), so answering can
+        only lower it; the position counts the questions asked before this one, so moving on
+        can only raise it."""
+        maybe = [s for s in self.steps if self.is_visible(s, draft.answers, unknown=True)]
+        questions = list(dict.fromkeys(_question_of(s) for s in maybe))
+        before = {_question_of(s) for s in maybe if s.index < step.index}
+        before.discard(_question_of(step))
+        return len(before) + 1, len(questions)
+
+    def estimated_minutes(self) -> int:
+        """How long the questionnaire takes, for the introduction ("около 5 минут"): a
+        button press is quick, typing is not; a conditional step counts as half, since not
+        everyone is asked it. At least one minute."""
+        seconds = 0.0
+        for step in self.steps:
+            question = step.question
+            if isinstance(question, TextQuestion) or step.scale == OTHER_SCALE:
+                cost = TYPING_SECONDS / (2 if getattr(question, "optional", False) else 1)
+            else:
+                cost = PRESS_SECONDS
+            conditional = question.when is not None or question.rows_when is not None
+            seconds += cost / 2 if conditional or step.scale == OTHER_SCALE else cost
+        return max(1, round(seconds / 60))
 
     def row_progress(self, draft: Draft, step: Step) -> tuple[int, int]:
         """Which of the question's rows shown to this person the step is: "row 2 of 5"."""
@@ -238,6 +275,12 @@ class SurveyFlow:
                 assert isinstance(value, int)
                 out.append(AnswerRecord(question.id, row, step.scale, num=value))
         return out
+
+
+def _question_of(step: Step) -> tuple[str, str]:
+    """What counts as one question for progress: the rows of a question are one, its "please
+    specify" belongs to it, but a criterion's score and importance are asked as two."""
+    return step.question.id, "" if step.scale == OTHER_SCALE else step.scale
 
 
 def _parse_rating(allow_na: bool, button: str | None, text: str | None) -> Value:

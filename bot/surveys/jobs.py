@@ -20,6 +20,7 @@ from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.body import Body
 from bot.core.ports import Notifications
 from bot.db.models import PlanReminder, SurveyWindow, WindowEvent
 from bot.reports.window import WindowReport
@@ -50,7 +51,9 @@ class WindowJobs:
         notifier: Notifications,
         *,
         external_last_day_reminder: bool = False,
+        body: Body | None = None,
     ) -> None:
+        self._body = body or Body()
         self._sessionmaker = sessionmaker
         self._windows = windows
         self._plan = plan
@@ -74,7 +77,7 @@ class WindowJobs:
         items = [("invite", window.opens_at)]
         if window.audience == "internal":
             items.append(("midpoint", self._at(days[len(days) // 2], REMINDER_TIME)))
-        if window.audience == "external" and self._external_last_day:
+        if window.audience == "internal" or self._external_last_day:
             items.append(("last_day", self._at(days[-1], REMINDER_TIME)))
         items = [(event, at) for event, at in items if event not in done]
         return [*items, ("close", window.closes_at + CLOSE_DELAY)]
@@ -175,7 +178,7 @@ class WindowJobs:
 
     def _invitation_text(self, window: SurveyWindow) -> str:
         closes_on = self._windows.local_date(window.closes_at)
-        return texts.invitation(window.title, window.audience, closes_on)
+        return texts.invitation(window.title, window.audience, closes_on, self._body.short)
 
     async def _post_invitation(self, window: SurveyWindow) -> bool:
         return await self.notifier.post(
@@ -210,8 +213,19 @@ class WindowJobs:
         await self._subscribers.mark_blocked(blocked, self._windows.clock.now())
 
     async def _last_day(self, window: SurveyWindow) -> None:
-        if self._windows.state(window) == "open":
+        """The last day: the citizens' channel (if EXTERNAL_LAST_DAY_REMINDER), and privately
+        each subscriber whose survey of this window is still unfinished, once."""
+        if self._windows.state(window) != "open":
+            return
+        if window.audience == "external" and self._external_last_day:
             await self._post_or_hand_over(window, texts.last_day_post(window.title))
+        people = await self._subscribers.with_unfinished_draft(window)
+        if not people:
+            return
+        blocked = await self.notifier.to_people(
+            people, texts.unfinished_reminder(window.title), texts.CONTINUE_BUTTON, window.kind
+        )
+        await self._subscribers.mark_blocked(blocked, self._windows.clock.now())
 
     async def _report(self, window: SurveyWindow) -> None:
         publish_by = self._windows.view(window).publish_by

@@ -79,9 +79,17 @@ class _Question(_Model):
     process: str | None = Field(default=None, min_length=1, max_length=200)
     """The body's process a criterion or a matrix is about: the pain map's process column."""
     text: str = Field(min_length=1, max_length=1000)
+    """The formal wording (the act's criterion name), used in reports and exports."""
+    short_text: str | None = Field(default=None, min_length=1, max_length=300)
+    """What respondents see instead, in plain words ("услуга", not "функция")."""
     when: Condition | None = None
     rows_when: Condition | None = None
     """Ask a row only when the same row of an earlier matrix was answered in / not_in."""
+
+    @property
+    def asked(self) -> str:
+        """The wording shown to the respondent."""
+        return self.short_text or self.text
 
 
 class CriterionQuestion(_Question):

@@ -1,4 +1,5 @@
-"""Who agreed to private reminders about employee surveys, and who of them has not answered.
+"""Who agreed to private reminders about employee surveys, who of them has not answered, and
+who has a survey under way on its last day.
 
 The list is kept apart from everything about answers. Whether a subscriber has already taken
 part is tested while the window is open with the same keyed hash the survey itself stores
@@ -15,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.core.ports import Person
-from bot.db.models import ReminderSubscriber, SurveyParticipation, SurveyWindow
+from bot.db.models import ReminderSubscriber, SurveyDraft, SurveyParticipation, SurveyWindow
 from bot.surveys.anonymity import Anonymizer
 
 
@@ -87,3 +88,24 @@ class ReminderList:
                 )
             )
         return [person for token, person in tokens.items() if token not in taken]
+
+    async def with_unfinished_draft(self, window: SurveyWindow) -> list[Person]:
+        """Subscribers (not blocked) with a survey of this window under way. The draft keys
+        are computed here, in memory, and compared with the drafts' keys; nothing records
+        who matched, so the database learns nothing about who was reminded."""
+        async with self._sessionmaker() as session:
+            rows = await session.execute(
+                select(ReminderSubscriber.platform, ReminderSubscriber.user_id)
+                .where(ReminderSubscriber.blocked_at.is_(None))
+                .order_by(ReminderSubscriber.platform, ReminderSubscriber.user_id)
+            )
+            keys = {self._anon.draft_key(Person(p, u)): Person(p, u) for p, u in rows}
+            started = set(
+                await session.scalars(
+                    select(SurveyDraft.person_key).where(
+                        SurveyDraft.window_id == window.id,
+                        SurveyDraft.person_key.in_(list(keys)),
+                    )
+                )
+            )
+        return [person for key, person in keys.items() if key in started]

@@ -14,7 +14,8 @@ from sqlalchemy import delete, exists, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.core.ports import Outcome, Person, Reply
+from bot.body import Body
+from bot.core.ports import Button, Outcome, Person, Reply
 from bot.db.models import (
     SurveyAnswer,
     SurveyDraft,
@@ -25,7 +26,15 @@ from bot.db.models import (
 from bot.surveys.anonymity import Anonymizer
 from bot.surveys.flow import Draft, InvalidAnswer, SurveyFlow
 from bot.surveys.questionnaire import Questionnaire
-from bot.surveys.render import BACK_VALUE, parse_step_action, render_step
+from bot.surveys.render import (
+    BACK_VALUE,
+    CONTINUE,
+    RESTART,
+    parse_resume_action,
+    parse_step_action,
+    render_step,
+    resume_action,
+)
 from bot.surveys.windows import WindowService
 from bot.texts import survey as texts
 
@@ -46,7 +55,9 @@ class SurveyService:
         sessionmaker: async_sessionmaker[AsyncSession],
         windows: WindowService,
         anonymizer: Anonymizer,
+        body: Body | None = None,
     ) -> None:
+        self._body = body or Body()
         self._sessionmaker = sessionmaker
         self._windows = windows
         self._anon = anonymizer
@@ -63,17 +74,70 @@ class SurveyService:
                 return Outcome([Reply(texts.ALREADY_TOOK_PART)])
             row = await session.get(SurveyDraft, key)
             draft = self._unseal(key, row) if row is not None else None
+            flow = flow_for(window.questionnaire)
+            if draft is not None and draft.window_id == window.id and draft.history:
+                return Outcome([self._resume_question(flow, draft)])
             if draft is None or draft.window_id != window.id:
                 refusal = await admit(session) if admit is not None else None
                 if refusal is not None:
                     return Outcome([refusal])
                 draft = Draft(window.id)
                 await self._save(session, key, draft)
-            flow = flow_for(window.questionnaire)
             step = flow.current_step(draft)
             assert step is not None, "a saved draft always has a next step"
-            intro = Reply(f"{flow.questionnaire.intro}\n\n{texts.ANONYMITY_NOTICE}")
+            intro = Reply(
+                texts.survey_intro(
+                    self._body.full, flow.questionnaire.intro, flow.estimated_minutes()
+                )
+            )
             return Outcome([intro, render_step(flow, draft, step)])
+
+    async def unfinished(self, person: Person) -> Outcome | None:
+        """For a bare /start: a survey under way is offered to continue or start over."""
+        key = self._anon.draft_key(person)
+        async with self._sessionmaker() as session:
+            row = await session.get(SurveyDraft, key)
+            draft = self._unseal(key, row) if row is not None else None
+            if draft is None or not draft.history:
+                return None
+            window = await session.get(SurveyWindow, draft.window_id)
+            if window is None or self._windows.state(window) != "open":
+                return None
+            return Outcome([self._resume_question(flow_for(window.questionnaire), draft)])
+
+    @staticmethod
+    def _resume_question(flow: SurveyFlow, draft: Draft) -> Reply:
+        step = flow.current_step(draft)
+        assert step is not None
+        position, total = flow.progress(draft, step)
+        return Reply(
+            texts.resume_question(position, total),
+            [
+                [Button(texts.CONTINUE, resume_action(draft.window_id, CONTINUE))],
+                [Button(texts.RESTART, resume_action(draft.window_id, RESTART))],
+            ],
+        )
+
+    async def _resume(self, person: Person, window_id: int, choice: str) -> Outcome:
+        """ "Продолжить" shows the question the person stopped at; "Начать заново" drops the
+        answers so far (they were never stored anywhere else)."""
+        key = self._anon.draft_key(person)
+        async with self._sessionmaker() as session, session.begin():
+            row = await session.get(SurveyDraft, key)
+            draft = self._unseal(key, row) if row is not None else None
+            window = await session.get(SurveyWindow, window_id)
+            if draft is None or draft.window_id != window_id or window is None:
+                return Outcome(toast=texts.STALE_BUTTON)
+            if self._windows.state(window) != "open":
+                await session.delete(row)
+                return Outcome([Reply(texts.SURVEY_CLOSED_MEANWHILE, edit=True)])
+            flow = flow_for(window.questionnaire)
+            if choice == RESTART:
+                draft = Draft(window_id)
+                await self._save(session, key, draft)
+            step = flow.current_step(draft)
+            assert step is not None
+            return Outcome([render_step(flow, draft, step, edit=True)])
 
     async def in_survey(self, person: Person) -> bool:
         """Whether the person has a survey under way (so their typed text belongs to it)."""
@@ -89,6 +153,9 @@ class SurveyService:
 
     async def handle_action(self, person: Person, action: str) -> Outcome | None:
         """A pressed survey button; None if the action is not a survey's."""
+        resume = parse_resume_action(action)
+        if resume is not None:
+            return await self._resume(person, *resume)
         parsed = parse_step_action(action)
         if parsed is None:
             return None

@@ -42,6 +42,21 @@ BUTTON_USE_CONTACT = "Да, всё верно"
 BUTTON_CHANGE_CONTACT = "Изменить"
 BUTTON_CONSENT = "Согласен(на)"
 BUTTON_FOLLOWUP = "Задать уточняющий вопрос"
+BUTTON_BACK = "← Назад"
+BACK_WORDS = ("назад", "← назад", "<- назад")
+BUTTON_OFFER_YES = "Да, отправить как обращение"
+BUTTON_OFFER_NO = "Нет"
+OFFER_APPEAL = "Отправить это как обращение?"
+OFFER_DECLINED = "Хорошо, сообщение никуда не отправлено. Меню: /start"
+OFFER_IN_SURVEY = "Ответы опроса сохранены: вернуться к нему можно в любой момент командой /start."
+TEXT_CARRIED = (
+    "Ваш текст уже добавлен ({length} из {maximum} символов). Допишите ещё или нажмите «Готово»."
+)
+ASK_RATING_REASON = (
+    "Жаль, что ответ Вас не устроил. Что было не так? Напишите одним сообщением — это поможет "
+    "нам работать лучше. Или нажмите «Пропустить»."
+)
+RATING_REASON_THANKS = "Спасибо! Ваше пояснение передано сотрудникам."
 
 ASK_KIND = (
     "Что Вы хотите направить?\n\n"
@@ -58,20 +73,12 @@ ASK_FILES = (
     "Когда закончите, нажмите «Готово»."
 )
 ASK_NAME = (
-    "Как к Вам обращаться? Напишите фамилию, имя и (если есть) отчество — по закону "
-    "(59-ФЗ) обращение без имени не рассматривается."
+    "Как к Вам обращаться? Напишите фамилию, имя и (если есть) отчество: ответ будет "
+    "адресован Вам лично."
 )
 ASK_EMAIL = (
     "Если хотите получить и письменный ответ, напишите адрес электронной почты. "
     "Иначе нажмите «Пропустить» — ответ придёт сюда, в этот чат."
-)
-CONSENT_NOTICE = (
-    "<b>Согласие на обработку персональных данных</b>\n\n"
-    "Для рассмотрения обращения мы обработаем Ваши имя, адрес электронной почты, текст "
-    "обращения и вложения (152-ФЗ «О персональных данных»). Данные используются только для "
-    "ответа на обращение, не передаются третьим лицам, кроме органа, в компетенцию которого "
-    "входит вопрос, и обезличиваются по истечении срока хранения. Согласие можно отозвать, "
-    "написав об этом в обращении.\n\nНажимая «Согласен(на)», Вы направляете обращение."
 )
 INTAKE_CANCELLED = "Обращение не отправлено, черновик удалён. Начать заново: /appeal"
 TEXT_TOO_SHORT = "Текст слишком короткий: нужно не меньше {min} символов. Допишите, пожалуйста."
@@ -149,7 +156,7 @@ def citizen_taken(number: int) -> str:
 def citizen_answer(number: int, answer: str) -> str:
     return (
         f"📬 <b>Ответ на обращение №{number}</b>\n\n{escape(answer)}\n\n"
-        "Оцените, пожалуйста, ответ от 1 (совсем не удовлетворён) до 5 (полностью удовлетворён). "
+        "Оцените, пожалуйста, ответ от 1 (совсем не устроил) до 5 (полностью устроил). "
         "Если что-то осталось неясным, можно один раз задать уточняющий вопрос."
     )
 
@@ -166,6 +173,23 @@ def citizen_extended(number: int, due: date, reason: str) -> str:
         f"Срок рассмотрения обращения №{number} продлён до {fmt_date(due)}. "
         f"Причина: {escape(reason)}"
     )
+
+
+def offer(text: str) -> str:
+    quote = text if len(text) <= OFFER_QUOTE else text[: OFFER_QUOTE - 1] + "…"
+    return f"{OFFER_APPEAL}\n\n«{escape(quote)}»"
+
+
+OFFER_QUOTE = 300
+
+
+def citizen_outcome(number: int, outcome: str, answer: str | None) -> str:
+    """The complaint's outcome, with the staff's own words from the answer."""
+    decision = (
+        "жалоба удовлетворена" if outcome == "satisfied" else "в удовлетворении жалобы отказано"
+    )
+    words = f"\n\n{escape(answer)}" if answer else ""
+    return f"По жалобе №{number} принято решение: <b>{decision}</b>.{words}"
 
 
 def citizen_closed(number: int) -> str:
@@ -191,6 +215,10 @@ ANSWER_USAGE = "Использование: /answer N текст ответа"
 REDIRECT_USAGE = "Использование: /redirect N название органа (до 300 символов)"
 EXTEND_USAGE = "Использование: /extend N причина продления"
 CLOSE_USAGE = "Использование: /close N"
+FORMAL_USAGE = (
+    "Использование: /formal N номер дата — обращение №N зарегистрировано официально "
+    "(по 59-ФЗ) под этим номером, дата в виде ДД.ММ.ГГГГ или «сегодня»."
+)
 APPEALS_USAGE = "Использование: /appeals [open|overdue|all]"
 STAFF_USAGE = "Использование: /staff add ID, /staff remove ID или /staff (список)"
 ANSWER_PROMPT = "✍️ Ответ на №{number}: ответьте (reply) на это сообщение текстом ответа."
@@ -246,12 +274,26 @@ def staff_card(view: AppealView, topic_title: str, tz: ZoneInfo) -> str:
         f"Поступило: {fmt_datetime(view.received_at.astimezone(tz))}",
         f"Ответить до: {fmt_date(view.due_at.astimezone(tz).date())}",
         f"Вложений: {len(view.attachments)}" if view.attachments else None,
+        formal_line(view),
         "",
         escape(view.text),
         "",
         "Чтобы ответить заявителю, ответьте (reply) на это сообщение.",
     ]
     return "\n".join(line for line in lines if line is not None)
+
+
+def formal_line(view: AppealView) -> str | None:
+    if view.formal_number is None or view.formal_date is None:
+        return None
+    return (
+        f"Зарегистрировано официально: № {escape(view.formal_number)} "
+        f"от {fmt_date(view.formal_date)}"
+    )
+
+
+def formal_recorded(view: AppealView) -> str:
+    return f"№{view.number}: {formal_line(view)}."
 
 
 def staff_followup(number: int, text: str) -> str:
@@ -263,6 +305,10 @@ def staff_followup(number: int, text: str) -> str:
 
 def staff_rated(number: int, rating: int) -> str:
     return f"⭐ Заявитель оценил ответ на №{number}: {rating} из 5."
+
+
+def staff_rating_reason(number: int, reason: str) -> str:
+    return f"⭐ Что не устроило заявителя в ответе на №{number}: {escape(reason)}"
 
 
 def outcome_prompt(number: int) -> str:
@@ -392,5 +438,6 @@ def metrics_text(m: AppealMetrics, topic_title: Callable[[str], str]) -> str:
         lines += [
             f"средняя: {fmt_num(m.rating_mean)} из 5",
             f"удовлетворены (4–5): {m.rating_satisfied} ({_share(m.rating_satisfied, m.rated)})",
+            f"низкие (1–2): {m.rating_low}, с пояснением: {m.rating_reasons}",
         ]
     return "\n".join(lines)

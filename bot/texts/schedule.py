@@ -11,14 +11,17 @@ from bot.texts.common import fmt_date
 AUDIENCE_CHATS = {"external": "канале", "internal": "рабочем чате"}
 AUDIENCE_SETTINGS = {"external": "TG_CHANNEL_ID", "internal": "TG_EMPLOYEE_CHAT_ID"}
 START_BUTTON = "📝 Пройти опрос"
+CONTINUE_BUTTON = "📝 Продолжить опрос"
 
 
 # --- Posts in the channel / work chat ----------------------------------------------------
-def invitation(title: str, audience: str, closes_on: date) -> str:
+def invitation(title: str, audience: str, closes_on: date, body: str) -> str:
+    """A mass post: "вы" in lowercase, as to many readers."""
     who = (
-        "Приглашаем Вас оценить качество нашей работы."
+        f"{escape(body)} приглашает вас оценить качество нашей работы."
         if audience == "external"
-        else "Коллеги, приглашаем Вас принять участие в анонимном опросе сотрудников."
+        else "Коллеги, приглашаем вас принять участие в анонимном опросе сотрудников "
+        f"({escape(body)})."
     )
     return (
         f"{who}\n\n<b>{escape(title)}</b>\n"
@@ -30,14 +33,14 @@ def invitation(title: str, audience: str, closes_on: date) -> str:
 def midpoint_post(title: str, closes_on: date) -> str:
     return (
         f"Коллеги, напоминаем: идёт анонимный опрос «{escape(title)}». "
-        f"Ответить можно до {fmt_date(closes_on)} включительно. Если Вы уже ответили — спасибо!"
+        f"Ответить можно до {fmt_date(closes_on)} включительно. Если вы уже ответили — спасибо!"
     )
 
 
 def last_day_post(title: str) -> str:
     return (
         f"Сегодня последний день опроса «{escape(title)}». "
-        "Если Вы ещё не ответили, это займёт несколько минут. Опрос анонимный."
+        "Если вы ещё не ответили, это займёт несколько минут. Опрос анонимный."
     )
 
 
@@ -45,6 +48,14 @@ def private_reminder(title: str, closes_on: date) -> str:
     return (
         f"Напоминание: Вы ещё можете пройти анонимный опрос «{escape(title)}» "
         f"до {fmt_date(closes_on)} включительно. Отписаться от напоминаний: /stop_reminders"
+    )
+
+
+def unfinished_reminder(title: str) -> str:
+    return (
+        f"Сегодня последний день опроса «{escape(title)}», а Вы ответили ещё не на все "
+        "вопросы. Незаконченные ответы не учитываются: продолжить можно до конца дня. "
+        "Отписаться от напоминаний: /stop_reminders"
     )
 
 

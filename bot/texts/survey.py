@@ -6,22 +6,33 @@ from html import escape
 
 # --- Buttons -----------------------------------------------------------------------------
 BACK = "← Назад"
-NOT_APPLICABLE = "Не сталкивался"
+NOT_APPLICABLE = "Не приходилось сталкиваться"
 SKIP = "Пропустить"
 DONE = "Готово ✔"
 TICK = "✅ "
 START_SURVEY = "Пройти опрос"
+CONTINUE = "Продолжить"
+RESTART = "Начать заново"
 MENU_SURVEY = "📝 Оценить работу органа"
 
 # --- Citizen conversation ----------------------------------------------------------------
-WELCOME = (
-    "Здравствуйте! Это официальный бот обратной связи.\n\n"
-    "Здесь можно анонимно оценить качество нашей работы. Выберите, что Вы хотите сделать:"
-)
-WELCOME_NOTHING_OPEN = (
-    "Здравствуйте! Это официальный бот обратной связи.\n\n"
-    "Сейчас опросов не проводится. Мы сообщим о следующем опросе в нашем канале."
-)
+
+
+def welcome(body: str) -> str:
+    return (
+        f"Здравствуйте! Это бот обратной связи: {escape(body)}.\n\n"
+        "Здесь можно анонимно оценить качество нашей работы или написать обращение. "
+        "Выберите, что Вы хотите сделать:"
+    )
+
+
+def welcome_nothing_open(body: str) -> str:
+    return (
+        f"Здравствуйте! Это бот обратной связи: {escape(body)}.\n\n"
+        "Сейчас опросов не проводится. Мы сообщим о следующем опросе в нашем канале."
+    )
+
+
 ANONYMITY_NOTICE = (
     "🔒 Опрос анонимный: ответы хранятся без Вашего имени и id и не могут быть с Вами связаны. "
     "Результаты будут использованы для анализа качества работы органа и его услуг."
@@ -31,7 +42,10 @@ ALREADY_TOOK_PART = "Вы уже приняли участие в этом оп�
 SURVEY_DONE = "Спасибо! Ваши ответы записаны анонимно. Они помогут нам работать лучше."
 SURVEY_CANCELLED = "Опрос прерван, ответы не сохранены. Начать заново: /start"
 NOTHING_TO_CANCEL = "Сейчас нечего отменять. Меню: /start"
-SURVEY_CLOSED_MEANWHILE = "К сожалению, опрос уже завершён, и ответы больше не принимаются."
+SURVEY_CLOSED_MEANWHILE = (
+    "К сожалению, опрос завершился, пока Вы его проходили. Незаконченные ответы не учтены "
+    "нигде и удалены. Спасибо, что начали отвечать!"
+)
 DRAFT_LOST = "Не удалось восстановить Ваши ответы. Начните опрос заново: /start"
 UNKNOWN_INPUT = "Я не понял сообщение. Меню: /start"
 STALE_BUTTON = "Эта кнопка уже неактуальна."
@@ -47,6 +61,26 @@ HINT_MULTI = (
 )
 HINT_MULTI_EMPTY = "Отметьте хотя бы один вариант, затем нажмите «Готово»."
 HINT_MULTI_EXCLUSIVE = "Этот вариант нельзя сочетать с другими. Выберите его отдельно."
+
+
+def minutes(count: int) -> str:
+    """ "около 5 минут": after "около" the genitive, singular for 1, 21, 31..."""
+    word = "минуты" if count % 10 == 1 and count % 100 != 11 else "минут"
+    return f"около {count} {word}"
+
+
+def survey_intro(body: str, intro: str, duration: int) -> str:
+    return (
+        f"Опрос проводит {escape(body)}.\n\n{intro}\n\n"
+        f"⏱ Это займёт {minutes(duration)}.\n\n{ANONYMITY_NOTICE}"
+    )
+
+
+def resume_question(position: int, total: int) -> str:
+    return (
+        f"Вы уже начали этот опрос и остановились на вопросе {position} из {total}. "
+        "Продолжить или начать заново?"
+    )
 
 
 def hint_text_too_long(length: int, limit: int) -> str:
@@ -68,8 +102,8 @@ def criterion_importance_prompt(text: str) -> str:
     )
 
 
-def rating_prompt(text: str, row: str | None, low: str, high: str) -> str:
-    subject = f"<b>{escape(text)}</b>" + (f"\n\n{escape(row)}" if row else "")
+def rating_prompt(text: str, row_line: str | None, low: str, high: str) -> str:
+    subject = f"<b>{escape(text)}</b>" + (f"\n\n{row_line}" if row_line else "")
     return f"{subject}\n\nОцените от 1 — {low} до 10 — {high}."
 
 
@@ -83,7 +117,12 @@ def text_prompt(text: str, optional: bool) -> str:
 
 
 def row_line(row: str, position: int, total: int) -> str:
-    return f"<i>Строка {position} из {total}:</i> <b>{escape(row)}</b>"
+    return f"<i>строка {position} из {total}:</i> <b>{escape(row)}</b>"
+
+
+def numbered_options(options: list[str]) -> str:
+    """Options listed in the text when the buttons carry only their numbers."""
+    return "\n".join(f"{n}. {escape(text)}" for n, text in enumerate(options, 1))
 
 
 def matrix_prompt(text: str, row: str, position: int, total: int) -> str:

@@ -8,12 +8,13 @@ from html import escape
 MORE_BUTTONS = "Другие варианты ответа:"
 
 
-def wall_invitation(title: str) -> str:
-    """A wall post inviting citizens to a survey; the survey's link follows it."""
+def wall_invitation(title: str, body: str) -> str:
+    """A wall post inviting citizens to a survey (a mass post: lowercase "вы"); the survey's
+    link follows it."""
     return (
-        f"Приглашаем принять участие в анонимном опросе «{escape(title)}».\n\n"
+        f"{escape(body)} приглашает принять участие в анонимном опросе «{escape(title)}».\n\n"
         "Ваше мнение поможет нам работать лучше. Опрос занимает несколько минут, "
-        "ответы не связываются с Вашей страницей. Пройти опрос:"
+        "ответы не связываются с вашей страницей. Пройти опрос:"
     )
 
 
@@ -31,8 +32,8 @@ def vk_post_failed(link: str) -> str:
     )
 
 
-def vk_manual(title: str, link: str) -> str:
+def vk_manual(title: str, link: str, body: str) -> str:
     return (
         "Для сообщества ВКонтакте опубликуйте приглашение:\n\n"
-        f"{wall_invitation(title)}\n{escape(link)}"
+        f"{wall_invitation(title, body)}\n{escape(link)}"
     )

@@ -18,7 +18,14 @@ from bot.texts import survey as texts
 from tests.support.clock import FakeClock
 from tests.support.csi_answers import close_window
 from tests.support.database import ADMIN
-from tests.support.employees import NOT_SATISFIED, SATISFIED, Answers, complete_employee
+from tests.support.employees import (
+    NOT_SATISFIED,
+    SATISFIED,
+    Answers,
+    complete_employee,
+    number_of,
+    press_option,
+)
 
 WORK_CHAT = -1001234567890
 EMPLOYEE = 700
@@ -75,12 +82,12 @@ async def test_member_completes_survey_with_skip_and_condition(office: RunningBo
 
     asked = [c.text for c in office.fake.sent(EMPLOYEE)]
     conditional = [t for t in asked if "Что Вас не устраивает" in t]
-    assert len(conditional) == 2 and "Строка 1 из 2" in conditional[0]
+    assert len(conditional) == 2 and "строка 1 из 2" in conditional[0]
     assert "Качество представляемой информации" in conditional[0]
     assert "Уровень автоматизации" in conditional[1]
     assert not any("меры по адаптации" in t for t in asked)  # skipped by "no adaptation system"
     matrix_row = next(t for t in asked if "взаимодействием с другими" in t)
-    assert "Строка 1 из 5" in matrix_row
+    assert "строка 1 из 5" in matrix_row
 
     assert await answers_of(office, "agency_problems") == [
         ("automation", "", None, "Нет общей системы"),
@@ -99,17 +106,18 @@ async def test_multiple_choice_with_other_and_exclusive(office: RunningBot) -> N
     join(office, EMPLOYEE)
     await office.say(EMPLOYEE, "/start employee")
     await complete_employee_until_measures(office)
-    await office.press(EMPLOYEE, "Затрудняюсь ответить")
-    await office.press(EMPLOYEE, "Организация наставничества")  # clears the exclusive one
+    await press_option(office, EMPLOYEE, "Затрудняюсь ответить")
+    await press_option(office, EMPLOYEE, "Организация наставничества")  # clears the exclusive one
     shown = office.fake.last(EMPLOYEE)
     assert shown.method == "editMessageText"
-    assert texts.TICK + "Организация наставничества" in shown.labels
-    assert "Затрудняюсь ответить" in shown.labels  # unticked
-    await office.press(EMPLOYEE, "Другое (укажите)")
+    assert texts.TICK + number_of(shown, "Организация наставничества") in shown.labels
+    assert number_of(shown, "Затрудняюсь ответить") in shown.labels  # unticked
+    await press_option(office, EMPLOYEE, "Другое (укажите)")
     await office.press(EMPLOYEE, texts.DONE)
     assert "Уточните" in office.fake.last(EMPLOYEE).text
     await office.press(EMPLOYEE, texts.BACK)  # back to the ticks, still ticked
-    assert texts.TICK + "Другое (укажите)" in office.fake.last(EMPLOYEE).labels
+    shown = office.fake.last(EMPLOYEE)
+    assert texts.TICK + number_of(shown, "Другое (укажите)") in shown.labels
     await office.press(EMPLOYEE, texts.DONE)
     await office.say(EMPLOYEE, "Экскурсия по зданию")
     assert "нормотворчеству" in office.fake.last(EMPLOYEE).text
@@ -118,18 +126,18 @@ async def test_multiple_choice_with_other_and_exclusive(office: RunningBot) -> N
 
 
 async def complete_employee_until_measures(bot: RunningBot) -> None:
-    await bot.press(EMPLOYEE, SATISFIED)
+    await press_option(bot, EMPLOYEE, SATISFIED)
     for _ in range(3):
-        await bot.press(EMPLOYEE, "Не занимаюсь этим")
+        await press_option(bot, EMPLOYEE, "Не занимаюсь этим")
     for _ in range(3):
-        await bot.press(EMPLOYEE, "Не занимаюсь этим")
+        await press_option(bot, EMPLOYEE, "Не занимаюсь этим")
     for _ in range(5):
-        await bot.press(EMPLOYEE, SATISFIED)
+        await press_option(bot, EMPLOYEE, SATISFIED)
     for _ in range(2):
-        await bot.press(EMPLOYEE, SATISFIED)
+        await press_option(bot, EMPLOYEE, SATISFIED)
     for _ in range(2):
-        await bot.press(EMPLOYEE, SATISFIED)
-    await bot.press(EMPLOYEE, SATISFIED)  # 9: there is an adaptation system
+        await press_option(bot, EMPLOYEE, SATISFIED)
+    await press_option(bot, EMPLOYEE, SATISFIED)  # 9: there is an adaptation system
     assert "меры по адаптации" in bot.fake.last(EMPLOYEE).text
 
 
@@ -140,32 +148,32 @@ async def office_draft_exists(bot: RunningBot) -> bool:
 async def test_back_across_condition_drops_orphaned_answers(office: RunningBot) -> None:
     join(office, EMPLOYEE)
     await office.say(EMPLOYEE, "/start employee")
-    await office.press(EMPLOYEE, SATISFIED)
+    await press_option(office, EMPLOYEE, SATISFIED)
     for _ in range(6):
-        await office.press(EMPLOYEE, "Не занимаюсь этим")
-    await office.press(EMPLOYEE, NOT_SATISFIED)  # 4.1 -> question 5 gets row 5.1
+        await press_option(office, EMPLOYEE, "Не занимаюсь этим")
+    await press_option(office, EMPLOYEE, NOT_SATISFIED)  # 4.1 -> question 5 gets row 5.1
     for _ in range(4):
-        await office.press(EMPLOYEE, SATISFIED)
+        await press_option(office, EMPLOYEE, SATISFIED)
     await office.say(EMPLOYEE, "Данные приходят с опозданием")  # 5.1
     assert "коллегами" in office.fake.last(EMPLOYEE).text  # question 6
     for _ in range(6):  # undo 5.1 and 4.5 ... 4.1
         await office.press(EMPLOYEE, texts.BACK)
-    assert "Строка 1 из 5" in office.fake.last(EMPLOYEE).text
-    await office.press(EMPLOYEE, SATISFIED)  # 4.1 changed: question 5 no longer applies
+    assert "строка 1 из 5" in office.fake.last(EMPLOYEE).text
+    await press_option(office, EMPLOYEE, SATISFIED)  # 4.1 changed: question 5 no longer applies
     for _ in range(4):
-        await office.press(EMPLOYEE, SATISFIED)
+        await press_option(office, EMPLOYEE, SATISFIED)
     assert "коллегами" in office.fake.last(EMPLOYEE).text
     for _ in range(2):
-        await office.press(EMPLOYEE, SATISFIED)
-    await office.press(EMPLOYEE, NOT_SATISFIED)
-    await office.press(EMPLOYEE, SATISFIED)
-    await office.press(EMPLOYEE, "Система адаптации отсутствует")
+        await press_option(office, EMPLOYEE, SATISFIED)
+    await press_option(office, EMPLOYEE, NOT_SATISFIED)
+    await press_option(office, EMPLOYEE, SATISFIED)
+    await press_option(office, EMPLOYEE, "Система адаптации отсутствует")
     await office.press(EMPLOYEE, texts.BACK)  # back across the skip: question 9 again
-    await office.press(EMPLOYEE, NOT_SATISFIED)
+    await press_option(office, EMPLOYEE, NOT_SATISFIED)
     assert "меры по адаптации" in office.fake.last(EMPLOYEE).text  # no longer skipped
     await office.say(EMPLOYEE, "11")  # typed number: "hard to say"
     for label, times in [
-        ("Полностью удовлетворен", 4),
+        ("Полностью удовлетворён(а)", 4),
         ("Проблем не было", 4),
         ("Затрудняюсь ответить", 2),
         (SATISFIED, 13),
@@ -173,7 +181,7 @@ async def test_back_across_condition_drops_orphaned_answers(office: RunningBot) 
         ("10", 1),
     ]:
         for _ in range(times):
-            await office.press(EMPLOYEE, label)
+            await press_option(office, EMPLOYEE, label)
     assert office.fake.last(EMPLOYEE).text == texts.SURVEY_DONE
     assert await answers_of(office, "agency_problems") == []
     assert await answers_of(office, "adaptation") == [("", "rather_no", None, None)]
@@ -257,7 +265,7 @@ async def test_report_hides_small_groups(office: RunningBot, respondents: int) -
     assert len(pngs) >= 2 and all(png.startswith(b"\x89PNG") for png in pngs)
     # 3 of 5 gave 9-10, 1 gave 1-6: eNPS = 60 % - 20 % = +40; mean 37 / 5 = 7,4.
     assert "eNPS: <b>+40</b>" in report and "<b>7,4</b>" in report
-    assert "Скорее удовлетворен: 5 (100 %)" in report  # question 1
+    assert "Скорее удовлетворён(а): 5 (100 %)" in report  # question 1
     assert "удовлетворены: <b>60 %</b>" in report  # row 4.1: 3 of 5
     assert "удовлетворены: <b>0 %</b>" in report  # question 14: everybody "rather not"
     assert "ответов меньше 5, не показываем" in report  # row 5.1: two answers

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from bot.body import UNNAMED_BODY
 from bot.db.models import SurveyAnswer, SurveyDraft, SurveyResponse
 from bot.devtools.harness import RunningBot
 from bot.texts import appeals as appeal_texts
@@ -30,7 +31,7 @@ async def test_citizen_completes_survey_with_buttons(running: RunningBot) -> Non
     await running.say(CITIZEN, "/start csi")
     intro, first = running.fake.sent(CITIZEN)
     assert "анонимн" in intro.text and "анализа качества" in intro.text
-    assert "Вопрос 1 из" in first.text and "Достаточность информации" in first.text
+    assert "Вопрос 1 из" in first.text and "рассказали об услуге" in first.text
     assert first.labels[:10] == [str(n) for n in range(1, 11)]
 
     await running.press(CITIZEN, "8")
@@ -158,7 +159,7 @@ async def test_no_open_window_refuses_politely(running: RunningBot) -> None:
     await running.say(CITIZEN, "/start csi")
     assert running.fake.last(CITIZEN).text == texts.NO_OPEN_SURVEY
     await running.say(CITIZEN, "/start")
-    assert running.fake.last(CITIZEN).text == texts.WELCOME_NOTHING_OPEN
+    assert running.fake.last(CITIZEN).text == texts.welcome_nothing_open(UNNAMED_BODY)
 
 
 async def test_menu_offers_open_survey(running: RunningBot) -> None:

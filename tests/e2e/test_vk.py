@@ -20,6 +20,7 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from bot.__main__ import run_polling
+from bot.body import UNNAMED_BODY
 from bot.config import Settings
 from bot.core.ports import Person, Reply
 from bot.db.models import SurveyResponse
@@ -103,7 +104,7 @@ async def test_vk_user_completes_survey_with_callback_buttons(both: RunningBot) 
     await both.vk_press(VK_USER, texts.MENU_SURVEY)
     intro, first = vk.sent(VK_USER)[-2:]
     assert "анонимн" in intro.text and "Вопрос 1 из" in first.text
-    assert "Достаточность информации" in first.text and "<b>" not in first.text
+    assert "рассказали об услуге" in first.text and "<b>" not in first.text
     assert first.labels == [str(n) for n in range(1, 11)]
     assert [len(row) for row in first.buttons] == [5, 5]
 
@@ -207,7 +208,7 @@ async def test_appeal_words_answer_like_telegram_commands(
 
 async def test_vk_start_button_and_no_open_survey(both: RunningBot) -> None:
     await both.vk_say(VK_USER, "Начать", payload='{"command":"start"}')
-    assert both.vk_server.last(VK_USER).text == texts.WELCOME_NOTHING_OPEN
+    assert both.vk_server.last(VK_USER).text == texts.welcome_nothing_open(UNNAMED_BODY)
     await both.vk_say(VK_USER, ref="csi")
     assert both.vk_server.last(VK_USER).text == texts.NO_OPEN_SURVEY
 
@@ -238,7 +239,7 @@ async def test_error_6_is_retried_and_message_arrives_once(both: RunningBot) -> 
     vk = both.vk_server
     vk.errors["messages.send"] = [6, 6]
     await both.vk_say(VK_USER, "начать")
-    assert [c.text for c in vk.sent(VK_USER)] == [texts.WELCOME_NOTHING_OPEN]
+    assert [c.text for c in vk.sent(VK_USER)] == [texts.welcome_nothing_open(UNNAMED_BODY)]
     assert len(vk.of("messages.send:error6")) == 2
 
 
@@ -246,7 +247,7 @@ async def test_lost_answer_is_retried_without_a_duplicate(both: RunningBot) -> N
     vk = both.vk_server
     vk.lost_answers["messages.send"] = 1  # VK sent it, but the bot never heard back
     await both.vk_say(VK_USER, "начать")
-    assert [c.text for c in vk.sent(VK_USER)] == [texts.WELCOME_NOTHING_OPEN]
+    assert [c.text for c in vk.sent(VK_USER)] == [texts.welcome_nothing_open(UNNAMED_BODY)]
     (repeat,) = vk.of("messages.send:duplicate")
     assert repeat.params["random_id"] == vk.last(VK_USER).params["random_id"]
 
@@ -261,7 +262,7 @@ async def test_long_poll_recovers_from_failed(both: RunningBot, failed: int) -> 
     await wait_until(lambda: not vk.longpoll_failures and vk.longpoll_servers_given == renewed)
     # (Events VK pushes while answering 1 or 3 are lost by VK's design, hence the wait.)
     await both.vk_say(VK_USER, "начать")
-    assert vk.last(VK_USER).text == texts.WELCOME_NOTHING_OPEN
+    assert vk.last(VK_USER).text == texts.welcome_nothing_open(UNNAMED_BODY)
     assert vk.longpoll_servers_given == renewed
 
 
@@ -305,11 +306,11 @@ async def test_slow_vk_does_not_stall_telegram(both: RunningBot) -> None:
     vk_user = asyncio.create_task(both.vk_say(VK_USER, "начать"))
     await wait_until(lambda: "messages.send" in both.vk_server.held)
     await both.say(VK_USER, "/start")  # answered while the VK reply is stuck
-    assert both.fake.last(VK_USER).text == texts.WELCOME_NOTHING_OPEN
+    assert both.fake.last(VK_USER).text == texts.welcome_nothing_open(UNNAMED_BODY)
     assert not both.vk_server.sent(VK_USER)
     release.set()
     await vk_user
-    assert both.vk_server.last(VK_USER).text == texts.WELCOME_NOTHING_OPEN
+    assert both.vk_server.last(VK_USER).text == texts.welcome_nothing_open(UNNAMED_BODY)
 
 
 async def test_long_poll_survives_a_broken_server(
@@ -319,7 +320,7 @@ async def test_long_poll_survives_a_broken_server(
     vk.broken_longpolls = 2  # HTTP 500 with no JSON, twice
     with caplog.at_level(logging.WARNING, logger="bot.vk"):
         await both.vk_say(VK_USER, "начать")
-    assert vk.last(VK_USER).text == texts.WELCOME_NOTHING_OPEN
+    assert vk.last(VK_USER).text == texts.welcome_nothing_open(UNNAMED_BODY)
     assert sum("long poll error" in r.getMessage() for r in caplog.records) == 2
 
 
@@ -339,7 +340,7 @@ async def test_run_serves_vk_alone_without_a_telegram_token(
         await wait_until(lambda: fake_vk.longpoll_servers_given > 0)
         await fake_vk.push(fake_vk.message_new(VK_USER, "начать"))
         await wait_until(lambda: bool(fake_vk.sent(VK_USER)))
-        assert fake_vk.last(VK_USER).text == texts.WELCOME_NOTHING_OPEN
+        assert fake_vk.last(VK_USER).text == texts.welcome_nothing_open(UNNAMED_BODY)
     finally:
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
@@ -353,7 +354,7 @@ async def test_an_event_that_fails_does_not_stop_the_bot(
         await both.vk_say(VK_USER, "начать")
     assert any("failed after 5 attempt" in r.getMessage() for r in caplog.records)
     await both.vk_say(VK_USER, "начать")
-    assert both.vk_server.last(VK_USER).text == texts.WELCOME_NOTHING_OPEN
+    assert both.vk_server.last(VK_USER).text == texts.welcome_nothing_open(UNNAMED_BODY)
 
 
 async def test_run_stops_with_one_line_when_vk_refuses_the_token(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.devtools.fake_telegram import Call
 from bot.devtools.harness import RunningBot
 from bot.texts import survey as texts
 
-SATISFIED = "Скорее удовлетворен"
-NOT_SATISFIED = "Скорее не удовлетворен"
+SATISFIED = "Скорее удовлетворён(а)"
+NOT_SATISFIED = "Скорее не удовлетворён(а)"
 AGENCY_ROWS = 5
 
 
@@ -25,9 +26,29 @@ class Answers:
     recommend: int = 8
 
 
+def number_of(call: Call, option: str) -> str:
+    """The number an option too long for a button carries ("N. text" in the message)."""
+    return next(
+        line.split(".")[0] for line in call.text.splitlines() if line.endswith(f". {option}")
+    )
+
+
+async def press_option(bot: RunningBot, user_id: int, label: str) -> None:
+    """Press an option by its text; options too long for a button are listed in the message
+    as "N. text" and pressed by their number."""
+    call = [c for c in bot.fake.sent(user_id) if c.buttons][-1]
+    if label not in call.labels:
+        number = number_of(call, label)
+        label = number if number in call.labels else texts.TICK + number
+    await bot.press(user_id, label, call)
+
+
 async def complete_employee(bot: RunningBot, user_id: int, answers: Answers) -> None:
     """Answer question by question; the caller has already started the survey."""
-    press = bot.press
+
+    async def press(user: int, label: str) -> None:
+        await press_option(bot, user, label)
+
     await press(user_id, SATISFIED)  # 1
     for _ in range(3):  # 2: how often, per row
         await press(user_id, "Несколько раз в неделю")
@@ -50,7 +71,7 @@ async def complete_employee(bot: RunningBot, user_id: int, answers: Answers) -> 
         if answers.other is not None:
             await bot.say(user_id, answers.other)
     for _ in range(4):  # 11
-        await press(user_id, "Полностью удовлетворен")
+        await press(user_id, "Полностью удовлетворён(а)")
     for _ in range(4):  # 12
         await press(user_id, "Проблем не было")
     for _ in range(2):  # 13

@@ -206,10 +206,10 @@ def test_employee_answers_are_coloured_by_meaning_not_position() -> None:
     counts = {"fully_yes": [3], "rather_yes": [3], "rather_no": [3], "fully_no": [3],
               "hard": [3], "never": [9], "not_involved": [9]}  # fmt: skip
     meaning = {
-        "Полностью удовлетворен": is_green,
-        "Скорее удовлетворен": is_green,
-        "Скорее не удовлетворен": is_red,
-        "Полностью не удовлетворен": is_red,
+        "Полностью удовлетворён(а)": is_green,
+        "Скорее удовлетворён(а)": is_green,
+        "Скорее не удовлетворён(а)": is_red,
+        "Полностью не удовлетворён(а)": is_red,
         "Затрудняюсь ответить": lambda c: c == charts.NEUTRAL_GREY,
     }
     figures = _employee_figures(counts)
@@ -226,19 +226,19 @@ def test_employee_answers_are_coloured_by_meaning_not_position() -> None:
     assert seen == set(meaning)
     # darker green = more satisfied, darker red = less satisfied
     full = {label.replace("\n", " "): colors[0] for label, _, colors in bars(figures["regulation"])}
-    assert full["Полностью удовлетворен"] == charts.SATISFIED_GREENS[0]
-    assert full["Скорее удовлетворен"] == charts.SATISFIED_GREENS[-1]
-    assert full["Скорее не удовлетворен"] == charts.UNSATISFIED_REDS[0]
-    assert full["Полностью не удовлетворен"] == charts.UNSATISFIED_REDS[-1]
+    assert full["Полностью удовлетворён(а)"] == charts.SATISFIED_GREENS[0]
+    assert full["Скорее удовлетворён(а)"] == charts.SATISFIED_GREENS[-1]
+    assert full["Скорее не удовлетворён(а)"] == charts.UNSATISFIED_REDS[0]
+    assert full["Полностью не удовлетворён(а)"] == charts.UNSATISFIED_REDS[-1]
 
 
 def test_a_fully_dissatisfied_row_is_all_red_and_comes_first() -> None:
     counts = {"rather_yes": [9, 0], "rather_no": [1, 10], "hard": [0, 0]}
     fig = _employee_figures(counts)["colleagues"]  # rows: 9/1/0 then 0/10/0
     by_label = {label.replace("\n", " "): (widths, colors) for label, widths, colors in bars(fig)}
-    assert by_label["Скорее не удовлетворен"][0][0] == 100.0  # worst row on top, 100 % red
-    assert by_label["Скорее удовлетворен"][0][0] == 0.0
-    assert is_red(by_label["Скорее не удовлетворен"][1][0])
+    assert by_label["Скорее не удовлетворён(а)"][0][0] == 100.0  # worst row on top, 100 % red
+    assert by_label["Скорее удовлетворён(а)"][0][0] == 0.0
+    assert is_red(by_label["Скорее не удовлетворён(а)"][1][0])
 
 
 def test_frequency_matrix_gets_a_sequential_neutral_palette() -> None:

@@ -10,7 +10,13 @@ from bot.db.models.appeals import (
 )
 from bot.db.models.employee import EmployeeInvite
 from bot.db.models.fsm import FsmState
-from bot.db.models.schedule import JobClaim, PlanReminder, ReminderSubscriber, WindowEvent
+from bot.db.models.schedule import (
+    JobClaim,
+    OutboxMessage,
+    PlanReminder,
+    ReminderSubscriber,
+    WindowEvent,
+)
 from bot.db.models.survey import (
     SurveyAnswer,
     SurveyDraft,
@@ -27,6 +33,7 @@ __all__ = [
     "EmployeeInvite",
     "FsmState",
     "JobClaim",
+    "OutboxMessage",
     "PlanReminder",
     "ReminderSubscriber",
     "StaffMember",

@@ -4,9 +4,9 @@ so it keeps who filed it (platform and user id) until the personal data retentio
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.base import Base
@@ -50,6 +50,11 @@ class Appeal(Base):
     outcome: Mapped[str | None] = mapped_column(String(16), default=None)
     rating: Mapped[int | None] = mapped_column(Integer, default=None)
     followup_text: Mapped[str | None] = mapped_column(Text, default=None)
+    # What the citizen said was wrong after rating the answer 1 or 2 (optional).
+    rating_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    # Staff registered the appeal formally (59-FZ) in the body's own system: number and date.
+    formal_number: Mapped[str | None] = mapped_column(String(64), default=None)
+    formal_date: Mapped[date | None] = mapped_column(Date, default=None)
     staff_message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     attachments: Mapped[list[AppealAttachment]] = relationship(

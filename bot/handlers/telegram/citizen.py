@@ -1,5 +1,5 @@
-"""Citizens in a private chat: /start (with deep links), /appeal, /status, buttons, typed
-answers, photos and documents for an appeal, /cancel."""
+"""Citizens in a private chat: /start (with deep links), /appeal, /status, /privacy, /forget,
+buttons, typed answers, photos and documents for an appeal, /cancel."""
 
 from __future__ import annotations
 
@@ -35,6 +35,14 @@ async def cancel(message: Message, chat: CitizenChat) -> None:
     await answer_message(message, await chat.cancel(person_of(message)))
 
 
+async def privacy(message: Message, chat: CitizenChat) -> None:
+    await answer_message(message, await chat.privacy())
+
+
+async def forget(message: Message, chat: CitizenChat) -> None:
+    await answer_message(message, await chat.forget(person_of(message)))
+
+
 async def pressed(callback: CallbackQuery, chat: CitizenChat) -> None:
     assert callback.data is not None
     await answer_callback(callback, await chat.action(person_of(callback), callback.data))
@@ -66,6 +74,8 @@ def make_router() -> Router:
     router.message.register(appeal, Command("appeal"))
     router.message.register(status, Command("status"))
     router.message.register(cancel, Command("cancel"))
+    router.message.register(privacy, Command("privacy"))
+    router.message.register(forget, Command("forget"))
     router.callback_query.register(pressed, F.data)
     router.message.register(typed)
     return router

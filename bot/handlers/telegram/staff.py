@@ -26,7 +26,7 @@ from bot.reports.appeal_charts import appeals_analysis
 from bot.reports.appeal_export import appeals_workbook
 from bot.texts import appeals as texts
 
-STAFF_COMMANDS = ("answer", "redirect", "extend", "close", "appeals", "register")
+STAFF_COMMANDS = ("answer", "redirect", "extend", "close", "appeals", "register", "formal")
 NUMBER = re.compile(r"№(\d+)")
 REGISTER = "rg:"
 
@@ -215,6 +215,31 @@ async def close_command(message: Message, command: CommandObject, appeals: Appea
     await message.answer(texts.closed(number))
 
 
+async def formal_command(message: Message, command: CommandObject, appeals: AppealService) -> None:
+    """`/formal N номер дата`: the appeal was registered formally; the card shows it."""
+    number, rest = _number_and_rest(command.args)
+    reg_number, _, raw_date = rest.rpartition(" ")
+    today = appeals.now().astimezone(appeals.tz).date()
+    try:
+        raw_date = raw_date.strip().lower()
+        reg_date = (
+            today
+            if raw_date in texts.TODAY_WORDS
+            else datetime.strptime(raw_date, "%d.%m.%Y").date()
+        )
+    except ValueError:
+        reg_date = None
+    if number is None or not reg_number.strip() or reg_date is None:
+        await message.answer(texts.FORMAL_USAGE)
+        return
+    try:
+        view = await appeals.record_formal(number, reg_number, reg_date)
+    except AppealError as exc:
+        await message.answer(str(exc))
+        return
+    await message.answer(texts.formal_recorded(view))
+
+
 async def list_command(message: Message, command: CommandObject, appeals: AppealService) -> None:
     which = (command.args or "open").strip()
     if which not in ("open", "overdue", "all"):
@@ -379,6 +404,7 @@ def make_router() -> Router:
     staff.message.register(extend_command, Command("extend"))
     staff.message.register(close_command, Command("close"))
     staff.message.register(list_command, Command("appeals"))
+    staff.message.register(formal_command, Command("formal"))
     staff.message.register(report_command, Command("report"), AppealsArgument())
     staff.message.register(export_command, Command("export"), AppealsArgument())
     staff.message.register(register_cancel, Command("cancel"), StateFilter(RegisterForm))

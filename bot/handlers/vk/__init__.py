@@ -13,6 +13,7 @@ from typing import Any
 
 from vk_api.exceptions import ApiError
 
+from bot.body import Body
 from bot.chat.words import PrivateChat
 from bot.config import Settings
 from bot.handlers.backoff import Backoff
@@ -40,6 +41,10 @@ class VkBot:
     on_event: Callable[[dict[str, Any]], Awaitable[None]]
     """Handles one event to the end: the Callback API server calls it (bot/webhooks.py)."""
 
+    @property
+    def _body(self) -> str:
+        return Body.from_settings(self.settings).short
+
     async def connect(self) -> VkInvitations:
         """Checks the token at start-up and learns the community's short name for deep links.
 
@@ -56,12 +61,12 @@ class VkBot:
         except ApiError as exc:
             if exc.code in RETRYABLE_API_ERRORS:
                 log.exception("VK is overloaded at start-up; deep links use %s", screen_name)
-                return VkInvitations(group_id, screen_name, self.wall)
+                return VkInvitations(group_id, screen_name, self.wall, self._body)
             raise VkSetupError(console.VK_REFUSED.format(error=exc)) from None
         except Exception:
             log.exception("VK groups.getById failed; deep links use %s", screen_name)
         self.messenger.screen_name = screen_name
-        return VkInvitations(group_id, screen_name, self.wall)
+        return VkInvitations(group_id, screen_name, self.wall, self._body)
 
     async def run(self) -> None:
         await self.poller.run()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import secrets
 
+from bot.body import UNNAMED_BODY
 from bot.handlers.vk.client import VkClient
 from bot.texts import vk as texts
 from bot.texts.common import plain_text
@@ -17,7 +18,10 @@ log = logging.getLogger("bot.vk")
 
 
 class VkInvitations:
-    def __init__(self, group_id: int, screen_name: str, wall: VkClient | None) -> None:
+    def __init__(
+        self, group_id: int, screen_name: str, wall: VkClient | None, body: str = UNNAMED_BODY
+    ) -> None:
+        self._body = body
         self._group_id = group_id
         self._screen_name = screen_name
         self._wall = wall
@@ -47,8 +51,8 @@ class VkInvitations:
     async def invite(self, title: str, kind: str) -> str:
         """Invite the community to a survey just opened; the admin's note either way (HTML)."""
         link = self.link(kind)
-        if await self.post(texts.wall_invitation(title), kind):
+        if await self.post(texts.wall_invitation(title, self._body), kind):
             return texts.vk_posted(link)
         if self._wall is not None:
             return texts.vk_post_failed(link)
-        return texts.vk_manual(title, link)
+        return texts.vk_manual(title, link, self._body)

@@ -1,0 +1,152 @@
+"""Messages a state change owes a person, kept until delivered.
+
+The change writes the message in its own transaction (`Outbox.add`), so the change and the
+debt commit together: a crash between the commit and the send loses nothing. Right after the
+commit the caller delivers it (`deliver`), so the person hears at once as before; whatever
+that could not send (a crash, a network error, a messenger down) the worker (`run`, one per
+instance) retries with growing pauses. Claiming a row moves its `next_at` forward with a
+conditional UPDATE, so two instances never send the same message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.ports import Button, Person, Reply, Sender
+from bot.db.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+GRACE = timedelta(seconds=60)
+"""A new row waits this long for its inline delivery before the worker may take it."""
+LEASE = timedelta(seconds=60)
+"""A claimed row is the claimer's for this long (a send takes seconds at most)."""
+MAX_ATTEMPTS = 12
+"""About a day of retries (pauses doubling from 30 s, capped at 4 h), then it is logged and left."""
+INTERVAL = 5.0
+
+
+def _encode(replies: list[Reply]) -> str:
+    if any(r.pictures or r.documents for r in replies):
+        raise ValueError("the outbox keeps text messages only")
+    return json.dumps(
+        [
+            {
+                "text": r.text,
+                "buttons": [[[b.label, b.action, b.url] for b in row] for row in r.buttons],
+            }
+            for r in replies
+        ],
+        ensure_ascii=False,
+    )
+
+
+def _decode(payload: str) -> list[Reply]:
+    return [
+        Reply(item["text"], [[Button(*b) for b in row] for row in item["buttons"]])
+        for item in json.loads(payload)
+    ]
+
+
+class Outbox:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        sender: Sender,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._sessionmaker = sessionmaker
+        self._sender = sender
+        self._now = now
+
+    def add(self, session: AsyncSession, person: Person, replies: list[Reply]) -> OutboxMessage:
+        """Owe `replies` to `person`, inside the caller's transaction."""
+        row = OutboxMessage(
+            platform=person.platform,
+            user_id=person.user_id,
+            payload=_encode(replies),
+            attempts=0,
+            next_at=self._now() + GRACE,
+        )
+        session.add(row)
+        return row
+
+    async def deliver(self, row: OutboxMessage) -> bool:
+        """Send a row just committed; a failure is left to the worker."""
+        return await self._send(row.id, row.next_at)
+
+    async def deliver_due(self, limit: int = 50) -> int:
+        """Send what is due (failed earlier, or never sent because its process died)."""
+        async with self._sessionmaker() as session:
+            rows = (
+                await session.execute(
+                    select(OutboxMessage.id, OutboxMessage.next_at)
+                    .where(
+                        OutboxMessage.sent_at.is_(None),
+                        OutboxMessage.next_at <= self._now(),
+                        OutboxMessage.attempts < MAX_ATTEMPTS,
+                    )
+                    .order_by(OutboxMessage.next_at)
+                    .limit(limit)
+                )
+            ).all()
+        sent = 0
+        for row_id, next_at in rows:
+            sent += await self._send(row_id, next_at)
+        return sent
+
+    async def run(self, interval: float = INTERVAL) -> None:
+        """The worker: until cancelled."""
+        while True:
+            try:
+                await self.deliver_due()
+            except Exception:
+                log.exception("outbox worker pass failed")
+            await asyncio.sleep(interval)
+
+    async def _send(self, row_id: int, seen_next_at: datetime) -> bool:
+        now = self._now()
+        async with self._sessionmaker() as session, session.begin():
+            claimed = await session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id == row_id,
+                    OutboxMessage.sent_at.is_(None),
+                    OutboxMessage.next_at == seen_next_at,
+                )
+                .values(next_at=now + LEASE, attempts=OutboxMessage.attempts + 1)
+                .returning(
+                    OutboxMessage.platform,
+                    OutboxMessage.user_id,
+                    OutboxMessage.payload,
+                    OutboxMessage.attempts,
+                )
+            )
+            found = claimed.first()
+        if found is None:
+            return False  # another instance (or the worker) has it
+        platform, user_id, payload, attempts = found
+        try:
+            await self._sender.send(Person(platform, user_id), _decode(payload))
+        except Exception:
+            pause = min(timedelta(seconds=30) * 2 ** (attempts - 1), timedelta(hours=4))
+            log.warning("outbox message %s not delivered (attempt %s)", row_id, attempts)
+            async with self._sessionmaker() as session, session.begin():
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == row_id)
+                    .values(next_at=self._now() + pause)
+                )
+            return False
+        async with self._sessionmaker() as session, session.begin():
+            await session.execute(
+                update(OutboxMessage).where(OutboxMessage.id == row_id).values(sent_at=self._now())
+            )
+        return True
