@@ -41,6 +41,8 @@ def register_row(view: AppealView, appeals: AppealService) -> list[Any]:
     )
     return [
         view.number,
+        view.formal_number,
+        view.formal_date,
         _local(view.received_at, tz),
         appeal_texts.CHANNEL_NAMES.get(view.channel, view.channel),
         appeal_texts.KIND_NAMES[view.kind],

@@ -175,6 +175,8 @@ APPEALS_SUMMARY_SHEET = "Сводка"
 APPEALS_REGISTER_SHEET = "Реестр обращений"
 APPEALS_REGISTER_COLUMNS = (
     Col("№", "int"),
+    Col("Рег. номер (59-ФЗ)"),
+    Col("Дата регистрации (59-ФЗ)", "date"),
     Col("Поступило", "datetime"),
     Col("Канал"),
     Col("Вид"),

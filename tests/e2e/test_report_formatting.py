@@ -89,6 +89,7 @@ async def test_appeals_register_has_dates_answers_and_a_table_summary(
 ) -> None:
     number = await file_appeal(running, 500, kind="Жалоба")
     await running.say(ADMIN, f"/answer {number} Ответ по существу")
+    await running.say(ADMIN, f"/formal {number} 01-12/345 23.12.2026")
     running.fake.clear()
     await running.say(ADMIN, "/export appeals 2026Q4")
     (document,) = [c for c in running.fake.sent(ADMIN) if c.method == "sendDocument"]
@@ -106,6 +107,9 @@ async def test_appeals_register_has_dates_answers_and_a_table_summary(
     assert row["Срок ответа"].value.date() == date(2027, 1, 23)
     assert row["Поступило"].number_format == "DD.MM.YYYY HH:MM"
     assert row["Текст обращения"].alignment.wrap_text
+    assert row["Рег. номер (59-ФЗ)"].value == "01-12/345"
+    assert row["Дата регистрации (59-ФЗ)"].value == datetime(2026, 12, 23)
+    assert row["Дата регистрации (59-ФЗ)"].number_format == "DD.MM.YYYY"
 
     summary = book[export_texts.APPEALS_SUMMARY_SHEET]
     total = find(summary, export_texts.APPEALS_TOTAL)[2]
