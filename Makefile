@@ -27,8 +27,12 @@ demo: $(STAMP)
 
 # All three tiers: tests/unit (domain, no I/O), tests/chat (conversations and queries over a
 # database, no messenger), tests/e2e (real dispatchers, fake Telegram/VK servers, subprocesses).
+# Most e2e time is waiting (long polls, subprocess start-ups), so TEST_WORKERS pytest-xdist
+# processes overlap it even on two cores. TEST_POSTGRES_URL=postgresql+asyncpg://... runs the
+# suite on PostgreSQL instead of SQLite files (a fresh database per test).
+TEST_WORKERS ?= 4
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 # The first two tiers only, for a quick check while editing (under 30 s).
 test-fast: $(STAMP)

@@ -557,7 +557,7 @@ def main(argv: list[str] | None = None) -> int:
     port_queue = ctx.Queue()
     stub = ctx.Process(target=_run_stub, args=(port_queue,), daemon=True)
     stub.start()
-    api_url = f"http://127.0.0.1:{port_queue.get(timeout=30)}"
+    api_url = f"http://127.0.0.1:{port_queue.get(timeout=300)}"
     figures: dict[str, Any] = {}
     try:
         with tempfile.TemporaryDirectory() as tmp:

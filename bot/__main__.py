@@ -32,6 +32,7 @@ async def run_polling(settings: Settings) -> None:
         build_vk_bot,
         connect_vk,
     )
+    from bot.handlers.telegram.menu import publish_commands
 
     services = build_services(settings)
     services.chart_renderer.start()  # so the first /report does not wait for the workers
@@ -53,6 +54,7 @@ async def run_polling(settings: Settings) -> None:
             dispatcher = build_dispatcher(services, bot)
             me = await bot.get_me()
             log.info(texts.STARTING.format(username=me.username))
+            await publish_commands(bot, services.roles)
             pollers.append(dispatcher.start_polling(bot))
         if not settings.all_admins:
             log.warning(texts.NO_ADMINS_WARNING)

@@ -31,7 +31,8 @@ from bot.chat.messengers import Messengers
 from bot.chat.notifications import Fanout
 from bot.chat.reminders import ReminderChat
 from bot.chat.roles import Roles
-from bot.chat.words import PrivateChat
+from bot.chat.staff import StaffChat
+from bot.chat.words import PrivateChat, StaffRoom
 from bot.claims import JobClaims
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -48,6 +49,7 @@ from bot.handlers.telegram.middlewares import PerUserLock, TelegramPace
 from bot.handlers.telegram.staff_board import TelegramStaffBoard
 from bot.handlers.telegram.storage import SqlStorage
 from bot.handlers.vk import VkBot, build_vk
+from bot.handlers.vk.staff_board import VkMembership, VkStaffBoard
 from bot.handlers.vk.wall import VkInvitations
 from bot.outbox import Outbox
 from bot.reports.chart_pool import ChartRenderer
@@ -83,6 +85,7 @@ class Services:
     appeals: AppealService
     roles: Roles
     admin_chat: AdminChat
+    staff_chat: StaffChat
     chart_renderer: ChartRenderer
     coordination: Coordination
     outbox: Outbox
@@ -164,6 +167,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         admin_chat=AdminChat(
             roles, windows, reports, jobs, plan, access, messengers, notifications
         ),
+        staff_chat=StaffChat(roles, appeals, sessionmaker, settings.min_group_size),
         chart_renderer=chart_renderer,
         coordination=Coordination.from_url(settings.redis_url),
         outbox=outbox,
@@ -195,7 +199,7 @@ def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
         services.access.register(TelegramMembership(bot, settings.tg_employee_chat_id))
     staff_chat_id = settings.tg_staff_chat_id
     if staff_chat_id is not None:
-        services.appeals.board = TelegramStaffBoard(bot, staff_chat_id)
+        services.appeals.boards["tg"] = TelegramStaffBoard(bot, staff_chat_id)
     if settings.redis_url is not None:
         # Shared by every instance: a staff member's next message may reach another one.
         storage: BaseStorage = RedisStorage.from_url(
@@ -206,9 +210,9 @@ def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
         storage = SqlStorage(services.sessionmaker)
     dispatcher = Dispatcher(
         storage=storage,
-        admin_ids=frozenset(p.user_id for p in services.roles.admins if p.platform == "tg"),
         roles=services.roles,
         admin_chat=services.admin_chat,
+        staff_chat=services.staff_chat,
         min_group_size=services.settings.min_group_size,
         chat=services.chat,
         windows=services.windows,
@@ -267,16 +271,26 @@ def build_vk_bot(
     backoff: Backoff | None = None,
     concurrent: bool = True,
 ) -> VkBot:
-    """The VK community bot on the same services (citizens and admins in private chats);
-    also registers it as the VK messenger."""
+    """The VK community bot on the same services (citizens, admins and staff in private
+    chats, staff in the VK_STAFF_CHAT_ID conversation); also registers it as the VK messenger,
+    its staff conversation as an appeals' board and its work conversation as the employee
+    check."""
+    settings = services.settings
     vk = build_vk(
-        services.settings,
-        PrivateChat(services.chat, services.admin_chat),
+        settings,
+        PrivateChat(services.chat, services.admin_chat, services.staff_chat, services.roles),
+        StaffRoom(services.staff_chat),
         wait=wait,
         backoff=backoff,
         concurrent=concurrent,
     )
     services.messengers.register(vk.messenger)
+    if settings.vk_staff_chat_id is not None:
+        services.appeals.boards["vk"] = VkStaffBoard(
+            vk.client, vk.messenger, settings.vk_staff_chat_id
+        )
+    if settings.vk_employee_chat_id is not None:
+        services.access.register(VkMembership(vk.client, settings.vk_employee_chat_id))
     return vk
 
 
@@ -296,13 +310,13 @@ def build_max_bot(
     concurrent: bool = True,
     rps: float = REQUESTS_PER_SECOND,
 ) -> MaxBot:
-    """The MAX bot on the same services (citizens and admins in private chats); registers it
+    """The MAX bot on the same services (citizens, admins and staff in private chats); registers it
     as the MAX messenger, its channel (MAX_CHANNEL_ID) and work chat (MAX_EMPLOYEE_CHAT_ID) as
     outlets for invitations, the work chat as the employee check of MAX users, and with
     MAX_STAFF_CHAT_ID its staff chat as the appeals' board. Then `await max_bot.connect()`."""
     max_bot = build_max(
         services.settings,
-        PrivateChat(services.chat, services.admin_chat),
+        PrivateChat(services.chat, services.admin_chat, services.staff_chat, services.roles),
         wait=wait,
         backoff=backoff,
         concurrent=concurrent,
@@ -317,6 +331,6 @@ def build_max_bot(
     if membership is not None:
         services.access.register(membership)
     board = max_bot.staff_board()
-    if board is not None and services.appeals.board is None:
-        services.appeals.board = board  # a Telegram staff chat, if configured, takes over
+    if board is not None:
+        services.appeals.boards["max"] = board
     return max_bot

@@ -66,6 +66,7 @@ class AppealView:
     outcome: str | None = None
     rating: int | None = None
     followup_text: str | None = None
+    executor: str | None = None
     formal_number: str | None = None
     formal_date: date | None = None
     rating_reason: str | None = None

@@ -29,7 +29,7 @@ def citizen_answer(view: AppealView) -> Reply:
         )
     if view.followup_text is None:
         rows.append([Button(texts.BUTTON_FOLLOWUP, encode(Scope.APPEAL, FOLLOWUP, view.number))])
-    return Reply(texts.citizen_answer(view.number, view.answer_text or ""), rows)
+    return Reply(texts.citizen_answer(view.number, view.answer_text or "", view.executor), rows)
 
 
 def citizen_redirected(view: AppealView) -> Reply:

@@ -45,6 +45,7 @@ from bot.db.models import (
     AppealIntake,
     OutboxMessage,
     StaffMember,
+    StaffPost,
 )
 from bot.outbox import Outbox
 from bot.texts import appeals as texts
@@ -82,10 +83,12 @@ class AppealService:
         self.classifier = classifier
         self._messengers = messengers
         self.terms = terms or AppealTerms()
-        self.board: StaffBoard | None = None
+        self.boards: dict[str, StaffBoard] = {}
+        """The staff chat of each messenger; a card goes to the one of the appeal's messenger,
+        or to the only one there is."""
         self.outbox: Outbox | None = None
         """Set by the composition root: citizens' notices go through it."""
-        self._staff: TtlCache[str, frozenset[int]] = TtlCache(STAFF_CACHE_TTL, size=1)
+        self._staff: TtlCache[str, frozenset[str]] = TtlCache(STAFF_CACHE_TTL, size=1)
 
     def now(self) -> datetime:
         return self._clock.now()
@@ -175,7 +178,11 @@ class AppealService:
         await self._settle(view, owed, render.citizen_taken)
         return view
 
-    async def answer(self, number: int, staff_id: int, text: str) -> AppealView:
+    async def answer(
+        self, number: int, staff_id: int, text: str, executor: str | None = None
+    ) -> AppealView:
+        """The official answer, sent to the citizen; `executor` signs it ("Фамилия И.О.,
+        должность") and is kept for the register."""
         text = text.strip()
         if not text:
             raise AppealError(texts.EMPTY_ANSWER)
@@ -185,6 +192,7 @@ class AppealService:
         async with self._sessionmaker() as session, session.begin():
             appeal = await self._open(session, number)
             appeal.state, appeal.answer_text, appeal.answered_by = "answered", text, staff_id
+            appeal.executor = executor
             if appeal.answered_at is None:
                 appeal.answered_at = now
                 appeal.answer_seconds = int((now - appeal.registered_at).total_seconds())
@@ -256,7 +264,7 @@ class AppealService:
                 raise AppealError(texts.FOLLOWUP_USED)
             appeal.followup_text, appeal.state, appeal.closed_at = text, "in_work", None
         view = await self.get(number)
-        await self._post(render.staff_followup(view))
+        await self._post_for(view, render.staff_followup(view))
         return view
 
     async def rate(self, person: Person, number: int, rating: int) -> AppealView:
@@ -273,7 +281,7 @@ class AppealService:
             if appeal.state == "answered":
                 appeal.state, appeal.closed_at = "closed", self.now()
         view = await self.get(number)
-        await self._post(Reply(texts.staff_rated(view.number, view.rating or 0)))
+        await self._post_for(view, Reply(texts.staff_rated(view.number, view.rating or 0)))
         return view
 
     async def explain_rating(self, person: Person, number: int, reason: str) -> AppealView:
@@ -285,7 +293,7 @@ class AppealService:
                 raise AppealError(texts.STALE)
             appeal.rating_reason = reason
         view = await self.get(number)
-        await self._post(Reply(texts.staff_rating_reason(number, reason)))
+        await self._post_for(view, Reply(texts.staff_rating_reason(number, reason)))
         return view
 
     # --- reading ------------------------------------------------------------------------
@@ -351,7 +359,8 @@ class AppealService:
         if not soon and not overdue:
             return None
         text = texts.digest(soon, overdue, self.tz)
-        await self._post(Reply(text))
+        for board in self.boards.values():
+            await self._post_to(board, Reply(text))
         return text
 
     async def metrics(self, period: Period) -> AppealMetrics:
@@ -418,34 +427,58 @@ class AppealService:
         return await self.get(number)
 
     # --- staff membership -----------------------------------------------------------------
-    async def is_staff(self, user_id: int) -> bool:
-        """Asked on every private message and press (the staff router's filter), so the list
-        is read once per STAFF_CACHE_TTL, not once per update."""
+    async def staff_member(self, person: Person) -> StaffMember | None:
+        async with self._sessionmaker() as session:
+            return await session.get(StaffMember, person.key)
+
+    async def is_staff(self, person: Person) -> bool:
+        """Asked on many private messages and presses, so the list is read once per
+        STAFF_CACHE_TTL, not once per update."""
         staff = self._staff.get("all")
         if staff is MISSING:
-            staff = frozenset(await self.staff_ids())
+            async with self._sessionmaker() as session:
+                staff = frozenset(await session.scalars(select(StaffMember.person_key)))
             self._staff.put("all", staff)
-        return user_id in staff  # type: ignore[operator]
+        return person.key in staff  # type: ignore[operator]
 
-    async def add_staff(self, user_id: int, added_by: int) -> bool:
+    async def add_staff(
+        self, person: Person, added_by: Person, name: str | None, position: str | None
+    ) -> bool:
+        """True if added; an existing member gets the new name and position."""
         async with self._sessionmaker() as session, session.begin():
-            if await session.get(StaffMember, user_id) is not None:
+            member = await session.get(StaffMember, person.key)
+            if member is not None:
+                member.name, member.position = name or member.name, position or member.position
                 return False
-            session.add(StaffMember(user_id=user_id, added_by=added_by, added_at=self.now()))
+            session.add(
+                StaffMember(
+                    person_key=person.key,
+                    name=name,
+                    position=position,
+                    added_by=added_by.key,
+                    added_at=self.now(),
+                )
+            )
         self._staff.clear()
         return True
 
-    async def remove_staff(self, user_id: int) -> bool:
+    async def remove_staff(self, person: Person) -> bool:
         async with self._sessionmaker() as session, session.begin():
             result = await session.execute(
-                delete(StaffMember).where(StaffMember.user_id == user_id)
+                delete(StaffMember).where(StaffMember.person_key == person.key)
             )
         self._staff.clear()
         return result.rowcount > 0
 
-    async def staff_ids(self) -> list[int]:
+    async def staff(self) -> list[StaffMember]:
         async with self._sessionmaker() as session:
-            return list(await session.scalars(select(StaffMember.user_id).order_by("user_id")))
+            return list(await session.scalars(select(StaffMember).order_by("person_key")))
+
+    async def appeal_of_post(self, platform: str, message_id: int) -> int | None:
+        """The appeal a staff-chat message stands for (its card, a follow-up), by message id."""
+        async with self._sessionmaker() as session:
+            post = await session.get(StaffPost, (platform, message_id))
+            return post.appeal_number if post is not None else None
 
     # --- helpers --------------------------------------------------------------------------
     async def _get(self, session: AsyncSession, number: int) -> Appeal:
@@ -502,18 +535,44 @@ class AppealService:
         except Exception:  # a blocked bot or a network error must not undo the staff action
             log.warning("could not notify the author of appeal %s", view.number, exc_info=True)
 
-    async def _post(self, reply: Reply, attachments: list[Attachment] | None = None) -> int | None:
-        if self.board is None:
-            return None
+    def _board_for(self, view: AppealView) -> StaffBoard | None:
+        platform = view.person.platform if view.person is not None else None
+        if platform in self.boards:
+            return self.boards[platform]
+        return next(iter(self.boards.values())) if len(self.boards) == 1 else None
+
+    async def _post_to(
+        self, board: StaffBoard, reply: Reply, attachments: list[Attachment] | None = None
+    ) -> int | None:
         try:
-            return await self.board.post(reply, attachments)
+            return await board.post(reply, attachments)
         except Exception:  # the appeal is registered; staff also see it in /appeals
-            log.warning("could not post to the staff chat", exc_info=True)
+            log.warning("could not post to the %s staff chat", board.platform, exc_info=True)
             return None
 
+    async def _post_for(
+        self, view: AppealView, reply: Reply, attachments: list[Attachment] | None = None
+    ) -> int | None:
+        """Post about an appeal in its staff chat and remember the message, so a reply to it
+        is routed to the appeal by id."""
+        board = self._board_for(view)
+        if board is None:
+            return None
+        message_id = await self._post_to(board, reply, attachments)
+        if message_id is not None:
+            async with self._sessionmaker() as session, session.begin():
+                await session.merge(
+                    StaffPost(
+                        platform=board.platform, message_id=message_id, appeal_number=view.number
+                    )
+                )
+        return message_id
+
     async def _post_card(self, view: AppealView) -> None:
-        message_id = await self._post(
-            render.staff_card(view, self.classifier.title(view.topic), self.tz), view.attachments
+        message_id = await self._post_for(
+            view,
+            render.staff_card(view, self.classifier.title(view.topic), self.tz),
+            view.attachments,
         )
         if message_id is not None:
             async with self._sessionmaker() as session, session.begin():
@@ -584,6 +643,7 @@ def _view(appeal: Appeal) -> AppealView:
         outcome=appeal.outcome,
         rating=appeal.rating,
         followup_text=appeal.followup_text,
+        executor=appeal.executor,
         formal_number=appeal.formal_number,
         formal_date=appeal.formal_date,
         rating_reason=appeal.rating_reason,

@@ -51,7 +51,14 @@ class CitizenChat:
 
     async def start(self, person: Person, payload: str | None = None) -> Outcome:
         """`/start` or a deep link (`/start csi`, `/start appeal`, `/start employee`, an
-        invitation `/start emp_<code>`; VK `ref=...`)."""
+        invitation `/start emp_<code>`; VK `ref=...`). Someone whose survey was left
+        unfinished when it closed is told first that those answers counted nowhere."""
+        outcome = await self._start(person, payload)
+        if await self._surveys.lapsed(person):
+            return Outcome([Reply(texts.SURVEY_CLOSED_MEANWHILE), *outcome.replies], outcome.toast)
+        return outcome
+
+    async def _start(self, person: Person, payload: str | None) -> Outcome:
         if payload == APPEAL_PAYLOAD and self.appeals is not None:
             return await self.appeals.start(person)
         if payload and payload in self._external_kinds():

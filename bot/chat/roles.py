@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.appeals.service import AppealService
-from bot.core.ports import Person
+from bot.core.ports import Outcome, Person, Reply
+from bot.texts import help as help_texts
 
 
 class Roles:
@@ -20,8 +21,23 @@ class Roles:
     async def is_staff(self, person: Person) -> bool:
         return person in self.admins or await self._appeals.is_staff(person)
 
+    async def people(self, platform: str) -> list[Person]:
+        """Admins and staff on one messenger, for its per-person command menus."""
+        staff = [m.person_key for m in await self._appeals.staff()]
+        found = {p for p in self.admins if p.platform == platform}
+        for key in staff:
+            head, _, user_id = key.partition(":")
+            if head == platform and user_id.isdigit():
+                found.add(Person(platform, int(user_id)))
+        return sorted(found, key=lambda p: p.user_id)
+
     async def role(self, person: Person) -> str:
         """ "admin", "staff" or "citizen": which /help and command menu the person gets."""
         if self.is_admin(person):
             return "admin"
         return "staff" if await self._appeals.is_staff(person) else "citizen"
+
+
+async def help_for(roles: Roles, person: Person) -> Outcome:
+    """/help: what this person may do, by role."""
+    return Outcome([Reply(help_texts.help_text(await roles.role(person)))])

@@ -6,6 +6,8 @@ A citizen types «начать», «опрос», «обращение», «ст
 (/open_survey csi, /report 3, /export 3...); anything else is text for the dialog in
 progress. Presses go to the admins' dialog for its buttons, to the citizen's for the rest.
 Every such adapter calls `PrivateChat`, so words and buttons mean the same on every messenger.
+Staff commands (/answer 3 ..., /register) and the steps of a staff dialog work there too, and
+`StaffRoom` is the staff group chat of such a messenger (VK_STAFF_CHAT_ID, MAX_STAFF_CHAT_ID).
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ from collections.abc import Sequence
 
 from bot.chat.admin import AdminChat
 from bot.chat.citizen import CitizenChat
+from bot.chat.roles import Roles, help_for
+from bot.chat.staff import StaffChat
 from bot.core.actions import Scope, parse
 from bot.core.ports import Attachment, Outcome, Person
+from bot.texts.appeals import STALE
 
 START_WORDS = {"начать", "старт", "меню", "start", "/start"}
 CANCEL_WORDS = {"отмена", "/cancel"}
@@ -24,12 +29,32 @@ WORD_PAYLOADS = {"опрос": None, "обращение": "appeal", "/appeal": 
 STATUS_WORDS = {"статус", "/status"}
 PRIVACY_WORDS = {"/privacy", "согласие", "персональные данные"}
 FORGET_WORDS = {"/forget", "отозвать согласие"}
+HELP_WORDS = {"помощь", "справка", "/help"}
+
+
+def command_of(text: str) -> tuple[str, str] | None:
+    """`/report 3` -> ("report", "3"); None for text that is not a slash command. Arguments
+    keep their case (a date; a questionnaire's name is matched anyway)."""
+    text = text.strip()
+    if not text.startswith("/"):
+        return None
+    head, _, args = text[1:].partition(" ")
+    name = head.split("@", 1)[0].lower()
+    return (name, args.strip()) if name else None
 
 
 class PrivateChat:
-    def __init__(self, citizen: CitizenChat, admin: AdminChat | None = None) -> None:
+    def __init__(
+        self,
+        citizen: CitizenChat,
+        admin: AdminChat | None = None,
+        staff: StaffChat | None = None,
+        roles: Roles | None = None,
+    ) -> None:
         self.citizen = citizen
         self._admin = admin
+        self._staff = staff
+        self._roles = roles
 
     async def start(self, person: Person, payload: str | None = None) -> Outcome:
         """The messenger's own start button or a deep link with its payload."""
@@ -40,10 +65,20 @@ class PrivateChat:
     ) -> Outcome:
         word = text.strip().lower()
         command, _, argument = word.partition(" ")
-        if self._admin is not None and command.startswith("/"):
-            # Arguments keep their case (a date, a questionnaire's name is matched anyway).
-            raw_argument = text.strip().partition(" ")[2]
-            outcome = await self._admin.command(person, command[1:], raw_argument)
+        slash = command_of(text)
+        if self._roles is not None and (word in HELP_WORDS or (slash and slash[0] == "help")):
+            return await help_for(self._roles, person)
+        if slash is not None:
+            name, raw_argument = slash
+            outcome = None
+            if self._admin is not None:
+                outcome = await self._admin.command(person, name, raw_argument)
+            if outcome is None and self._staff is not None:
+                outcome = await self._staff.command(person, name, raw_argument, person.key)
+            if outcome is not None:
+                return outcome
+        elif self._staff is not None and not attachments:
+            outcome = await self._staff.text(person, text)
             if outcome is not None:
                 return outcome
         if command in START_WORDS:
@@ -64,4 +99,33 @@ class PrivateChat:
         pressed = parse(data)
         if self._admin is not None and pressed is not None and pressed.scope is Scope.ADMIN:
             return await self._admin.action(person, pressed)
+        if self._staff is not None and pressed is not None and pressed.scope in STAFF_SCOPES:
+            return await self._staff.action(person, pressed, person.key)
         return await self.citizen.action(person, data)
+
+
+STAFF_SCOPES = (Scope.STAFF, Scope.REGISTER)
+
+
+class StaffRoom:
+    """A staff group chat: staff commands, buttons of appeal cards and answer previews, and
+    replies to an appeal's post (by the message id the messenger gives it). Everything else is
+    the colleagues' own chat and gets no answer."""
+
+    def __init__(self, staff: StaffChat) -> None:
+        self._staff = staff
+
+    async def text(self, person: Person, text: str, reply_to: int | None) -> Outcome:
+        slash = command_of(text)
+        if slash is not None:
+            name, argument = slash
+            outcome = await self._staff.command(person, name, argument, person.key)
+        else:
+            outcome = await self._staff.text(person, text, reply_to)
+        return outcome if outcome is not None else Outcome()
+
+    async def press(self, person: Person, data: str) -> Outcome:
+        pressed = parse(data)
+        if pressed is None or pressed.scope not in STAFF_SCOPES:
+            return Outcome(toast=STALE)
+        return await self._staff.action(person, pressed, person.key)

@@ -28,6 +28,13 @@ LONGPOLL_WAIT_CAP = 0.3
 ERROR_MESSAGES = {6: "Too many requests per second", 10: "Internal server error"}
 
 
+class _VkError(Exception):
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
 @dataclass
 class VkCall:
     method: str
@@ -36,8 +43,12 @@ class VkCall:
 
     @property
     def peer_id(self) -> int | None:
-        value = self.params.get("peer_id")
+        value = self.params.get("peer_id") or self.params.get("peer_ids")
         return int(value) if value is not None else None
+
+    @property
+    def attachment(self) -> str:
+        return str(self.params.get("attachment") or "")
 
     @property
     def text(self) -> str:
@@ -72,6 +83,10 @@ class FakeVk:
     """`failed` codes the next long-poll requests answer with."""
     broken_longpolls: int = 0
     """How many of the next long-poll requests answer HTTP 500 with no JSON."""
+    conversation_members: dict[int, set[int]] = field(default_factory=dict)
+    """peer id of a community conversation -> user ids in it (messages.getConversationMembers)."""
+    uploads: list[tuple[str, str, bytes]] = field(default_factory=list)
+    """(kind "photo"/"doc", file name, bytes) of every file uploaded to an upload server."""
     holds: dict[str, asyncio.Event] = field(default_factory=dict)
     """method -> an event its next call waits for before answering (a VK that hangs until the
     test lets it go); `held` lists the methods that got that far."""
@@ -94,6 +109,7 @@ class FakeVk:
         app = web.Application()
         app.router.add_post("/method/{method}", self._method)
         app.router.add_get("/lp", self._longpoll)
+        app.router.add_post("/upload/{kind}", self._upload)
         self._runner, self.base_url = await serve_on_loopback(app)
         return self.base_url
 
@@ -138,7 +154,10 @@ class FakeVk:
         payload: str | None = None,
         attachments: list[dict[str, Any]] | None = None,
         peer_id: int | None = None,
+        reply_to: VkCall | None = None,
     ) -> dict[str, Any]:
+        """`reply_to`: a message the bot sent into a conversation, which this one replies to
+        (VK then carries it as `reply_message` with its `conversation_message_id`)."""
         message: dict[str, Any] = {
             "id": next(self._message_ids),
             "date": 0,
@@ -152,6 +171,15 @@ class FakeVk:
             message.update(ref=ref, ref_source="link")
         if payload is not None:
             message["payload"] = payload
+        if reply_to is not None:
+            message["reply_message"] = {
+                "date": 0,
+                "from_id": -self.group_id,
+                "text": reply_to.text,
+                "peer_id": reply_to.peer_id,
+                "id": 0,
+                "conversation_message_id": self.conversation_message_id(reply_to),
+            }
         return {
             "type": "message_new",
             "event_id": secrets.token_hex(8),
@@ -161,13 +189,22 @@ class FakeVk:
             },
         }
 
-    def message_event(self, user_id: int, payload: dict[str, Any]) -> dict[str, Any]:
+    def conversation_message_id(self, call: VkCall) -> int:
+        """What VK numbers a message by inside its conversation (as `peer_ids` answers)."""
+        result = call.result
+        if isinstance(result, list):
+            return int(result[0]["conversation_message_id"])
+        return int(result)
+
+    def message_event(
+        self, user_id: int, payload: dict[str, Any], peer_id: int | None = None
+    ) -> dict[str, Any]:
         return {
             "type": "message_event",
             "event_id": secrets.token_hex(8),
             "object": {
                 "user_id": user_id,
-                "peer_id": user_id,
+                "peer_id": peer_id if peer_id is not None else user_id,
                 "event_id": secrets.token_hex(10),
                 "payload": payload,
                 "conversation_message_id": next(self._message_ids),
@@ -190,7 +227,10 @@ class FakeVk:
             return web.json_response(
                 {"error": {"error_code": code, "error_msg": ERROR_MESSAGES.get(code, "Error")}}
             )
-        result = self._result(method, params)
+        try:
+            result = self._result(method, params)
+        except _VkError as exc:
+            return web.json_response({"error": {"error_code": exc.code, "error_msg": exc.message}})
         if self.lost_answers.get(method):
             self.lost_answers[method] -= 1
             return web.Response(status=502, text="Bad Gateway")
@@ -213,13 +253,62 @@ class FakeVk:
                 "profiles": [],
             }
         elif method == "messages.send":
-            dedupe = (int(params["peer_id"]), int(params["random_id"]))
+            peer = int(params.get("peer_id") or params["peer_ids"])
+            dedupe = (peer, int(params["random_id"]))
             if dedupe in self._sent_by_random_id:
                 result = self._sent_by_random_id[dedupe]
                 self.calls.append(VkCall("messages.send:duplicate", params, result))
                 return result
             result = next(self._message_ids)
+            if "peer_ids" in params:  # VK answers a list, with the conversation's own number
+                result = [{"peer_id": peer, "message_id": 0, "conversation_message_id": result}]
             self._sent_by_random_id[dedupe] = result
+        elif method == "messages.getConversationMembers":
+            members = sorted(self.conversation_members.get(int(params["peer_id"]), set()))
+            if not members and int(params["peer_id"]) not in self.conversation_members:
+                self.calls.append(VkCall(f"{method}:error917", params))
+                raise _VkError(917, "You don't have access to this chat")
+            result = {
+                "count": len(members),
+                "items": [
+                    {"member_id": m, "invited_by": m, "join_date": 0, "is_admin": False}
+                    for m in members
+                ],
+                "profiles": [{"id": m, "first_name": "", "last_name": ""} for m in members],
+                "groups": [],
+            }
+        elif method == "photos.getMessagesUploadServer":
+            result = {
+                "upload_url": f"{self.base_url}/upload/photo",
+                "album_id": -3,
+                "group_id": self.group_id,
+            }
+        elif method == "photos.saveMessagesPhoto":
+            upload = json.loads(params["photo"])
+            result = [
+                {
+                    "id": upload["id"],
+                    "owner_id": -self.group_id,
+                    "album_id": -3,
+                    "access_key": "k" + str(upload["id"]),
+                    "sizes": [],
+                }
+            ]
+        elif method == "docs.getMessagesUploadServer":
+            result = {"upload_url": f"{self.base_url}/upload/doc"}
+        elif method == "docs.save":
+            upload = json.loads(params["file"])
+            result = {
+                "type": "doc",
+                "doc": {
+                    "id": upload["id"],
+                    "owner_id": -self.group_id,
+                    "title": params.get("title", upload["name"]),
+                    "size": upload["size"],
+                    "ext": upload["name"].rsplit(".", 1)[-1],
+                    "url": f"{self.base_url}/doc/{upload['id']}",
+                },
+            }
         elif method == "wall.post":
             guid = params.get("guid")
             if guid and guid in self._posts_by_guid:
@@ -231,6 +320,20 @@ class FakeVk:
             result = 1
         self.calls.append(VkCall(method, params, result))
         return result
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """An upload server: `photo` (photos) or `file` (docs) as multipart form data."""
+        kind = request.match_info["kind"]
+        form = await request.post()
+        field = form.get("photo" if kind == "photo" else "file")
+        if field is None or isinstance(field, str):
+            return web.json_response({"error": "no file"})
+        data = field.file.read()
+        self.uploads.append((kind, field.filename, data))
+        upload = {"id": next(self._message_ids), "name": field.filename, "size": len(data)}
+        if kind == "photo":
+            return web.json_response({"server": 1, "photo": json.dumps(upload), "hash": "h"})
+        return web.json_response({"file": json.dumps(upload)})
 
     async def _longpoll(self, request: web.Request) -> web.Response:
         query = request.query

@@ -165,11 +165,15 @@ class RunningBot:
     async def vk_say(self, user_id: int, text: str = "", **extra: Any) -> None:
         await self.vk_server.push(self.vk_server.message_new(user_id, text, **extra))
 
-    async def vk_press(self, user_id: int, label: str, call: VkCall | None = None) -> None:
-        """Press a button of `call` (default: the newest keyboard sent to the user, including
-        the follow-up message that carries the rest of a split keyboard)."""
+    async def vk_press(
+        self, user_id: int, label: str, call: VkCall | None = None, *, peer_id: int | None = None
+    ) -> None:
+        """Press a button of `call` (default: the newest keyboard sent to the user, or into
+        the conversation `peer_id`, including the follow-up message that carries the rest of a
+        split keyboard)."""
+        peer = peer_id if peer_id is not None else user_id
         if call is None:
-            with_buttons = [c for c in self.vk_server.sent(user_id) if c.buttons]
+            with_buttons = [c for c in self.vk_server.sent(peer) if c.buttons]
             if not with_buttons:
                 raise LookupError(f"no message with buttons was sent to VK user {user_id}")
             newest = with_buttons[-1]
@@ -178,7 +182,7 @@ class RunningBot:
                 candidates.append(with_buttons[-2])
             call = next((c for c in candidates if label in c.labels), newest)
         payload = call.payload(label)
-        await self.vk_server.push(self.vk_server.message_event(user_id, payload))
+        await self.vk_server.push(self.vk_server.message_event(user_id, payload, call.peer_id))
 
     # --- acting as a MAX user ---------------------------------------------------------------
     @property

@@ -52,12 +52,16 @@ def register_row(view: AppealView, appeals: AppealService) -> list[Any]:
         view.extension_reason if view.extended else None,
         _day(view.answered_at, tz),
         days,
+        view.executor,
         view.answer_text,
         view.redirected_to,
         plain_text(appeal_texts.OUTCOME_NAMES[view.outcome]).strip("✅❌ ")
         if view.outcome
         else None,
         view.rating,
+        view.rating_reason,
+        view.formal_number,
+        view.formal_date,
         view.name,
         view.email,
         view.text,

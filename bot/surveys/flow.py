@@ -143,13 +143,16 @@ class SurveyFlow:
 
     def estimated_minutes(self) -> int:
         """How long the questionnaire takes, for the introduction ("около 5 минут"): a
-        button press is quick, typing is not; a conditional step counts as half, since not
-        everyone is asked it. At least one minute."""
+        button press is quick, typing is not (half when it may be skipped or answered with a
+        ready button); a conditional step counts as half, since not everyone is asked it. At
+        least one minute."""
         seconds = 0.0
         for step in self.steps:
             question = step.question
             if isinstance(question, TextQuestion) or step.scale == OTHER_SCALE:
-                cost = TYPING_SECONDS / (2 if getattr(question, "optional", False) else 1)
+                # Optional, or with ready answers as buttons: many press instead of typing.
+                shortcut = getattr(question, "optional", False) or getattr(question, "options", [])
+                cost = TYPING_SECONDS / (2 if shortcut else 1)
             else:
                 cost = PRESS_SECONDS
             conditional = question.when is not None or question.rows_when is not None

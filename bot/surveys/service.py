@@ -19,6 +19,7 @@ from bot.core.ports import Button, Outcome, Person, Reply
 from bot.db.models import (
     SurveyAnswer,
     SurveyDraft,
+    SurveyLapsedDraft,
     SurveyParticipation,
     SurveyResponse,
     SurveyWindow,
@@ -91,6 +92,19 @@ class SurveyService:
                 )
             )
             return Outcome([intro, render_step(flow, draft, step)])
+
+    async def lapsed(self, person: Person) -> bool:
+        """Whether the person's survey was left unfinished when its window closed (and not yet
+        told so); asking forgets it."""
+        async with self._sessionmaker() as session, session.begin():
+            return await self._pop_lapsed(session, self._anon.draft_key(person))
+
+    @staticmethod
+    async def _pop_lapsed(session: AsyncSession, key: str) -> bool:
+        result = await session.execute(
+            delete(SurveyLapsedDraft).where(SurveyLapsedDraft.person_key == key)
+        )
+        return bool(result.rowcount)
 
     async def unfinished(self, person: Person) -> Outcome | None:
         """For a bare /start: a survey under way is offered to continue or start over."""
@@ -180,6 +194,8 @@ class SurveyService:
         async with self._sessionmaker() as session, session.begin():
             row = await session.get(SurveyDraft, key)
             if row is None:
+                if await self._pop_lapsed(session, key):
+                    return Outcome([Reply(texts.SURVEY_CLOSED_MEANWHILE)])
                 if not pressed:
                     return None
                 # Closing a window deletes its drafts; the button still names the window.

@@ -13,11 +13,11 @@ from datetime import date, datetime, time
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.db.models import SurveyDraft, SurveyParticipation, SurveyWindow
+from bot.db.models import SurveyDraft, SurveyLapsedDraft, SurveyParticipation, SurveyWindow
 from bot.surveys.anonymity import new_window_salt
 from bot.surveys.calendar import ProductionCalendar
 from bot.surveys.questionnaire import Questionnaire
@@ -201,7 +201,9 @@ class WindowService:
     @staticmethod
     async def _finalize(session: AsyncSession, window: SurveyWindow, at: datetime) -> bool:
         """Mark closed and destroy what could still tie people to the window: salt, marks,
-        unfinished drafts. The conditional UPDATE makes a concurrent second close a no-op."""
+        unfinished drafts (of which only the keyed hash stays, without the window, to tell the
+        person their answers were not counted). The conditional UPDATE makes a concurrent
+        second close a no-op."""
         result = await session.execute(
             update(SurveyWindow)
             .where(SurveyWindow.id == window.id, SurveyWindow.closed_at.is_(None))
@@ -213,6 +215,11 @@ class WindowService:
         await session.execute(
             delete(SurveyParticipation).where(SurveyParticipation.window_id == window.id)
         )
+        unfinished = select(SurveyDraft.person_key).where(SurveyDraft.window_id == window.id)
+        await session.execute(
+            delete(SurveyLapsedDraft).where(SurveyLapsedDraft.person_key.in_(unfinished))
+        )
+        await session.execute(insert(SurveyLapsedDraft).from_select(["person_key"], unfinished))
         await session.execute(delete(SurveyDraft).where(SurveyDraft.window_id == window.id))
         window.closed_at, window.salt = at, None
         return True

@@ -153,9 +153,10 @@ def citizen_taken(number: int) -> str:
     return f"Ваше обращение №{number} взято в работу."
 
 
-def citizen_answer(number: int, answer: str) -> str:
+def citizen_answer(number: int, answer: str, executor: str | None = None) -> str:
+    signed = f"\n\n<i>Ответил(а): {escape(executor)}</i>" if executor else ""
     return (
-        f"📬 <b>Ответ на обращение №{number}</b>\n\n{escape(answer)}\n\n"
+        f"📬 <b>Ответ на обращение №{number}</b>\n\n{escape(answer)}{signed}\n\n"
         "Оцените, пожалуйста, ответ от 1 (совсем не устроил) до 5 (полностью устроил). "
         "Если что-то осталось неясным, можно один раз задать уточняющий вопрос."
     )
@@ -220,16 +221,22 @@ FORMAL_USAGE = (
     "(по 59-ФЗ) под этим номером, дата в виде ДД.ММ.ГГГГ или «сегодня»."
 )
 APPEALS_USAGE = "Использование: /appeals [open|overdue|all]"
-STAFF_USAGE = "Использование: /staff add ID, /staff remove ID или /staff (список)"
-ANSWER_PROMPT = "✍️ Ответ на №{number}: ответьте (reply) на это сообщение текстом ответа."
-REDIRECT_PROMPT = "↪️ Перенаправление №{number}: ответьте (reply) на это сообщение названием органа."
-ANSWER_PROMPT_PREFIX = "✍️ Ответ на №"
-REDIRECT_PROMPT_PREFIX = "↪️ Перенаправление №"
+STAFF_USAGE = (
+    "Использование: /staff add ID Фамилия И.О., должность; /staff remove ID; /staff (список).\n"
+    "ID: число (Telegram) или мессенджер:число — tg:123, vk:456, max:789."
+)
+ANSWER_PROMPT = (
+    "✍️ Ответ на №{number}: напишите текст ответа следующим сообщением. Перед отправкой "
+    "заявителю бот покажет его для проверки."
+)
+REDIRECT_PROMPT = "↪️ Перенаправление №{number}: напишите название органа следующим сообщением."
 CARD_MARK = "📨"
 FOLLOWUP_MARK = "❓"
-# A reply to one of these answers (or redirects) the appeal; replies to digests, notes and
-# anything else in the group are ordinary chat.
-REPLYABLE = (CARD_MARK, FOLLOWUP_MARK, ANSWER_PROMPT_PREFIX, REDIRECT_PROMPT_PREFIX)
+BUTTON_SEND = "Отправить"
+BUTTON_EDIT = "Изменить"
+BUTTON_ABORT = "Отмена"
+ANSWER_ABORTED = "Ответ не отправлен."
+ANSWER_EDIT = "✍️ Напишите новый текст ответа на №{number}."
 NO_STAFF_CHAT = "Чат сотрудников не настроен (TG_STAFF_CHAT_ID)."
 NOTHING_FOUND = "Обращений нет."
 
@@ -348,16 +355,37 @@ def staff_line(view: AppealView, tz: ZoneInfo, now: datetime) -> str:
     )
 
 
-def staff_added(user_id: int, added: bool) -> str:
-    return f"Сотрудник {user_id} добавлен." if added else f"{user_id} уже в списке сотрудников."
+def staff_added(key: str, added: bool, signature: str | None) -> str:
+    who = f"{key} ({escape(signature)})" if signature else key
+    if added:
+        return f"Сотрудник {who} добавлен."
+    return f"{who} уже в списке сотрудников; имя и должность обновлены."
 
 
-def staff_removed(user_id: int, removed: bool) -> str:
-    return f"Сотрудник {user_id} удалён." if removed else f"{user_id} не было в списке."
+def staff_removed(key: str, removed: bool) -> str:
+    return f"Сотрудник {key} удалён." if removed else f"{key} не было в списке."
 
 
-def staff_list(ids: list[int]) -> str:
-    return "Сотрудники: " + (", ".join(map(str, ids)) if ids else "пока никого") + "."
+def staff_list(people: list[tuple[str, str | None]]) -> str:
+    """(key, signature) of each staff member."""
+    if not people:
+        return "Сотрудники: пока никого."
+    lines = [f"• {key}" + (f" — {escape(sign)}" if sign else "") for key, sign in people]
+    return "\n".join(["Сотрудники:", *lines])
+
+
+UNSIGNED = (
+    "⚠️ Вы не указаны с именем и должностью: заявитель не увидит, кто ответил. "
+    "Администратор может добавить их: /staff add ID Фамилия И.О., должность"
+)
+
+
+def answer_preview(number: int, text: str, executor: str | None) -> str:
+    signed = f"\n\n<i>Ответил(а): {escape(executor)}</i>" if executor else f"\n\n{UNSIGNED}"
+    return (
+        f"👀 <b>Проверьте ответ на №{number}</b> перед отправкой заявителю:\n\n"
+        f"{escape(text)}{signed}"
+    )
 
 
 def digest(soon: list[AppealView], overdue: list[AppealView], tz: ZoneInfo) -> str:

@@ -17,7 +17,14 @@ from bot.devtools.fake_telegram import FakeTelegram
 from bot.devtools.harness import RunningBot
 from bot.texts import admin as admin_texts
 from bot.texts import appeals as texts
-from tests.support.appeals import STAFF_CHAT, card, file_appeal, photo, reply_in_group
+from tests.support.appeals import (
+    STAFF_CHAT,
+    card,
+    confirm_answer,
+    file_appeal,
+    photo,
+    reply_in_group,
+)
 from tests.support.clock import FakeClock
 from tests.support.database import ADMIN
 
@@ -73,7 +80,11 @@ async def test_complaint_with_photo_answered_in_staff_chat_and_rated(running: Ru
     await running.press(ADMIN, texts.BUTTON_TAKE, posted)
     assert running.fake.last(CITIZEN).text == texts.citizen_taken(1)
 
+    before = len(running.fake.sent(CITIZEN))
     await reply_in_group(running, ADMIN, posted, "Документы приняты, сотруднику сделано замечание.")
+    assert "Проверьте ответ на №1" in running.fake.last(STAFF_CHAT).text
+    assert len(running.fake.sent(CITIZEN)) == before  # nothing goes out before «Отправить»
+    await confirm_answer(running, ADMIN, STAFF_CHAT)
     answer = running.fake.last(CITIZEN)
     assert "Ответ на обращение №1" in answer.text and "сделано замечание" in answer.text
     assert answer.labels[:5] == ["1", "2", "3", "4", "5"]
@@ -117,6 +128,7 @@ async def test_outsiders_cannot_answer_or_see_appeals(running: RunningBot) -> No
 
     await running.say(ADMIN, f"/staff add {CLERK}")
     await running.say(CLERK, "/answer 1 Справку выдают в окне 3.")
+    await confirm_answer(running, CLERK)
     assert running.fake.last(CLERK).text == texts.answered(1)
     assert "окне 3" in running.fake.last(CITIZEN).text
     await running.say(CLERK, "/open_survey csi")  # staff handle appeals, not surveys
@@ -194,6 +206,7 @@ async def test_overdue_detection_digest_and_extension(
 async def test_followup_reopens_once(running: RunningBot) -> None:
     await file_appeal(running, CITIZEN)
     await reply_in_group(running, ADMIN, card(running, 1), "Справку выдают по вторникам.")
+    await confirm_answer(running, ADMIN, STAFF_CHAT)
     answer = running.fake.last(CITIZEN)
     await running.say(CITIZEN, "/appeal")  # a new draft is not lost to the follow-up button
     await running.press(CITIZEN, texts.BUTTON_FOLLOWUP, answer)
@@ -207,6 +220,7 @@ async def test_followup_reopens_once(running: RunningBot) -> None:
     assert "Уточняющий вопрос по №1" in followup.text and "в какое время" in followup.text
     assert (await appeal_row(running, 1)).state == "in_work"
     await reply_in_group(running, ADMIN, followup, "С 9 до 18.")
+    await confirm_answer(running, ADMIN, STAFF_CHAT)
     again = running.fake.last(CITIZEN)
     assert "С 9 до 18" in again.text and texts.BUTTON_FOLLOWUP not in again.labels
     appeal = await appeal_row(running, 1)
@@ -250,6 +264,7 @@ async def test_private_answer_records_complaint_outcome_and_close_is_told(
     await running.say(ADMIN, "/answer 1 " + "ж" * 3501)
     assert running.fake.last(ADMIN).text == texts.answer_too_long(3501, 3500)
     await running.say(ADMIN, "/answer 1 В выдаче отказано: не представлен паспорт.")
+    await confirm_answer(running, ADMIN)
     prompt = running.fake.last(ADMIN)
     assert prompt.text == texts.outcome_prompt(1)
     await running.press(ADMIN, texts.OUTCOME_NAMES["refused"], prompt)
@@ -296,8 +311,8 @@ async def test_report_appeals_command(running: RunningBot) -> None:
     assert running.fake.last(ADMIN).text == texts.REPORT_USAGE
     await running.say(ADMIN, "/report")  # the survey report is still the admin's
     assert "Окон опросов пока нет" in running.fake.last(ADMIN).text
-    await running.say(OTHER, "/report appeals")
-    assert "только администраторам" in running.fake.last(OTHER).text
+    await running.say(OTHER, "/report appeals")  # a staff command: refused as such
+    assert running.fake.last(OTHER).text == texts.NOT_STAFF
 
 
 async def test_report_appeals_sends_charts_from_five_appeals(
@@ -312,6 +327,7 @@ async def test_report_appeals_sends_charts_from_five_appeals(
         await file_appeal(running, CITIZEN + 10 + n, kind="Жалоба" if n % 2 else "Обращение")
     clock.advance(days=3)
     await running.say(ADMIN, "/answer 1 Справку можно получить в кабинете 5")
+    await confirm_answer(running, ADMIN)
     running.fake.clear()
     await running.say(ADMIN, "/report appeals")
     (album,) = [c for c in running.fake.sent(ADMIN) if c.method == "sendMediaGroup"]
@@ -377,7 +393,7 @@ async def test_export_appeals_register_for_staff_only(running: RunningBot) -> No
     assert ("Всего поступило", 1) in summary
     await running.say(OTHER, "/export appeals")
     assert not [c for c in running.fake.sent(OTHER) if c.method == "sendDocument"]
-    assert "только администраторам" in running.fake.last(OTHER).text
+    assert running.fake.last(OTHER).text == texts.NOT_STAFF
 
 
 async def test_refused_survey_start_leaves_the_appeal_in_progress(running: RunningBot) -> None:

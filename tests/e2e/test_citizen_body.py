@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import date
+from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.config import Settings
@@ -152,6 +154,15 @@ async def test_staff_record_formal_registration(both: RunningBot) -> None:
     assert "Зарегистрировано официально: № 01-12/345 от 23.12.2026" in card
     await both.say(CITIZEN, f"/formal {number} 1 23.12.2026")
     assert both.fake.last(CITIZEN).text == texts.NOT_STAFF
+
+    both.fake.clear()
+    await both.say(ADMIN, "/export appeals 2026Q4")
+    (document,) = [c for c in both.fake.sent(ADMIN) if c.method == "sendDocument"]
+    book = load_workbook(BytesIO(document.attachment(document.params["document"])[1]))
+    header, first = list(book["Реестр обращений"].iter_rows(values_only=True))[:2]
+    row = dict(zip(header, first, strict=True))
+    assert row["Рег. № по 59-ФЗ"] == "01-12/345"
+    assert row["Дата регистрации по 59-ФЗ"].date() == date(2026, 12, 23)
 
 
 def test_mass_posts_name_the_body_in_lowercase_you() -> None:

@@ -6,8 +6,10 @@ end to end."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 
 from bot.config import Settings
 from bot.devtools.fake_telegram import FakeTelegram
@@ -210,3 +212,10 @@ async def test_low_rating_asks_what_was_wrong_and_counts_it(both: RunningBot) ->
     await both.say(ADMIN, "/report appeals")
     report = last_text(both.fake, ADMIN)
     assert "низкие (1–2): 2, с пояснением: 1" in report
+    both.fake.clear()
+    await both.say(ADMIN, "/export appeals 2026Q4")
+    (document,) = [c for c in both.fake.sent(ADMIN) if c.method == "sendDocument"]
+    book = load_workbook(BytesIO(document.attachment(document.params["document"])[1]))
+    header, *rows = list(book["Реестр обращений"].iter_rows(values_only=True))
+    reasons = {r[0]: dict(zip(header, r, strict=True))["Что не устроило в ответе"] for r in rows}
+    assert reasons[number] == "Ответ не по существу вопроса" and reasons[vk_number] is None

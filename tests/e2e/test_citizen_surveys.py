@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from bot.config import Settings
 from bot.core.ports import Person
 from bot.db.base import Base
-from bot.db.models import SurveyResponse
+from bot.db.models import SurveyDraft, SurveyLapsedDraft, SurveyResponse
 from bot.devtools.fake_telegram import FakeTelegram
 from bot.devtools.fake_vk import FakeVk
 from bot.devtools.harness import RunningBot
@@ -215,15 +215,30 @@ async def test_vk_continue_or_start_over(both: RunningBot) -> None:
 async def test_a_draft_unfinished_at_close_counts_nowhere(both: RunningBot) -> None:
     await both.say(CITIZEN, "/start csi")
     await both.press(CITIZEN, "8")
+    await both.say(CITIZEN + 1, "/start csi")
+    await both.press(CITIZEN + 1, "8")
     await both.vk_say(VK_USER, ref="csi")
     await both.vk_press(VK_USER, "8")
     await both.services.windows.close_window(1)
-    await both.press(CITIZEN, "9")
-    assert both.fake.last(CITIZEN).text == texts.SURVEY_CLOSED_MEANWHILE
-    await both.vk_press(VK_USER, "9")
-    assert both.vk_server.last(VK_USER).text == texts.SURVEY_CLOSED_MEANWHILE
     async with both.services.sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(SurveyResponse)) == 0
+        assert await session.scalar(select(func.count()).select_from(SurveyDraft)) == 0
+        # Only keyed hashes stay behind: no window, no answer.
+        assert len(list(await session.scalars(select(SurveyLapsedDraft.person_key)))) == 3
+
+    await both.press(CITIZEN, "9")  # a button of the closed survey
+    assert both.fake.last(CITIZEN).text == texts.SURVEY_CLOSED_MEANWHILE
+    await both.say(CITIZEN + 1, "/start")  # coming back later
+    told, menu = both.fake.sent(CITIZEN + 1)[-2:]
+    assert told.text == texts.SURVEY_CLOSED_MEANWHILE and "Здравствуйте" in menu.text
+    await both.say(CITIZEN + 1, "/start")
+    assert texts.SURVEY_CLOSED_MEANWHILE not in [c.text for c in both.fake.sent(CITIZEN + 1)[-2:]]
+    await both.vk_say(VK_USER, "9")  # typed, as the next answer
+    assert both.vk_server.last(VK_USER).text == texts.SURVEY_CLOSED_MEANWHILE
+    async with both.services.sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(SurveyLapsedDraft)) == 0
+    await both.press(CITIZEN, "9")
+    assert both.fake.last(CITIZEN).text == texts.SURVEY_CLOSED_MEANWHILE  # the window says so
 
 
 STAFF_YAML = """\

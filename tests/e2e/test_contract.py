@@ -27,13 +27,13 @@ from bot.devtools.harness import RunningBot
 from bot.texts import appeals as appeal_texts
 from bot.texts import survey as texts
 from bot.texts.common import plain_text
-from tests.support.appeals import photo
+from tests.support.appeals import confirm_answer, photo
 from tests.support.clock import FakeClock
 from tests.support.database import ADMIN
 
 CRITERIA = 10
 ADMINS = {"tg": ADMIN, "vk": 901, "max": 902}
-TG_WORK_CHAT, MAX_WORK_CHAT = -100777, -7777
+TG_WORK_CHAT, MAX_WORK_CHAT, VK_WORK_PEER = -100777, -7777, 2_000_000_077
 _photo_ids = itertools.count(1)
 
 
@@ -133,13 +133,14 @@ class VkDriver:
         return [c.text for c in self.bot.vk_server.sent(user)]
 
     def pictures(self, user: int) -> list[bytes]:
-        return []  # VK's messenger sends no pictures yet
+        """Message photos the bot uploaded (only the admin gets pictures in these tests)."""
+        return [data for kind, _, data in self.bot.vk_server.uploads if kind == "photo"]
 
     def documents(self, user: int) -> list[tuple[str, bytes]]:
-        return []
+        return [(name, data) for kind, name, data in self.bot.vk_server.uploads if kind == "doc"]
 
     def join_work_chat(self, user: int) -> None:
-        pytest.skip("VK work-chat membership (messages.getConversationMembers) is not built yet")
+        self.bot.vk_server.conversation_members.setdefault(VK_WORK_PEER, set()).add(user)
 
 
 class MaxDriver:
@@ -196,6 +197,7 @@ async def messenger(
             "admins": frozenset(Person(p, u) for p, u in ADMINS.items()),
             "tg_employee_chat_id": str(TG_WORK_CHAT),
             "max_employee_chat_id": MAX_WORK_CHAT,
+            "vk_employee_chat_id": VK_WORK_PEER,
         }
     )
     try:
@@ -236,14 +238,13 @@ async def test_admin_opens_citizens_answer_admin_reads_report_and_export(
     await messenger.say(admin, "/report 1")
     report = "\n".join(messenger.texts(admin))
     assert "Респондентов: 5" in report or "5 респондент" in report, report[-600:]
-    if messenger.platform != "vk":
-        pictures = messenger.pictures(admin)
-        assert pictures and all(p.startswith(b"\x89PNG") for p in pictures)
+    pictures = messenger.pictures(admin)
+    assert pictures and all(p.startswith(b"\x89PNG") for p in pictures)
 
-        await messenger.say(admin, "/export 1")
-        ((name, data),) = messenger.documents(admin)
-        assert name.endswith(".xlsx")
-        assert load_workbook(BytesIO(data)).sheetnames
+    await messenger.say(admin, "/export 1")
+    ((name, data),) = messenger.documents(admin)
+    assert name.endswith(".xlsx")
+    assert load_workbook(BytesIO(data)).sheetnames
 
 
 async def test_citizen_appeal_with_a_photo_is_answered_by_staff(messenger: Driver) -> None:
@@ -264,6 +265,8 @@ async def test_citizen_appeal_with_a_photo_is_answered_by_staff(messenger: Drive
 
     bot: RunningBot = messenger.bot  # type: ignore[attr-defined]
     await bot.say(ADMIN, f"/answer {number} Справка готова, её можно забрать в кабинете 5")
+    assert not any("кабинете 5" in t for t in messenger.texts(citizen))  # a preview first
+    await confirm_answer(bot, ADMIN)
     assert sum("кабинете 5" in t for t in messenger.texts(citizen)) == 1
     view = await bot.services.appeals.get(number)
     assert view is not None and [a.file_id for a in view.attachments] == [file_id]

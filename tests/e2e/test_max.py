@@ -21,6 +21,7 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from bot.__main__ import run_polling
+from bot.body import UNNAMED_BODY
 from bot.config import Settings
 from bot.core.ports import Button, Delivery, Person, Reply
 from bot.db.models import SurveyResponse
@@ -31,10 +32,11 @@ from bot.handlers.max import MaxSetupError
 from bot.texts import appeals as appeal_texts
 from bot.texts import schedule as survey_texts
 from bot.texts import survey as texts
+from tests.support.appeals import confirm_answer
 from tests.support.clock import FakeClock
 from tests.support.csi_answers import last_text
 from tests.support.database import ADMIN
-from tests.support.waits import wait_until
+from tests.support.waits import CEILING, STARTUP_CEILING, wait_until
 
 MAX_USER = 700
 CRITERIA = 10
@@ -96,7 +98,7 @@ async def test_max_user_completes_survey_from_a_deep_link(both: RunningBot) -> N
 async def test_typed_words_and_commands_mean_the_same_as_on_vk(both: RunningBot) -> None:
     server = both.max_server
     await both.max_start(MAX_USER)
-    assert server.last(MAX_USER).text == texts.WELCOME_NOTHING_OPEN
+    assert server.last(MAX_USER).text == texts.welcome_nothing_open(UNNAMED_BODY)
     await both.max_say(MAX_USER, "обращение")
     assert "Жалоба" in server.last(MAX_USER).labels
     await both.max_say(MAX_USER, "отмена")
@@ -139,6 +141,7 @@ async def test_appeal_with_a_photo_answered_by_telegram_staff(both: RunningBot) 
     number = int(confirmation.text.split("№")[1].split()[0].strip(".,<>/b"))
 
     await both.say(ADMIN, f"/answer {number} Справка готова, её можно забрать в кабинете 5")
+    await confirm_answer(both, ADMIN)  # the answer goes out from its preview
     assert len([m for m in server.sent(MAX_USER) if "кабинете 5" in m.text]) == 1
     view = await both.services.appeals.get(number)
     assert view is not None and view.channel == "max"
@@ -163,7 +166,7 @@ async def test_429_and_503_are_retried_and_the_message_arrives_once(both: Runnin
     server = both.max_server
     server.errors["POST /messages"] = [429, 429]
     await both.max_start(MAX_USER)
-    assert [m.text for m in server.sent(MAX_USER)] == [texts.WELCOME_NOTHING_OPEN]
+    assert [m.text for m in server.sent(MAX_USER)] == [texts.welcome_nothing_open(UNNAMED_BODY)]
     server.errors["POST /messages"] = [503]  # may have been sent: not resent
     await both.max_start(MAX_USER)
     assert len(server.sent(MAX_USER)) == 1
@@ -188,7 +191,7 @@ async def test_long_poll_survives_a_broken_server(
     both.max_server.broken_polls = 2
     with caplog.at_level(logging.WARNING, logger="bot.max"):
         await both.max_start(MAX_USER)
-    assert both.max_server.last(MAX_USER).text == texts.WELCOME_NOTHING_OPEN
+    assert both.max_server.last(MAX_USER).text == texts.welcome_nothing_open(UNNAMED_BODY)
 
 
 async def test_messenger_sends_long_text_split_and_pictures_by_upload(both: RunningBot) -> None:
@@ -257,7 +260,7 @@ async def test_run_serves_max_alone(settings: Settings, fake_max: FakeMax) -> No
         await wait_until(lambda: fake_max.polls > 0)
         await fake_max.push(fake_max.bot_started(MAX_USER))
         await wait_until(lambda: bool(fake_max.sent(MAX_USER)))
-        assert fake_max.last(MAX_USER).text == texts.WELCOME_NOTHING_OPEN
+        assert fake_max.last(MAX_USER).text == texts.welcome_nothing_open(UNNAMED_BODY)
     finally:
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
@@ -272,7 +275,7 @@ async def test_a_refused_token_stops_the_run(settings: Settings, fake_max: FakeM
         }
     )
     with pytest.raises(MaxSetupError, match="MAX_BOT_TOKEN"):
-        await asyncio.wait_for(run_polling(wrong), 10)
+        await asyncio.wait_for(run_polling(wrong), CEILING)
     assert fake_max.polls == 0
 
 
@@ -295,7 +298,7 @@ async def test_a_refused_token_is_one_line_and_exit_2(tmp_path: Path, fake_max: 
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    _, err = await asyncio.wait_for(process.communicate(), 60)
+    _, err = await asyncio.wait_for(process.communicate(), STARTUP_CEILING)
     assert process.returncode == 2
     assert err.decode().strip().startswith("MAX не принял токен")
     assert "\n" not in err.decode().strip()

@@ -18,7 +18,7 @@ from bot.handlers.telegram.storage import SqlStorage
 from bot.texts import survey as texts
 from tests.support.clock import FakeClock
 from tests.support.database import ADMIN
-from tests.support.waits import wait_until
+from tests.support.waits import STARTUP_CEILING, wait_until
 
 CITIZEN = 800
 PROJECT = Path(__file__).resolve().parents[2]
@@ -58,11 +58,6 @@ async def say(fake: FakeTelegram, user_id: int, text: str, replies: int = 1) -> 
     before = len(fake.sent(user_id))
     await fake.push(fake.message_update(user_id, text))
     await wait_until(lambda: len(fake.sent(user_id)) >= before + replies)
-
-
-STARTUP_CEILING = 180.0
-"""A fresh `python -m bot run` imports aiogram, SQLAlchemy and matplotlib: seconds on a quiet
-machine, far longer when every core is busy."""
 
 
 async def start_process(

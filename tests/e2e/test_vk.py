@@ -33,6 +33,7 @@ from bot.texts import appeals as appeal_texts
 from bot.texts import survey as texts
 from bot.texts import vk as vk_texts
 from bot.texts.common import plain_text
+from tests.support.appeals import confirm_answer
 from tests.support.clock import FakeClock
 from tests.support.csi_answers import close_window, complete_csi, last_text
 from tests.support.database import ADMIN
@@ -395,6 +396,7 @@ async def test_vk_appeal_answered_from_telegram_staff(both: RunningBot) -> None:
     number = int(confirmation.split("№")[1].split()[0].strip(".,"))
 
     await both.say(ADMIN, f"/answer {number} Справка готова, её можно забрать в кабинете 5")
+    await confirm_answer(both, ADMIN)
     answers = [c.text for c in vk.sent(VK_USER) if "кабинете 5" in c.text]
     assert len(answers) == 1
     appeals = both.services.appeals

@@ -69,5 +69,12 @@ def card(bot: RunningBot, number: int) -> Call:
     )
 
 
+async def confirm_answer(bot: RunningBot, user_id: int, chat_id: int | None = None) -> None:
+    """Press «Отправить» under the newest answer preview in the chat (default: private)."""
+    chat = chat_id if chat_id is not None else user_id
+    preview = next(c for c in reversed(bot.fake.sent(chat)) if texts.BUTTON_SEND in c.labels)
+    await bot.press(user_id, texts.BUTTON_SEND, preview)
+
+
 async def reply_in_group(bot: RunningBot, user_id: int, to: Call, text: str) -> None:
     await bot.say(user_id, text, chat_id=STAFF_CHAT, reply_to_message=bot.fake.bot_message(to))

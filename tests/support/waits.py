@@ -9,6 +9,10 @@ CEILING = 60.0
 """Seconds to wait for an event before failing: far beyond what it takes on a quiet machine, so
 only a bug reaches it, never a busy one."""
 
+STARTUP_CEILING = 180.0
+"""Seconds for a fresh `python -m bot` to start: it imports aiogram, SQLAlchemy and matplotlib,
+seconds on a quiet machine and far longer when every core is busy."""
+
 
 async def wait_until(predicate: Callable[[], object], timeout: float = CEILING) -> None:
     """Poll `predicate` until it holds; fail after `timeout` seconds."""

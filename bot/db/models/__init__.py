@@ -6,7 +6,9 @@ from bot.db.models.appeals import (
     AppealAttachment,
     AppealContact,
     AppealIntake,
+    StaffDialog,
     StaffMember,
+    StaffPost,
 )
 from bot.db.models.employee import EmployeeInvite
 from bot.db.models.fsm import FsmState
@@ -20,6 +22,7 @@ from bot.db.models.schedule import (
 from bot.db.models.survey import (
     SurveyAnswer,
     SurveyDraft,
+    SurveyLapsedDraft,
     SurveyParticipation,
     SurveyResponse,
     SurveyWindow,
@@ -36,9 +39,12 @@ __all__ = [
     "OutboxMessage",
     "PlanReminder",
     "ReminderSubscriber",
+    "StaffDialog",
     "StaffMember",
+    "StaffPost",
     "SurveyAnswer",
     "SurveyDraft",
+    "SurveyLapsedDraft",
     "SurveyParticipation",
     "SurveyResponse",
     "SurveyWindow",

@@ -56,6 +56,8 @@ class Appeal(Base):
     formal_number: Mapped[str | None] = mapped_column(String(64), default=None)
     formal_date: Mapped[date | None] = mapped_column(Date, default=None)
     staff_message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    # Who answered, as signed: "Фамилия И.О., должность" (the register's executor).
+    executor: Mapped[str | None] = mapped_column(String(400), default=None)
     purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     attachments: Mapped[list[AppealAttachment]] = relationship(
         order_by="AppealAttachment.id", cascade="all, delete-orphan", passive_deletes=True
@@ -103,10 +105,41 @@ class AppealContact(Base):
 
 
 class StaffMember(Base):
-    """A Telegram user who may handle appeals (admins come from ADMIN_IDS)."""
+    """A messenger account that may handle appeals (admins come from ADMINS), with the name
+    and position that sign its answers."""
 
-    __tablename__ = "staff_members"
+    __tablename__ = "staff_people"
 
-    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    added_by: Mapped[int] = mapped_column(BigInteger)
+    person_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200), default=None)
+    position: Mapped[str | None] = mapped_column(String(200), default=None)
+    added_by: Mapped[str] = mapped_column(String(64))
     added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    @property
+    def signature(self) -> str | None:
+        """ "Фамилия И.О., должность", as the citizen sees under an answer."""
+        parts = [p for p in (self.name, self.position) if p]
+        return ", ".join(parts) or None
+
+
+class StaffDialog(Base):
+    """Where a staff member is in a dialog (/register, an answer awaiting its preview), as a
+    JSON row like the citizen's appeal intake, so it survives a restart."""
+
+    __tablename__ = "staff_dialogs"
+
+    person_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class StaffPost(Base):
+    """A message in a staff chat that stands for an appeal (its card, a follow-up): a reply
+    to it is about that appeal."""
+
+    __tablename__ = "staff_posts"
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    appeal_number: Mapped[int] = mapped_column(ForeignKey("appeals.number", ondelete="CASCADE"))

@@ -145,3 +145,16 @@ class SurveyDraft(Base):
     payload: Mapped[bytes] = mapped_column(LargeBinary)
 
     __table_args__ = (NO_ROWID,)
+
+
+class SurveyLapsedDraft(Base):
+    """Someone had a survey under way when its window closed: only the same keyed hash as the
+    draft's, without the window or any answer, so the person can be told that their unfinished
+    answers were counted nowhere when they come back. Removed once told, and when the same
+    person's next draft lapses."""
+
+    __tablename__ = "survey_lapsed_drafts"
+
+    person_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+    __table_args__ = (NO_ROWID,)

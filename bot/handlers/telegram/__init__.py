@@ -2,13 +2,14 @@
 
 from aiogram import Router
 
-from bot.handlers.telegram import admin, citizen, reminders, staff
+from bot.handlers.telegram import admin, citizen, menu, reminders, staff
 
 
 def get_routers() -> list[Router]:
     """Commands first, so they are never taken for a citizen's answer; staff before admin so
     that `/report appeals` reaches staff as well."""
     return [
+        menu.make_router(),
         staff.make_router(),
         admin.make_router(),
         reminders.make_router(),

@@ -11,6 +11,8 @@ from bot.handlers.telegram.delivery import inline_keyboard
 
 
 class TelegramStaffBoard:
+    platform = "tg"
+
     def __init__(self, bot: Bot, chat_id: int) -> None:
         self._bot = bot
         self.chat_id = chat_id

@@ -14,7 +14,7 @@ from typing import Any
 from vk_api.exceptions import ApiError
 
 from bot.body import Body
-from bot.chat.words import PrivateChat
+from bot.chat.words import PrivateChat, StaffRoom
 from bot.config import Settings
 from bot.handlers.backoff import Backoff
 from bot.handlers.vk.citizen import VkCitizen
@@ -80,6 +80,7 @@ class VkBot:
 def build_vk(
     settings: Settings,
     chat: PrivateChat,
+    staff_room: StaffRoom | None = None,
     *,
     wait: int = 25,
     backoff: Backoff | None = None,
@@ -89,7 +90,7 @@ def build_vk(
     vk = make_vk_api(settings.vk_group_token.get_secret_value(), settings.vk_api_url)
     client = VkClient(vk, backoff)
     messenger = VkMessenger(client, f"club{settings.vk_group_id}")
-    citizen = VkCitizen(chat, client, messenger)
+    citizen = VkCitizen(chat, client, messenger, staff_room, settings.vk_staff_chat_id)
     poller = VkPoller(
         vk,
         settings.vk_group_id,

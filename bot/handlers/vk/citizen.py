@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from bot.appeals.model import Attachment
-from bot.chat.words import PrivateChat
-from bot.core.ports import Outcome, Person
+from bot.chat.words import PrivateChat, StaffRoom, command_of
+from bot.core.ports import Outcome, Person, Reply
 from bot.handlers.vk.client import VkClient
 from bot.handlers.vk.delivery import VkMessenger
 from bot.handlers.vk.render import action_of
+from bot.texts import help as help_texts
 from bot.texts import survey as survey_texts
 
 log = logging.getLogger("bot.vk")
@@ -26,11 +28,26 @@ CHAT_PEER_START = 2_000_000_000
 SNACKBAR_LIMIT = 90
 
 
+MENTION = re.compile(r"^\[(club|public)\d+\|[^\]]*\][,:]?\s*")
+"""VK prefixes a message addressed to the community in a conversation with its mention."""
+
+
 class VkCitizen:
-    def __init__(self, chat: PrivateChat, client: VkClient, messenger: VkMessenger) -> None:
+    """Private chats with the community, and the staff conversation if there is one."""
+
+    def __init__(
+        self,
+        chat: PrivateChat,
+        client: VkClient,
+        messenger: VkMessenger,
+        staff_room: StaffRoom | None = None,
+        staff_peer: int | None = None,
+    ) -> None:
         self._chat = chat
         self._client = client
         self._messenger = messenger
+        self._staff_room = staff_room
+        self._staff_peer = staff_peer
 
     async def handle(self, event: dict[str, Any]) -> None:
         kind = event.get("type")
@@ -42,6 +59,20 @@ class VkCitizen:
 
     async def _message(self, message: dict[str, Any]) -> None:
         peer_id, user_id = int(message.get("peer_id", 0)), int(message.get("from_id", 0))
+        # /id in a conversation: its peer id, for VK_STAFF_CHAT_ID and VK_EMPLOYEE_CHAT_ID.
+        if peer_id >= CHAT_PEER_START and command_of(
+            MENTION.sub("", str(message.get("text") or ""))
+        ) == ("id", ""):
+            await self._messenger.send(peer_id, [Reply(help_texts.chat_id_text(peer_id))])
+            return
+        if self._staff_room is not None and peer_id == self._staff_peer and user_id > 0:
+            reply = message.get("reply_message") or {}
+            from_bot = int(reply.get("from_id", 0)) < 0
+            reply_to = reply.get("conversation_message_id") if from_bot else None
+            text = MENTION.sub("", str(message.get("text") or ""))
+            outcome = await self._staff_room.text(Person("vk", user_id), text, reply_to)
+            await self._messenger.send(peer_id, outcome.replies)
+            return
         if not 0 < user_id == peer_id < CHAT_PEER_START:
             return
         outcome = await self._route(Person("vk", user_id), message)
@@ -58,14 +89,17 @@ class VkCitizen:
 
     async def _pressed(self, obj: dict[str, Any]) -> None:
         user_id, peer_id = int(obj.get("user_id", 0)), int(obj.get("peer_id", 0))
-        if not 0 < user_id == peer_id < CHAT_PEER_START:
+        in_staff_room = self._staff_room is not None and peer_id == self._staff_peer
+        if not (in_staff_room or 0 < user_id == peer_id < CHAT_PEER_START):
             return
         action = action_of(obj.get("payload"))
-        outcome = (
-            await self._chat.press(Person("vk", user_id), action)
-            if action is not None
-            else Outcome(toast=survey_texts.STALE_BUTTON)
-        )
+        person = Person("vk", user_id)
+        if action is None:
+            outcome = Outcome(toast=survey_texts.STALE_BUTTON)
+        elif self._staff_room is not None and in_staff_room:
+            outcome = await self._staff_room.press(person, action)
+        else:
+            outcome = await self._chat.press(person, action)
         await self._answer_event(obj, outcome.toast)
         await self._messenger.send(peer_id, outcome.replies)
 

@@ -1,0 +1,57 @@
+"""/help and /id in Telegram, and the command menu per role (setMyCommands per scope)."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import AiogramError
+from aiogram.filters import Command
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeChat,
+    BotCommandScopeDefault,
+    Message,
+)
+
+from bot.chat.roles import Roles, help_for
+from bot.handlers.telegram.citizen import person_of
+from bot.handlers.telegram.delivery import answer_message
+from bot.texts import help as texts
+
+log = logging.getLogger(__name__)
+
+
+async def show_help(message: Message, roles: Roles) -> None:
+    await answer_message(message, await help_for(roles, person_of(message)))
+
+
+async def show_chat_id(message: Message) -> None:
+    """In a group or a channel: its id, for TG_STAFF_CHAT_ID, TG_EMPLOYEE_CHAT_ID and the like."""
+    await message.answer(texts.chat_id_text(message.chat.id))
+
+
+def _menu(role: str) -> list[BotCommand]:
+    return [BotCommand(command=name, description=what) for name, what in texts.commands_for(role)]
+
+
+async def publish_commands(bot: Bot, roles: Roles) -> None:
+    """The menu everyone sees, and in the private chats of admins and staff their own; staff
+    added later get theirs at the next start. Best effort: the bot works without a menu."""
+    try:
+        await bot.set_my_commands(_menu("citizen"), scope=BotCommandScopeDefault())
+        for person in await roles.people("tg"):
+            role = await roles.role(person)
+            await bot.set_my_commands(
+                _menu(role), scope=BotCommandScopeChat(chat_id=person.user_id)
+            )
+    except AiogramError as exc:
+        log.warning("setMyCommands failed: %s", exc)
+
+
+def make_router() -> Router:
+    router = Router(name="menu")
+    router.message.register(show_help, Command("help"), F.chat.type == "private")
+    router.message.register(show_chat_id, Command("id"), F.chat.type != "private")
+    router.channel_post.register(show_chat_id, Command("id"))
+    return router
