@@ -37,8 +37,9 @@ DEMO_OUTPUT = Path("demo-output")
 """Charts and workbooks of the demo land here (git-ignored)."""
 FIRST_CITIZEN_ID = 100
 FIRST_EMPLOYEE_ID = 500
-STAFF_ID = ADMIN_ID
-"""The admin answers the appeal as staff: admins may do everything staff do."""
+STAFF_ID = 2
+STAFF_SIGNATURE = "Петрова А. С., ведущий специалист"
+"""The staff member the admin registers; their name and position sign the answer."""
 STAFF_CHAT_ID = -1001234567890
 PROGRESS_EVERY = 5
 """A progress line after every few simulated people, so the demo is never silent for long."""
@@ -256,6 +257,9 @@ async def _appeal(running: RunningBot, output_dir: Path, out: TextIO) -> None:
     """A citizen's appeal, answered by a staff member; the admin's appeals report."""
     fake = running.fake
     print(texts.DEMO_APPEAL, file=out)
+    await running.say(ADMIN_ID, f"/staff add {STAFF_ID} {STAFF_SIGNATURE}")
+    print(f"Администратор: /staff add {STAFF_ID} {STAFF_SIGNATURE}", file=out)
+    print(f"Бот: {plain_text(fake.last(ADMIN_ID).text)}\n", file=out)
     citizen = FIRST_CITIZEN_ID
     steps: list[tuple[str, str]] = [
         ("say", "/appeal"),

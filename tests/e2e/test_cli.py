@@ -101,6 +101,7 @@ def test_demo_prints_a_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     enps = re.search(r"eNPS: ([+−]?\d+(?:,\d)?) \(доля 9–10", text)
     assert enps is not None  # a computed value of the employee report, not a label
     assert "Бот жителю: 📬 Ответ на обращение №1" in text
+    assert "Петрова А. С., ведущий специалист" in text.split("Бот жителю:")[1]  # signed
     assert re.search(r"Всего поступило: 1\b", text)
     saved = {p.name for p in (tmp_path / "demo-output").iterdir()}
     assert {"okno-1.xlsx", "okno-2.xlsx", "karta-boley-okno-1.xlsx", "csi.png"} <= saved
