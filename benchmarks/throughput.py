@@ -120,7 +120,9 @@ class KeyboardSession(AiohttpSession):
         return await super().make_request(bot, method, timeout)
 
 
-_update_ids = iter(range(1, 10**12))
+_update_ids = iter(range(random.randrange(10**12), 10**13))
+"""Random start: with REDIS_URL, ids already seen (another process, an earlier run) would be
+skipped as redeliveries."""
 
 
 def message_update(user_id: int, text: str) -> Update:

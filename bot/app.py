@@ -61,6 +61,7 @@ from bot.surveys.calendar import load_calendar
 from bot.surveys.jobs import WindowJobs
 from bot.surveys.plan import FrequencyPlan
 from bot.surveys.questionnaire import load_questionnaires
+from bot.surveys.release import ResponseRelease
 from bot.surveys.reminders import ReminderList
 from bot.surveys.service import SurveyService
 from bot.surveys.windows import WindowService
@@ -104,16 +105,18 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         settings.anon_secret.get_secret_value() if settings.anon_secret else None,
         settings.anon_secret_file,
     )
+    anonymizer = Anonymizer(secret)
+    release = ResponseRelease(engine, anonymizer, settings.min_group_size)
     windows = WindowService(
         sessionmaker,
         load_questionnaires(settings.questionnaires_dir),
         load_calendar(settings.calendar_overrides),
         clock,
         settings.tz,
+        release,
     )
-    anonymizer = Anonymizer(secret)
     body = Body.from_settings(settings)
-    surveys = SurveyService(sessionmaker, windows, anonymizer, body)
+    surveys = SurveyService(sessionmaker, windows, anonymizer, release, body)
     plan = FrequencyPlan(windows)
     subscribers = ReminderList(sessionmaker, anonymizer, clock)
     access = EmployeeAccess(sessionmaker, anonymizer)
@@ -135,7 +138,14 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     outbox = Outbox(sessionmaker, messengers)
     appeals.outbox = outbox
     chart_renderer = ChartRenderer(settings.chart_workers)
-    reports = ReportService(sessionmaker, windows, settings.min_group_size, appeals, chart_renderer)
+    reports = ReportService(
+        sessionmaker,
+        windows,
+        settings.min_group_size,
+        appeals,
+        chart_renderer,
+        interim_results=settings.interim_results,
+    )
     jobs = WindowJobs(
         sessionmaker,
         windows,
@@ -313,10 +323,12 @@ def build_max_bot(
     """The MAX bot on the same services (citizens, admins and staff in private chats); registers it
     as the MAX messenger, its channel (MAX_CHANNEL_ID) and work chat (MAX_EMPLOYEE_CHAT_ID) as
     outlets for invitations, the work chat as the employee check of MAX users, and with
-    MAX_STAFF_CHAT_ID its staff chat as the appeals' board. Then `await max_bot.connect()`."""
+    MAX_STAFF_CHAT_ID its staff chat as the appeals' board and the staff's room (commands,
+    card buttons, answer previews). Then `await max_bot.connect()`."""
     max_bot = build_max(
         services.settings,
         PrivateChat(services.chat, services.admin_chat, services.staff_chat, services.roles),
+        StaffRoom(services.staff_chat),
         wait=wait,
         backoff=backoff,
         concurrent=concurrent,

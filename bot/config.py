@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     calendar_overrides: Path = Path("config/calendar.yaml")
     questionnaires_dir: Path | None = None
     min_group_size: int = Field(default=5, ge=1)
+    interim_results: bool = False
     chart_workers: int = Field(default=3, ge=0, le=32)
     tg_channel_id: str | None = None
     tg_employee_chat_id: str | None = None

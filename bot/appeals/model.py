@@ -71,6 +71,9 @@ class AppealView:
     formal_date: date | None = None
     rating_reason: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
+    # After a staff action: whether the citizen's notice was delivered (None: nobody to tell,
+    # e.g. an appeal received by post), so staff are never told "notified" when it failed.
+    citizen_notified: bool | None = None
 
     def overdue(self, now: datetime) -> bool:
         return self.state in OPEN_STATES and now > self.due_at

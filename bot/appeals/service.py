@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -48,6 +49,7 @@ from bot.db.models import (
     StaffPost,
 )
 from bot.outbox import Outbox
+from bot.sanitize import clean_text
 from bot.texts import appeals as texts
 from bot.ttl_cache import MISSING, TtlCache
 
@@ -136,7 +138,7 @@ class AppealService:
         """An appeal received elsewhere (post, phone...), registered by staff now."""
         now = self.now()
         received = datetime.combine(received_on, time(12), self.tz).astimezone(UTC)
-        appeal = self._new(channel, kind, topic, text, min(received, now), now)
+        appeal = self._new(channel, kind, topic, clean_text(text), min(received, now), now)
         async with self._sessionmaker() as session, session.begin():
             session.add(appeal)
         view = await self.get(appeal.number)
@@ -175,15 +177,14 @@ class AppealService:
             appeal.state, appeal.taken_at, appeal.taken_by = "in_work", self.now(), staff_id
             owed = self._owe(session, appeal, render.citizen_taken)
         view = await self.get(number)
-        await self._settle(view, owed, render.citizen_taken)
-        return view
+        return await self._settle(view, owed, render.citizen_taken)
 
     async def answer(
         self, number: int, staff_id: int, text: str, executor: str | None = None
     ) -> AppealView:
         """The official answer, sent to the citizen; `executor` signs it ("Фамилия И.О.,
         должность") and is kept for the register."""
-        text = text.strip()
+        text = clean_text(text).strip()
         if not text:
             raise AppealError(texts.EMPTY_ANSWER)
         if len(text) > ANSWER_MAX:
@@ -198,8 +199,7 @@ class AppealService:
                 appeal.answer_seconds = int((now - appeal.registered_at).total_seconds())
             owed = self._owe(session, appeal, render.citizen_answer)
         view = await self.get(number)
-        await self._settle(view, owed, render.citizen_answer)
-        return view
+        return await self._settle(view, owed, render.citizen_answer)
 
     async def set_outcome(self, number: int, outcome: str) -> AppealView:
         if outcome not in OUTCOMES:
@@ -214,7 +214,7 @@ class AppealService:
         return view
 
     async def redirect(self, number: int, staff_id: int, body: str) -> AppealView:
-        body = body.strip()
+        body = clean_text(body).strip()
         if not body or len(body) > BODY_NAME_MAX:
             raise AppealError(texts.REDIRECT_USAGE)
         now = self.now()
@@ -224,11 +224,10 @@ class AppealService:
             appeal.redirect_seconds = int((now - appeal.registered_at).total_seconds())
             owed = self._owe(session, appeal, render.citizen_redirected)
         view = await self.get(number)
-        await self._settle(view, owed, render.citizen_redirected)
-        return view
+        return await self._settle(view, owed, render.citizen_redirected)
 
     async def extend(self, number: int, staff_id: int, reason: str) -> AppealView:
-        reason = reason.strip()
+        reason = clean_text(reason).strip()
         if not reason:
             raise AppealError(texts.EXTEND_USAGE)
         async with self._sessionmaker() as session, session.begin():
@@ -239,8 +238,7 @@ class AppealService:
             appeal.due_at = appeal.due_at + timedelta(days=self.terms.extension_days)
             owed = self._owe(session, appeal, self._extended)
         view = await self.get(number)
-        await self._settle(view, owed, self._extended)
-        return view
+        return await self._settle(view, owed, self._extended)
 
     async def close(self, number: int, staff_id: int) -> AppealView:
         async with self._sessionmaker() as session, session.begin():
@@ -250,8 +248,7 @@ class AppealService:
             appeal.state, appeal.closed_at = "closed", self.now()
             owed = self._owe(session, appeal, render.citizen_closed)
         view = await self.get(number)
-        await self._settle(view, owed, render.citizen_closed)
-        return view
+        return await self._settle(view, owed, render.citizen_closed)
 
     # --- citizen actions after the answer -----------------------------------------------
     async def followup(self, person: Person, number: int, text: str) -> AppealView:
@@ -516,24 +513,28 @@ class AppealService:
 
     async def _settle(
         self, view: AppealView, owed: OutboxMessage | None, notice: Callable[[AppealView], Reply]
-    ) -> None:
+    ) -> AppealView:
         """Deliver the notice now: from the outbox (the worker retries a failure), or, without
-        one, directly."""
+        one, directly. The view says whether it arrived, for the staff's confirmation."""
         if self.outbox is None:
-            await self._tell(view, notice(view))
-        elif owed is not None:
-            await self.outbox.deliver(owed)
+            return await self._tell(view, notice(view))
+        if owed is None:
+            return view
+        return replace(view, citizen_notified=await self.outbox.deliver(owed))
 
     def _extended(self, view: AppealView) -> Reply:
         return render.citizen_extended(view, self.tz)
 
-    async def _tell(self, view: AppealView, reply: Reply) -> None:
+    async def _tell(self, view: AppealView, reply: Reply) -> AppealView:
+        """Notify the citizen; the view says whether it arrived, for the staff's confirmation."""
         if view.person is None:
-            return
+            return view
         try:
             await self._messengers.send(view.person, [reply])
         except Exception:  # a blocked bot or a network error must not undo the staff action
             log.warning("could not notify the author of appeal %s", view.number, exc_info=True)
+            return replace(view, citizen_notified=False)
+        return replace(view, citizen_notified=True)
 
     def _board_for(self, view: AppealView) -> StaffBoard | None:
         platform = view.person.platform if view.person is not None else None

@@ -23,6 +23,7 @@ from bot.body import Body
 from bot.core.actions import Action, Scope, encode
 from bot.core.ports import Button, Outcome, Person, Reply
 from bot.db.models import AppealIntake as IntakeRow
+from bot.sanitize import is_invisible
 from bot.texts import appeals as texts
 from bot.texts import privacy
 
@@ -178,6 +179,8 @@ class AppealIntake:
         if draft is None or draft.paused:
             return None
         text = (text or "").strip()
+        if text and is_invisible(text) and draft.step in ("followup", "text", "name", "email"):
+            return Outcome([Reply(texts.TEXT_INVISIBLE), await self._prompt(person, draft)])
         if draft.step == "offer":
             # Typed on: the offer lapses and the text goes wherever it would have gone.
             await self._drop(person)

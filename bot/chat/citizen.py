@@ -23,6 +23,7 @@ from bot.chat.appeal_intake import MENU_ACTION as MENU_APPEAL
 from bot.chat.appeal_intake import AppealIntake
 from bot.core.actions import Scope, encode, parse
 from bot.core.ports import Button, Outcome, Person, Reply
+from bot.sanitize import clean_text
 from bot.surveys.access import INVITE_PREFIX, EmployeeAccess
 from bot.surveys.service import SurveyService
 from bot.surveys.windows import WindowService
@@ -124,6 +125,7 @@ class CitizenChat:
     ) -> Outcome:
         """Typed text (or a caption), None for anything that is not text (sticker, voice...);
         photos and documents come as `attachments`, which only the appeal dialog takes."""
+        text = clean_text(text) if text is not None else None
         if self.appeals is not None:
             outcome = await self.appeals.text(person, text, attachments)
             if outcome is not None:

@@ -109,14 +109,16 @@ class StaffChat:
                 return _say(texts.EXTEND_USAGE)
             return await self._do(
                 lambda: self._appeals.extend(number, person.user_id, rest),
-                lambda v: texts.extended(number, v.due_at.astimezone(self._appeals.tz).date()),
+                lambda v: texts.extended(
+                    number, v.due_at.astimezone(self._appeals.tz).date(), v.citizen_notified
+                ),
             )
         if name == "close":
             if number is None:
                 return _say(texts.CLOSE_USAGE)
             return await self._do(
                 lambda: self._appeals.close(number, person.user_id),
-                lambda v: texts.closed(number),
+                lambda v: texts.closed(number, v.citizen_notified),
             )
         if name == "appeals":
             return await self._list(args or "open")
@@ -221,8 +223,8 @@ class StaffChat:
                 await self._save(person, {"step": "redirect", "number": number})
                 return _say(texts.REDIRECT_PROMPT.format(number=number))
             if pressed.verb == "close":
-                await self._appeals.close(number, person.user_id)
-                return _say(texts.closed(number))
+                closed = await self._appeals.close(number, person.user_id)
+                return _say(texts.closed(number, closed.citizen_notified))
             if pressed.verb == "outcome" and pressed.args[1:2] and pressed.args[1] in OUTCOMES:
                 await self._appeals.set_outcome(number, pressed.args[1])
                 return _say(texts.outcome_recorded(number, pressed.args[1]))
@@ -249,7 +251,7 @@ class StaffChat:
             )
         except AppealError as exc:
             return Outcome([Reply(str(exc), edit=True)])
-        replies = [Reply(texts.answered(number), edit=True)]
+        replies = [Reply(texts.answered(number, view.citizen_notified), edit=True)]
         if view.kind == "complaint":
             replies.append(render.staff_outcome_prompt(number))
         return Outcome(replies)
@@ -315,7 +317,7 @@ class StaffChat:
     async def _redirect(self, person: Person, number: int, body: str) -> Outcome:
         return await self._do(
             lambda: self._appeals.redirect(number, person.user_id, body),
-            lambda v: texts.redirected(number, v.redirected_to or ""),
+            lambda v: texts.redirected(number, v.redirected_to or "", v.citizen_notified),
         )
 
     async def _signature(self, person: Person) -> str | None:

@@ -110,6 +110,21 @@ def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     return parts
 
 
+def fit_replies(replies: list[Reply], limit: int = MESSAGE_LIMIT) -> list[Reply]:
+    """Replies whose texts fit in one message each: a long one becomes several, in order, the
+    first keeping `edit` and the last the buttons."""
+    fitted: list[Reply] = []
+    for reply in replies:
+        if len(reply.text) <= limit:
+            fitted.append(reply)
+            continue
+        parts = split_text(reply.text, limit)
+        for n, part in enumerate(parts):
+            last = n == len(parts) - 1
+            fitted.append(Reply(part, reply.buttons if last else [], edit=reply.edit and n == 0))
+    return fitted
+
+
 def long_text(text: str) -> list[Reply]:
     """A long report as several replies."""
     return [Reply(part) for part in split_text(text)]

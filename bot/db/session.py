@@ -1,13 +1,32 @@
-"""Engine and session factory; built by the composition root, never at import time."""
+"""Engine and session factory; built by the composition root, never at import time.
+
+SQLite allows one writer at a time. Inside the bot's process every session shares ONE
+connection (a pool of one, handed out in arrival order), so in-process writers queue instead of
+failing with "database is locked"; every transaction starts with `BEGIN IMMEDIATE`, so a
+transaction that reads and then writes never meets a newer snapshot written by another process
+(an error no busy timeout can wait out), and the busy timeout makes other processes (the CLI)
+wait their turn. What still fails with a lock is retried by `retry_on_lock`.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+BUSY_TIMEOUT_MS = 15_000
+LOCK_RETRIES = 3
 POOL_SIZE = 25
 """Connections kept open per process. A burst waits for one (up to 30 s) instead of opening
 more: a connection opened beyond the pool is closed again on return, and opening one costs
@@ -24,34 +43,64 @@ def ensure_sqlite_dir(database_url: str) -> None:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # The driver's own implicit BEGIN would start transactions late and deferred (and a
+    # SAVEPOINT outside a transaction would commit on release); _begin_immediate starts them.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     # Deleted survey drafts and participation marks must not linger in free pages.
     cursor.execute("PRAGMA secure_delete=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
+
+
+def _begin_immediate(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_engine(database_url: str) -> AsyncEngine:
     ensure_sqlite_dir(database_url)
     if make_url(database_url).get_backend_name() == "sqlite":
-        # A file on this machine does not drop connections: no `SELECT 1` before each use.
-        engine = create_async_engine(database_url)
-    else:
-        # A burst of people queues for the pool rather than failing ("QueuePool limit").
         engine = create_async_engine(
-            database_url,
-            pool_pre_ping=True,
-            pool_size=POOL_SIZE,
-            max_overflow=0,
-            pool_timeout=30,
-            pool_recycle=1800,
+            database_url, pool_size=1, max_overflow=0, pool_timeout=BUSY_TIMEOUT_MS / 1000
         )
-    if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-    return engine
+        event.listen(engine.sync_engine, "begin", _begin_immediate)
+        return engine
+    # A burst of people queues for the pool rather than failing ("QueuePool limit").
+    return create_async_engine(
+        database_url,
+        pool_pre_ping=True,
+        pool_size=POOL_SIZE,
+        max_overflow=0,
+        pool_timeout=30,
+        pool_recycle=1800,
+    )
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def is_lock_error(exc: BaseException) -> bool:
+    """SQLite's "database is locked"/"busy" or PostgreSQL's serialization/deadlock failures:
+    the transaction was rolled back as a whole and may simply be run again."""
+    if not isinstance(exc, OperationalError):
+        return False
+    message = str(exc.orig).lower()
+    return "locked" in message or "busy" in message or "deadlock" in message
+
+
+async def retry_on_lock(transaction: Callable[[], Awaitable[T]], attempts: int = LOCK_RETRIES) -> T:
+    """Run a whole transaction again when the database was locked; re-raises the last lock
+    error, so the caller can tell the person to press again."""
+    for attempt in range(1, attempts):
+        try:
+            return await transaction()
+        except OperationalError as exc:
+            if not is_lock_error(exc):
+                raise
+            log.warning("database locked, retrying (%d of %d)", attempt, attempts)
+            await asyncio.sleep(0.05 * attempt)
+    return await transaction()

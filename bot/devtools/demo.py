@@ -126,6 +126,11 @@ async def _simulate(
                 if (n + 1) % PROGRESS_EVERY == 0 or n + 1 == citizens:
                     print(texts.demo_progress(n + 1, citizens), file=out, flush=True)
             print(texts.demo_citizens_done(citizens), file=out)
+            # Results of a citizen window are shown once it is closed (INTERIM_RESULTS=false).
+            latest = await running.services.windows.latest()
+            assert latest is not None
+            await running.services.windows.close_window(latest.id)
+            print(f"Окно №{latest.id} закрыто.\n", file=out)
             await running.say(ADMIN_ID, "/report")
             text = [c for c in fake.sent(ADMIN_ID) if c.method == "sendMessage"][-1]
             print(f"Администратор: /report\n\n{plain_text(text.text)}", file=out)
@@ -207,7 +212,14 @@ async def _answer_as_asked(
         if window.respondents > before:
             return
         last = running.fake.last(user_id)
-        labels = [label for label in last.labels if label != survey_texts.BACK]
+        if survey_texts.SURVEY_DONE in (last.text or ""):
+            return  # finished; it may be released with others later (README, anonymity)
+        labels = [  # buttons that answer (not links, not «Назад»)
+            b["text"]
+            for row in last.buttons
+            for b in row
+            if "callback_data" in b and b["text"] != survey_texts.BACK
+        ]
         ticked = any(label.startswith(survey_texts.TICK) for label in labels)
         if survey_texts.DONE in labels and ticked:
             await running.press(user_id, survey_texts.DONE, last)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import itertools
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +53,31 @@ RESTRICTED_PERMISSIONS = (
     "can_manage_topics",
 )
 """Fields a "restricted" ChatMember must carry for aiogram to accept it."""
+
+
+TEXT_LIMIT = 4096
+
+
+TAG = re.compile(
+    r"</?(b|strong|i|em|u|ins|s|strike|del|a|code|pre|span|tg-spoiler|blockquote)"
+    r"(\s[^<>]*)?>"
+)
+
+
+def html_parses(params: dict[str, Any]) -> bool:
+    """Whether Telegram would parse the text: in HTML mode every '<' must open a known tag."""
+    if params.get("parse_mode") != "HTML":
+        return True
+    text = str(params.get("text", ""))
+    return "<" not in TAG.sub("", text)
+
+
+def visible_length(params: dict[str, Any]) -> int:
+    """A message's length as Telegram counts it: HTML tags parsed away, entities decoded."""
+    text = str(params.get("text", ""))
+    if params.get("parse_mode") == "HTML":
+        text = html.unescape(re.sub(r"<[^>]+>", "", text))
+    return len(text)
 
 
 @dataclass
@@ -235,6 +262,24 @@ class FakeTelegram:
                     "description": "Forbidden: bot was blocked by the user",
                 },
                 status=403,
+            )
+        if method in ("sendMessage", "editMessageText") and not html_parses(params):
+            # As Telegram: a '<' that opens no supported tag makes the whole message fail.
+            self.calls.append(Call(f"{method}:400", params))
+            return web.json_response(
+                {
+                    "ok": False,
+                    "error_code": 400,
+                    "description": "Bad Request: can't parse entities: unsupported start tag",
+                },
+                status=400,
+            )
+        if method in ("sendMessage", "editMessageText") and visible_length(params) > TEXT_LIMIT:
+            # As Telegram: over 4096 characters (after HTML parsing) the message is refused.
+            self.calls.append(Call(f"{method}:400", params))
+            return web.json_response(
+                {"ok": False, "error_code": 400, "description": "Bad Request: message is too long"},
+                status=400,
             )
         if method == "getUpdates":
             return web.json_response({"ok": True, "result": await self._get_updates(params)})

@@ -45,11 +45,13 @@ class RunningBot:
         scheduler: bool = False,
         vk: FakeVk | None = None,
         max_fake: FakeMax | None = None,
+        concurrent: bool = False,
     ) -> None:
         """`scheduler=True` also starts the survey scheduler as `bot run` does (catching up on
         whatever fell due at `clock`); off by default so tests see only what they cause.
         `vk`, `max_fake`: also run the VK / MAX adapter against this fake server.
-        `fake=None`: no Telegram at all (BOT_TOKEN unset), as a body that may not use it runs."""
+        `fake=None`: no Telegram at all (BOT_TOKEN unset), as a body that may not use it runs.
+        `concurrent`: handle updates as concurrent tasks, as `bot run` does."""
         update: dict[str, Any] = (
             {"telegram_api_url": fake.base_url} if fake is not None else {"bot_token": None}
         )
@@ -69,6 +71,7 @@ class RunningBot:
         self._max_task: asyncio.Task[None] | None = None
         self.clock = clock
         self.with_scheduler = scheduler
+        self.concurrent = concurrent
         self.scheduler: WindowScheduler | None = None
         self.services: Services
         self.bot: Bot | None = None
@@ -109,7 +112,10 @@ class RunningBot:
             dispatcher = self.dispatcher
             self._task = asyncio.create_task(
                 dispatcher.start_polling(
-                    self.bot, handle_as_tasks=False, polling_timeout=1, handle_signals=False
+                    self.bot,
+                    handle_as_tasks=self.concurrent,
+                    polling_timeout=1,
+                    handle_signals=False,
                 )
             )
             # Until polling has started, stop_polling() would refuse: wait for it, so a block

@@ -40,6 +40,7 @@ from bot.reports.workbook import (
     Value,
     header_width,
 )
+from bot.sanitize import csv_cell
 from bot.surveys.questionnaire import Questionnaire, Step, TextQuestion
 from bot.surveys.windows import WindowView
 from bot.texts import export as texts
@@ -331,7 +332,7 @@ async def responses_csv(
     writer.writerow([c.title for c in response_columns(questionnaire)])
     packer = PackedRows(sheet_columns(questionnaire))
     async for chunk in packed_responses(session, window_id):
-        writer.writerows(packer.cells(chunk))
+        writer.writerows([csv_cell(v) for v in row] for row in packer.cells(chunk))
 
 
 def table_workbook(

@@ -57,12 +57,24 @@ class ReportService:
         min_group_size: int,
         appeals: AppealService | None = None,
         renderer: ChartRenderer | None = None,
+        *,
+        interim_results: bool = False,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._renderer = renderer or ChartRenderer(workers=0)
         self._windows = windows
         self.min_group_size = min_group_size
+        # INTERIM_RESULTS: show a citizen window's results while it is open (differencing risk).
+        self.interim_results = interim_results
         self._appeals = appeals
+
+    def _counts_only(self, window: SurveyWindow) -> bool:
+        """A citizen window still open gives only its count unless INTERIM_RESULTS is on."""
+        return (
+            window.audience == "external"
+            and self._windows.state(window) != "closed"
+            and not self.interim_results
+        )
 
     async def window_report_text(self, window_id: int | None = None) -> str:
         window = await (
@@ -74,11 +86,15 @@ class ReportService:
                 if window_id is not None
                 else admin_texts.NO_WINDOWS
             )
-        view = self._windows.view(window)
+        async with self._sessionmaker() as session:
+            pending = (await self._windows.pending_counts(session, [window.id])).get(window.id, 0)
+        view = self._windows.view(window, pending)
         header = texts.window_header(view)
         internal = window.audience == "internal"
         if internal and view.state != "closed":
-            return f"{header}\n\n{employee_texts.interim(window.respondents)}"
+            return f"{header}\n\n{employee_texts.interim(view.respondents)}"
+        if self._counts_only(window):
+            return f"{header}\n\n{texts.interim_count(view.respondents)}"
         if window.respondents < self.min_group_size:
             return f"{header}\n\n{texts.too_few(window.respondents, self.min_group_size)}"
         questionnaire = Questionnaire.from_json(window.questionnaire)
@@ -112,7 +128,7 @@ class ReportService:
         window = await (
             self._windows.get(window_id) if window_id is not None else self._windows.latest()
         )
-        if window is None or window.respondents < self.min_group_size:
+        if window is None or window.respondents < self.min_group_size or self._counts_only(window):
             text = await self.window_report_text(window_id)
             return PendingReport(window.id if window else None, text, self._no_charts)
         questionnaire = Questionnaire.from_json(window.questionnaire)
@@ -161,6 +177,8 @@ class ReportService:
             return texts.too_few(window.respondents, self.min_group_size)
         if window.audience == "internal" and self._windows.state(window) != "closed":
             return export_texts.STILL_OPEN.format(id=window_id)
+        if self._counts_only(window):
+            return export_texts.STILL_OPEN_CITIZEN.format(id=window_id)
         return window, Questionnaire.from_json(window.questionnaire)
 
     async def export_window(self, window_id: int) -> ReportFile | str:

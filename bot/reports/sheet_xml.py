@@ -22,6 +22,8 @@ from xml.sax.saxutils import escape
 
 from openpyxl.utils import get_column_letter
 
+from bot.sanitize import clean_text
+
 SEP = ";"
 """Question, row, scale and option ids are `[a-z0-9_]` (questionnaire.IDENT) and values are
 integers or option ids, so the separator never occurs inside an item."""
@@ -51,8 +53,9 @@ class Shape:
 
 
 def cell_text(text: str) -> str:
-    """A string as the XML of an inline string's text."""
-    return escape(text)
+    """A string as the XML of an inline string's text (control characters, which no XML may
+    hold, dropped). Inline strings are text: a leading '=' is never a formula."""
+    return escape(clean_text(text))
 
 
 class PackedRows:

@@ -23,6 +23,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.sanitize import clean_text
+
 Kind = Literal["text", "long", "int", "num", "num2", "percent", "date", "datetime"]
 
 NUMBER_FORMATS: dict[str, str] = {
@@ -121,7 +123,11 @@ class PrintableWorkbook:
             value, kind = value.value, value.kind
         if value is None or value == "":
             return None
+        if isinstance(value, str):
+            value = clean_text(value)
         cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"  # typed text, never a live formula
         if kind in NUMBER_FORMATS and isinstance(value, int | float | date | datetime):
             cell._style = copy(self._style(sheet, NUMBER_FORMATS[kind], wrap=False))
         elif isinstance(value, str):

@@ -207,10 +207,9 @@ class WindowJobs:
         closes_on = self._windows.local_date(window.closes_at)
         await self._post_or_hand_over(window, texts.midpoint_post(window.title, closes_on))
         people = await self._subscribers.not_yet_answered(window)
-        blocked = await self.notifier.to_people(
+        await self.notifier.to_people(
             people, texts.private_reminder(window.title, closes_on), texts.START_BUTTON, window.kind
         )
-        await self._subscribers.mark_blocked(blocked, self._windows.clock.now())
 
     async def _last_day(self, window: SurveyWindow) -> None:
         """The last day: the citizens' channel (if EXTERNAL_LAST_DAY_REMINDER), and privately
@@ -222,10 +221,9 @@ class WindowJobs:
         people = await self._subscribers.with_unfinished_draft(window)
         if not people:
             return
-        blocked = await self.notifier.to_people(
+        await self.notifier.to_people(
             people, texts.unfinished_reminder(window.title), texts.CONTINUE_BUTTON, window.kind
         )
-        await self._subscribers.mark_blocked(blocked, self._windows.clock.now())
 
     async def _report(self, window: SurveyWindow) -> None:
         publish_by = self._windows.view(window).publish_by

@@ -9,9 +9,7 @@ database never learns who was reminded, let alone who answered.
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
@@ -29,7 +27,7 @@ class ReminderList:
         self._clock = clock
 
     async def subscribe(self, person: Person) -> None:
-        """Agree to reminders; also undoes a 'blocked' mark, since the person writes again."""
+        """Agree to reminders (again: subscribing twice is harmless)."""
         async with self._sessionmaker() as session, session.begin():
             row = await session.get(ReminderSubscriber, (person.platform, person.user_id))
             if row is None:
@@ -40,8 +38,6 @@ class ReminderList:
                         subscribed_at=self._clock.now(),
                     )
                 )
-            else:
-                row.blocked_at = None
 
     async def unsubscribe(self, person: Person) -> bool:
         async with self._sessionmaker() as session, session.begin():
@@ -53,29 +49,17 @@ class ReminderList:
             )
             return result.rowcount > 0
 
-    async def mark_blocked(self, people: list[Person], at: datetime) -> None:
-        if not people:
-            return
-        async with self._sessionmaker() as session, session.begin():
-            for person in people:
-                await session.execute(
-                    update(ReminderSubscriber)
-                    .where(
-                        ReminderSubscriber.platform == person.platform,
-                        ReminderSubscriber.user_id == person.user_id,
-                    )
-                    .values(blocked_at=at)
-                )
-
     async def not_yet_answered(self, window: SurveyWindow) -> list[Person]:
-        """Subscribers (not blocked) without a participation mark in this open window."""
+        """Subscribers without a participation mark in this open window. (A person who blocked
+        the bot is tried again each time: remembering the refusal would store who had not
+        answered.)"""
         if window.salt is None:
             return []
         async with self._sessionmaker() as session:
             rows = await session.execute(
-                select(ReminderSubscriber.platform, ReminderSubscriber.user_id)
-                .where(ReminderSubscriber.blocked_at.is_(None))
-                .order_by(ReminderSubscriber.platform, ReminderSubscriber.user_id)
+                select(ReminderSubscriber.platform, ReminderSubscriber.user_id).order_by(
+                    ReminderSubscriber.platform, ReminderSubscriber.user_id
+                )
             )
             people = [Person(platform, user_id) for platform, user_id in rows]
             tokens = {self._anon.participation_token(window.salt, p): p for p in people}
@@ -90,14 +74,14 @@ class ReminderList:
         return [person for token, person in tokens.items() if token not in taken]
 
     async def with_unfinished_draft(self, window: SurveyWindow) -> list[Person]:
-        """Subscribers (not blocked) with a survey of this window under way. The draft keys
+        """Subscribers with a survey of this window under way. The draft keys
         are computed here, in memory, and compared with the drafts' keys; nothing records
         who matched, so the database learns nothing about who was reminded."""
         async with self._sessionmaker() as session:
             rows = await session.execute(
-                select(ReminderSubscriber.platform, ReminderSubscriber.user_id)
-                .where(ReminderSubscriber.blocked_at.is_(None))
-                .order_by(ReminderSubscriber.platform, ReminderSubscriber.user_id)
+                select(ReminderSubscriber.platform, ReminderSubscriber.user_id).order_by(
+                    ReminderSubscriber.platform, ReminderSubscriber.user_id
+                )
             )
             keys = {self._anon.draft_key(Person(p, u)): Person(p, u) for p, u in rows}
             started = set(

@@ -6,27 +6,27 @@ the next message simply finds the draft where the last one left it.
 
 from __future__ import annotations
 
-import secrets
+import logging
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
 
-from sqlalchemy import delete, exists, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, exists, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.body import Body
 from bot.core.ports import Button, Outcome, Person, Reply
 from bot.db.models import (
-    SurveyAnswer,
     SurveyDraft,
     SurveyLapsedDraft,
     SurveyParticipation,
-    SurveyResponse,
     SurveyWindow,
 )
+from bot.db.session import is_lock_error, retry_on_lock
 from bot.surveys.anonymity import Anonymizer
 from bot.surveys.flow import Draft, InvalidAnswer, SurveyFlow
 from bot.surveys.questionnaire import Questionnaire
+from bot.surveys.release import ResponseRelease
 from bot.surveys.render import (
     BACK_VALUE,
     CONTINUE,
@@ -38,6 +38,8 @@ from bot.surveys.render import (
 )
 from bot.surveys.windows import WindowService
 from bot.texts import survey as texts
+
+log = logging.getLogger(__name__)
 
 Admit = Callable[[AsyncSession], Awaitable[Reply | None]]
 """Decides, inside the transaction that creates a new draft, whether the person may start;
@@ -56,12 +58,14 @@ class SurveyService:
         sessionmaker: async_sessionmaker[AsyncSession],
         windows: WindowService,
         anonymizer: Anonymizer,
+        release: ResponseRelease,
         body: Body | None = None,
     ) -> None:
         self._body = body or Body()
         self._sessionmaker = sessionmaker
         self._windows = windows
         self._anon = anonymizer
+        self._release = release
 
     async def start(self, person: Person, kind: str, admit: Admit | None = None) -> Outcome:
         """Begin or resume; `admit` is asked only when a new draft would be created, so a
@@ -189,6 +193,46 @@ class SurveyService:
         button: str | None = None,
         text: str | None = None,
     ) -> Outcome | None:
+        try:
+            outcome, finished_window = await retry_on_lock(
+                lambda: self._advance_once(person, window_id, index, button, text)
+            )
+        except OperationalError as exc:
+            if not is_lock_error(exc):
+                raise
+            log.error("survey answer not saved, the database stayed locked: %s", exc)
+            # Nothing of this press was written (one transaction), so pressing again is safe.
+            return Outcome([Reply(texts.PRESS_AGAIN)], toast=texts.PRESS_AGAIN_TOAST)
+        if finished_window is not None:
+            await self._release_pending(finished_window)
+        return outcome
+
+    async def _release_pending(self, window_id: int) -> None:
+        """After a survey is finished (already committed, so never lost): release the window's
+        pending surveys if there are enough. A failure here waits for the next one or the
+        close."""
+
+        async def release() -> int:
+            async with self._sessionmaker() as session, session.begin():
+                return await self._release.release(session, window_id)
+
+        try:
+            released = await retry_on_lock(release)
+        except OperationalError as exc:
+            log.warning("finished surveys not released yet: %s", exc)
+            return
+        if released:
+            await self._release.scrub()
+
+    async def _advance_once(
+        self,
+        person: Person,
+        window_id: int | None,
+        index: int | None,
+        button: str | None,
+        text: str | None,
+    ) -> tuple[Outcome | None, int | None]:
+        """One press or message as one transaction; also the window whose survey it finished."""
         pressed = button is not None
         key = self._anon.draft_key(person)
         async with self._sessionmaker() as session, session.begin():
@@ -197,47 +241,47 @@ class SurveyService:
                 if await self._pop_lapsed(session, key):
                     return Outcome([Reply(texts.SURVEY_CLOSED_MEANWHILE)])
                 if not pressed:
-                    return None
+                    return None, None
                 # Closing a window deletes its drafts; the button still names the window.
                 window = await session.get(SurveyWindow, window_id)
                 if window is not None and self._windows.state(window) == "closed":
-                    return Outcome([Reply(texts.SURVEY_CLOSED_MEANWHILE)])
-                return Outcome(toast=texts.STALE_BUTTON)
+                    return Outcome([Reply(texts.SURVEY_CLOSED_MEANWHILE)]), None
+                return Outcome(toast=texts.STALE_BUTTON), None
             draft = self._unseal(key, row)
             if draft is None:
                 await session.delete(row)
-                return Outcome([Reply(texts.DRAFT_LOST)])
+                return Outcome([Reply(texts.DRAFT_LOST)]), None
             if pressed and draft.window_id != window_id:
-                return Outcome(toast=texts.STALE_BUTTON)
+                return Outcome(toast=texts.STALE_BUTTON), None
             window = await self._windows.cached(session, draft.window_id)
             if window is None or self._windows.state(window) != "open":
                 await session.delete(row)
-                return Outcome([Reply(texts.SURVEY_CLOSED_MEANWHILE)])
+                return Outcome([Reply(texts.SURVEY_CLOSED_MEANWHILE)]), None
             flow = flow_for(window.questionnaire)
             step = flow.current_step(draft)
             assert step is not None
             if pressed and button == BACK_VALUE:
                 if index != step.index or not flow.back(draft):
-                    return Outcome(toast=texts.STALE_BUTTON)
+                    return Outcome(toast=texts.STALE_BUTTON), None
             else:
                 if pressed and index != step.index:
-                    return Outcome(toast=texts.STALE_BUTTON)
+                    return Outcome(toast=texts.STALE_BUTTON), None
                 try:
                     if not pressed and text is None:
                         raise InvalidAnswer(texts.HINT_NOT_TEXT)
                     flow.answer(draft, step, button=button, text=text)
                 except InvalidAnswer as exc:
-                    return Outcome([Reply(str(exc)), render_step(flow, draft, step)])
+                    return Outcome([Reply(str(exc)), render_step(flow, draft, step)]), None
             following = flow.current_step(draft)
             if following is None:
                 # The cached row may be seconds old: the submission checks the window afresh.
                 window = await session.get(SurveyWindow, draft.window_id)
                 if window is None or self._windows.state(window) != "open":
                     await session.delete(row)
-                    return Outcome([Reply(texts.SURVEY_CLOSED_MEANWHILE)])
+                    return Outcome([Reply(texts.SURVEY_CLOSED_MEANWHILE)]), None
                 return await self._submit(session, row, window, flow, draft, person, pressed)
             await self._save(session, key, draft)
-            return Outcome([render_step(flow, draft, following, edit=pressed)])
+            return Outcome([render_step(flow, draft, following, edit=pressed)]), None
 
     async def _submit(
         self,
@@ -248,7 +292,9 @@ class SurveyService:
         draft: Draft,
         person: Person,
         pressed: bool,
-    ) -> Outcome:
+    ) -> tuple[Outcome, int | None]:
+        """The mark, the finished survey (pending, see release.py) and the draft's deletion are
+        one transaction: all of them are written, or none."""
         assert window.salt is not None, "an open window always has its salt"
         try:
             async with session.begin_nested():
@@ -261,25 +307,10 @@ class SurveyService:
                 await session.flush()
         except IntegrityError:
             await session.delete(row)
-            return Outcome([Reply(texts.ALREADY_TOOK_PART)])
-        response_id = secrets.token_hex(16)
-        await session.execute(insert(SurveyResponse).values(id=response_id, window_id=window.id))
-        records = flow.records(draft)
-        if records:
-            await session.execute(
-                insert(SurveyAnswer),
-                [
-                    {"response_id": response_id, "window_id": window.id, **vars(record)}
-                    for record in records
-                ],
-            )
-        await session.execute(
-            update(SurveyWindow)
-            .where(SurveyWindow.id == window.id)
-            .values(respondents=SurveyWindow.respondents + 1)
-        )
+            return Outcome([Reply(texts.ALREADY_TOOK_PART)]), None
         await session.delete(row)
-        return Outcome([Reply(texts.SURVEY_DONE, edit=pressed)])
+        session.add(self._release.seal(window.id, [vars(r) for r in flow.records(draft)]))
+        return Outcome([Reply(texts.SURVEY_DONE, edit=pressed)]), window.id
 
     async def _took_part(self, session: AsyncSession, window: SurveyWindow, person: Person) -> bool:
         if window.salt is None:

@@ -13,14 +13,22 @@ from datetime import date, datetime, time
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
-from bot.db.models import SurveyDraft, SurveyLapsedDraft, SurveyParticipation, SurveyWindow
+from bot.db.models import (
+    SurveyDraft,
+    SurveyLapsedDraft,
+    SurveyParticipation,
+    SurveyPendingResponse,
+    SurveyWindow,
+)
 from bot.surveys.anonymity import new_window_salt
 from bot.surveys.calendar import ProductionCalendar
 from bot.surveys.questionnaire import Questionnaire
+from bot.surveys.release import ResponseRelease
 from bot.texts import admin as texts
 from bot.texts.common import fmt_date
 from bot.ttl_cache import MISSING, TtlCache
@@ -82,8 +90,10 @@ class WindowService:
         calendar: ProductionCalendar,
         clock: Clock,
         tz: ZoneInfo,
+        release: ResponseRelease,
     ) -> None:
         self._sessionmaker = sessionmaker
+        self._release = release
         self.questionnaires = questionnaires
         self.calendar = calendar
         self.clock = clock
@@ -112,7 +122,9 @@ class WindowService:
             days.append(day)
         return days
 
-    def view(self, window: SurveyWindow) -> WindowView:
+    def view(self, window: SurveyWindow, pending: int = 0) -> WindowView:
+        """`pending`: finished surveys not yet released into the answers (see release.py),
+        counted as respondents here, where only the number is shown."""
         closed_on = self.local_date(window.closed_at or window.closes_at)
         return WindowView(
             id=window.id,
@@ -122,7 +134,7 @@ class WindowService:
             opens_on=window.opens_at.astimezone(self.tz).date(),
             closes_on=window.closes_at.astimezone(self.tz).date(),
             state=self.state(window),
-            respondents=window.respondents,
+            respondents=window.respondents + pending,
             publish_by=self.calendar.add_working_days(closed_on, PUBLICATION_WORKING_DAYS),
         )
 
@@ -140,30 +152,46 @@ class WindowService:
         if start < today:
             raise WindowError(texts.DATE_IN_PAST.format(day=fmt_date(start)))
         end = self.last_day(questionnaire, start)
-        async with self._sessionmaker() as session, session.begin():
-            for other in await self._unclosed(session, kind):
-                other_view = self.view(other)
-                if other_view.state != "closed":
-                    raise WindowError(
-                        texts.window_already_open(
-                            other.id, other_view.opens_on, other_view.closes_on
-                        )
-                    )
-            window = SurveyWindow(
-                kind=kind,
-                audience=questionnaire.audience,
-                title=questionnaire.title,
-                questionnaire=questionnaire.to_json(),
-                opens_at=datetime.combine(start, time.min, self.tz),
-                closes_at=datetime.combine(end, END_OF_DAY, self.tz),
-                created_at=self.clock.now(),
-                salt=new_window_salt(),
-                respondents=0,
-            )
-            session.add(window)
-            await session.flush()
-            self._rows.clear()
-            return self.view(window)
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                view = await self._insert_window(session, kind, questionnaire, start, end)
+        except IntegrityError:
+            # Another admin opened one at the same moment: the unique index kept only theirs.
+            raise WindowError(texts.WINDOW_OPENED_MEANWHILE.format(kind=kind)) from None
+        return view
+
+    async def _insert_window(
+        self,
+        session: AsyncSession,
+        kind: str,
+        questionnaire: Questionnaire,
+        start: date,
+        end: date,
+    ) -> WindowView:
+        for other in await self._unclosed(session, kind):
+            other_view = self.view(other)
+            if other_view.state != "closed":
+                raise WindowError(
+                    texts.window_already_open(other.id, other_view.opens_on, other_view.closes_on)
+                )
+            # Its end has passed but the closing job has not run yet: close it now, so the
+            # one-unclosed-window-per-questionnaire rule of the database holds.
+            await self._finalize(session, other, other.closes_at)
+        window = SurveyWindow(
+            kind=kind,
+            audience=questionnaire.audience,
+            title=questionnaire.title,
+            questionnaire=questionnaire.to_json(),
+            opens_at=datetime.combine(start, time.min, self.tz),
+            closes_at=datetime.combine(end, END_OF_DAY, self.tz),
+            created_at=self.clock.now(),
+            salt=new_window_salt(),
+            respondents=0,
+        )
+        session.add(window)
+        await session.flush()
+        self._rows.clear()
+        return self.view(window)
 
     async def _unclosed(self, session: AsyncSession, kind: str) -> list[SurveyWindow]:
         rows = await session.scalars(
@@ -181,7 +209,9 @@ class WindowService:
                 raise WindowError(texts.WINDOW_ALREADY_CLOSED.format(id=window_id))
             await self._finalize(session, window, min(self.clock.now(), window.closes_at))
             self._rows.clear()
-            return self.view(window)
+            view = self.view(window)
+        await self._release.scrub()
+        return view
 
     async def close_due_windows(self) -> list[WindowView]:
         """Close every window whose last day has passed; returns the ones closed by this call."""
@@ -196,14 +226,15 @@ class WindowService:
                 if await self._finalize(session, window, window.closes_at):
                     closed.append(self.view(window))
         self._rows.clear()
+        if closed:
+            await self._release.scrub()
         return closed
 
-    @staticmethod
-    async def _finalize(session: AsyncSession, window: SurveyWindow, at: datetime) -> bool:
-        """Mark closed and destroy what could still tie people to the window: salt, marks,
-        unfinished drafts (of which only the keyed hash stays, without the window, to tell the
-        person their answers were not counted). The conditional UPDATE makes a concurrent
-        second close a no-op."""
+    async def _finalize(self, session: AsyncSession, window: SurveyWindow, at: datetime) -> bool:
+        """Mark closed, release the finished surveys still pending (however few), and destroy
+        what could still tie people to the window: salt, marks, unfinished drafts (of which
+        only the keyed hash stays, without the window, to tell the person their answers were
+        not counted). The conditional UPDATE makes a concurrent second close a no-op."""
         result = await session.execute(
             update(SurveyWindow)
             .where(SurveyWindow.id == window.id, SurveyWindow.closed_at.is_(None))
@@ -212,6 +243,7 @@ class WindowService:
         )
         if result.rowcount != 1:
             return False
+        await self._release.release(session, window.id, rest=True)
         await session.execute(
             delete(SurveyParticipation).where(SurveyParticipation.window_id == window.id)
         )
@@ -221,7 +253,7 @@ class WindowService:
         )
         await session.execute(insert(SurveyLapsedDraft).from_select(["person_key"], unfinished))
         await session.execute(delete(SurveyDraft).where(SurveyDraft.window_id == window.id))
-        window.closed_at, window.salt = at, None
+        await session.refresh(window)
         return True
 
     async def cached(self, session: AsyncSession, window_id: int) -> SurveyWindow | None:
@@ -290,7 +322,22 @@ class WindowService:
 
     async def list_windows(self, limit: int = 20) -> list[WindowView]:
         async with self._sessionmaker() as session:
-            rows = await session.scalars(
-                select(SurveyWindow).order_by(SurveyWindow.opens_at.desc()).limit(limit)
+            rows = list(
+                await session.scalars(
+                    select(SurveyWindow).order_by(SurveyWindow.opens_at.desc()).limit(limit)
+                )
             )
-            return [self.view(w) for w in rows]
+            pending = await self.pending_counts(session, [w.id for w in rows])
+            return [self.view(w, pending.get(w.id, 0)) for w in rows]
+
+    @staticmethod
+    async def pending_counts(session: AsyncSession, window_ids: list[int]) -> dict[int, int]:
+        """Finished surveys still waiting for release, per window."""
+        if not window_ids:
+            return {}
+        counted = await session.execute(
+            select(SurveyPendingResponse.window_id, func.count())
+            .where(SurveyPendingResponse.window_id.in_(window_ids))
+            .group_by(SurveyPendingResponse.window_id)
+        )
+        return {window_id: int(n) for window_id, n in counted}

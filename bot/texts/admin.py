@@ -20,6 +20,10 @@ REPORT_USAGE = "Использование: /report [ID]"
 NO_WINDOWS = "Окон опросов пока нет. Открыть: /open_survey csi"
 WINDOW_NOT_FOUND = "Окно №{id} не найдено."
 WINDOW_ALREADY_CLOSED = "Окно №{id} уже закрыто."
+WINDOW_OPENED_MEANWHILE = (
+    "Окно опроса «{kind}» только что открыл другой администратор, второе не открыто. "
+    "Список окон: /surveys"
+)
 DATE_IN_PAST = "Дата начала {day} уже прошла: окно можно открыть сегодня или позже."
 
 STATE_NAMES = {"scheduled": "запланировано", "open": "идёт", "closed": "закрыто"}

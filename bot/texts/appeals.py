@@ -88,6 +88,10 @@ NOT_A_FILE = "Пришлите фотографию или документ, и�
 FILES_LIMIT = "Можно приложить не больше {count} файлов."
 FILE_TOO_BIG = "Файл больше {mb} МБ не принимается. Пришлите файл поменьше."
 NAME_BAD = "Напишите, пожалуйста, имя текстом (от 2 до 200 символов)."
+TEXT_INVISIBLE = (
+    "В сообщении нет видимых букв или цифр — только пробелы или невидимые символы. "
+    "Напишите, пожалуйста, текстом."
+)
 EMAIL_BAD = "Это не похоже на адрес электронной почты. Пример: ivanov@mail.ru"
 PRESS_BUTTON = "Пожалуйста, нажмите одну из кнопок выше."
 APPEAL_PAUSED = "Черновик обращения сохранён. Продолжить его: /appeal"
@@ -322,7 +326,19 @@ def outcome_prompt(number: int) -> str:
     return f"Ответ по жалобе №{number} отправлен. Каков результат рассмотрения жалобы?"
 
 
-def answered(number: int) -> str:
+def notice(notified: bool | None) -> str:
+    """How the citizen's notice went, for the staff's confirmation."""
+    if notified is False:
+        return (
+            "\n⚠️ Уведомление заявителю не доставлено (бот заблокирован, сбой связи или "
+            "слишком длинный текст). Сообщите ему другим способом."
+        )
+    return " Заявитель уведомлён." if notified else ""
+
+
+def answered(number: int, notified: bool | None = True) -> str:
+    if notified is False:
+        return f"Ответ на №{number} сохранён.{notice(notified)}"
     return f"Ответ на №{number} отправлен заявителю."
 
 
@@ -330,16 +346,16 @@ def taken(number: int, who: str) -> str:
     return f"№{number} взято в работу: {escape(who)}."
 
 
-def redirected(number: int, body: str) -> str:
-    return f"№{number} перенаправлено: {escape(body)}. Заявитель уведомлён."
+def redirected(number: int, body: str, notified: bool | None = True) -> str:
+    return f"№{number} перенаправлено: {escape(body)}.{notice(notified)}"
 
 
-def extended(number: int, due: date) -> str:
-    return f"Срок по №{number} продлён до {fmt_date(due)}. Заявитель уведомлён."
+def extended(number: int, due: date, notified: bool | None = True) -> str:
+    return f"Срок по №{number} продлён до {fmt_date(due)}.{notice(notified)}"
 
 
-def closed(number: int) -> str:
-    return f"№{number} закрыто. Заявитель уведомлён."
+def closed(number: int, notified: bool | None = True) -> str:
+    return f"№{number} закрыто.{notice(notified)}"
 
 
 def outcome_recorded(number: int, outcome: str) -> str:

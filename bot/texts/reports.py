@@ -68,3 +68,13 @@ def csi_body(report: CsiReport, level: Level | None) -> str:
     if report.open_answers:
         lines += ["", f"Открытых ответов (предложений): {report.open_answers}."]
     return "\n".join(lines)
+
+
+def interim_count(respondents: int) -> str:
+    """An open citizen window without INTERIM_RESULTS: only the count."""
+    return (
+        f"Окно ещё не закрыто. Ответили: {respondents}.\n"
+        "Результаты показываются после закрытия окна: сравнение двух промежуточных отчётов "
+        "раскрыло бы ответы одного человека (включить промежуточные результаты: "
+        "INTERIM_RESULTS=true)."
+    )

@@ -46,6 +46,10 @@ SURVEY_CLOSED_MEANWHILE = (
     "К сожалению, опрос завершился, пока Вы его проходили. Незаконченные ответы не учтены "
     "нигде и удалены. Спасибо, что начали отвечать!"
 )
+PRESS_AGAIN = (
+    "Не удалось сохранить ответ: слишком много людей отвечают одновременно. Нажмите кнопку ещё раз."
+)
+PRESS_AGAIN_TOAST = "Не сохранилось, нажмите ещё раз"
 DRAFT_LOST = "Не удалось восстановить Ваши ответы. Начните опрос заново: /start"
 UNKNOWN_INPUT = "Я не понял сообщение. Меню: /start"
 STALE_BUTTON = "Эта кнопка уже неактуальна."
@@ -71,7 +75,7 @@ def minutes(count: int) -> str:
 
 def survey_intro(body: str, intro: str, duration: int) -> str:
     return (
-        f"Опрос проводит {escape(body)}.\n\n{intro}\n\n"
+        f"Опрос проводит {escape(body)}.\n\n{escape(intro)}\n\n"
         f"⏱ Это займёт {minutes(duration)}.\n\n{ANONYMITY_NOTICE}"
     )
 
@@ -104,7 +108,7 @@ def criterion_importance_prompt(text: str) -> str:
 
 def rating_prompt(text: str, row_line: str | None, low: str, high: str) -> str:
     subject = f"<b>{escape(text)}</b>" + (f"\n\n{row_line}" if row_line else "")
-    return f"{subject}\n\nОцените от 1 — {low} до 10 — {high}."
+    return f"{subject}\n\nОцените от 1 — {escape(low)} до 10 — {escape(high)}."
 
 
 def choice_prompt(text: str) -> str:

@@ -21,6 +21,8 @@ async def _seed(settings: Settings) -> int:
     try:
         view = await services.windows.open_window("csi")
         await add_responses(services, view.id, [person(n, 9) for n in (4, 5, 6, 9, 10)])
+        # A citizen window's rows are exported once it is closed (INTERIM_RESULTS=false).
+        await services.windows.close_window(view.id)
         return view.id
     finally:
         await services.close()

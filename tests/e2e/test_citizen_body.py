@@ -19,7 +19,7 @@ from bot.devtools.fake_vk import FakeVk
 from bot.devtools.harness import RunningBot
 from bot.texts import appeals as texts
 from bot.texts import schedule as schedule_texts
-from tests.support.appeals import file_appeal
+from tests.support.appeals import confirm_answer, file_appeal
 from tests.support.clock import FakeClock
 from tests.support.database import ADMIN
 
@@ -107,9 +107,11 @@ async def test_forget_anonymises_finished_appeals_like_the_purge(both: RunningBo
     closed = await file_appeal(both, CITIZEN, name="Петров Пётр", email="petrov@mail.ru")
     still_open = await file_appeal(both, CITIZEN, name=None)
     await both.say(ADMIN, f"/answer {closed} Справка готова")
+    await confirm_answer(both, ADMIN)
     await both.press(CITIZEN, "5")  # the rating closes it
     other = await file_appeal(both, CITIZEN + 1, name="Сидоров Сидор")
     await both.say(ADMIN, f"/answer {other} Готово")
+    await confirm_answer(both, ADMIN)
     await both.press(CITIZEN + 1, "4")
 
     await both.say(CITIZEN, "/forget")

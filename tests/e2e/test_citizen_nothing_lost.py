@@ -17,7 +17,7 @@ from bot.devtools.fake_vk import FakeVk
 from bot.devtools.harness import RunningBot
 from bot.texts import appeals as texts
 from bot.texts import survey as survey_texts
-from tests.support.appeals import file_appeal
+from tests.support.appeals import confirm_answer, file_appeal
 from tests.support.clock import FakeClock
 from tests.support.csi_answers import last_text
 from tests.support.database import ADMIN
@@ -153,6 +153,7 @@ async def test_vk_back_typed_and_pressed(both: RunningBot) -> None:
 async def test_complaint_outcome_is_told_to_the_citizen(both: RunningBot) -> None:
     number = await file_appeal(both, CITIZEN, kind="Жалоба")
     await both.say(ADMIN, f"/answer {number} Справка выдана, приносим извинения за задержку")
+    await confirm_answer(both, ADMIN)
     await both.press(ADMIN, texts.OUTCOME_NAMES["satisfied"])
     told = both.fake.last(CITIZEN).text
     assert f"№{number}" in told and "удовлетворена" in told
@@ -172,6 +173,7 @@ async def test_complaint_outcome_is_told_to_the_citizen(both: RunningBot) -> Non
     await both.say(
         ADMIN, f"/answer {vk_number} Отказ законен: справка выдаётся по месту жительства"
     )
+    await confirm_answer(both, ADMIN)
     await both.press(ADMIN, texts.OUTCOME_NAMES["refused"])
     told = vk.last(VK_USER).text
     assert "отказано" in told and "по месту жительства" in told
@@ -180,6 +182,7 @@ async def test_complaint_outcome_is_told_to_the_citizen(both: RunningBot) -> Non
 async def test_low_rating_asks_what_was_wrong_and_counts_it(both: RunningBot) -> None:
     number = await file_appeal(both, CITIZEN)
     await both.say(ADMIN, f"/answer {number} Обратитесь в МФЦ")
+    await confirm_answer(both, ADMIN)
     await both.press(CITIZEN, "1")
     assert both.fake.last(CITIZEN).text == texts.ASK_RATING_REASON
     await both.say(CITIZEN, "Ответ не по существу вопроса")
@@ -189,6 +192,7 @@ async def test_low_rating_asks_what_was_wrong_and_counts_it(both: RunningBot) ->
 
     good = await file_appeal(both, CITIZEN, name=None)
     await both.say(ADMIN, f"/answer {good} Готово")
+    await confirm_answer(both, ADMIN)
     await both.press(CITIZEN, "5")
     assert both.fake.last(CITIZEN).text != texts.ASK_RATING_REASON
 
@@ -204,6 +208,7 @@ async def test_low_rating_asks_what_was_wrong_and_counts_it(both: RunningBot) ->
     await both.vk_press(VK_USER, texts.BUTTON_CONSENT)
     vk_number = number_in(vk.last(VK_USER).text)
     await both.say(ADMIN, f"/answer {vk_number} Запись по телефону")
+    await confirm_answer(both, ADMIN)
     await both.vk_press(VK_USER, "2")
     assert vk.last(VK_USER).text == texts.ASK_RATING_REASON
     await both.vk_press(VK_USER, texts.BUTTON_SKIP)  # optional

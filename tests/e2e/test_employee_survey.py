@@ -16,7 +16,7 @@ from bot.devtools.harness import RunningBot
 from bot.texts import employee as employee_texts
 from bot.texts import survey as texts
 from tests.support.clock import FakeClock
-from tests.support.csi_answers import close_window
+from tests.support.csi_answers import close_open_windows, close_window
 from tests.support.database import ADMIN
 from tests.support.employees import (
     NOT_SATISFIED,
@@ -88,6 +88,8 @@ async def test_member_completes_survey_with_skip_and_condition(office: RunningBo
     assert not any("меры по адаптации" in t for t in asked)  # skipped by "no adaptation system"
     matrix_row = next(t for t in asked if "взаимодействием с другими" in t)
     assert "строка 1 из 5" in matrix_row
+
+    await close_open_windows(office)
 
     assert await answers_of(office, "agency_problems") == [
         ("automation", "", None, "Нет общей системы"),
@@ -183,6 +185,7 @@ async def test_back_across_condition_drops_orphaned_answers(office: RunningBot) 
         for _ in range(times):
             await press_option(office, EMPLOYEE, label)
     assert office.fake.last(EMPLOYEE).text == texts.SURVEY_DONE
+    await close_open_windows(office)
     assert await answers_of(office, "agency_problems") == []
     assert await answers_of(office, "adaptation") == [("", "rather_no", None, None)]
     assert await answers_of(office, "adaptation_measures") == [("", "hard", None, None)]

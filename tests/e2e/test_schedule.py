@@ -20,7 +20,7 @@ from bot.devtools.fake_telegram import BOT_USERNAME, FakeTelegram
 from bot.devtools.harness import RunningBot
 from bot.surveys.jobs import WindowJobs
 from bot.texts import survey as survey_texts
-from tests.support.clock import FakeClock
+from tests.support.clock import MOSCOW_NOON, FakeClock
 from tests.support.csi_answers import close_window, complete_csi
 from tests.support.database import ADMIN
 from tests.support.waits import wait_until
@@ -233,8 +233,12 @@ async def test_midpoint_reminders_skip_those_who_took_part(
         assert reminder.buttons[0][0]["url"].endswith("?start=staff")
         assert [c.chat_id for c in fake.calls if c.method == "sendMessage:403"] == [blocked]
         async with bot.services.sessionmaker() as session:
-            marked = await session.get(ReminderSubscriber, ("tg", blocked))
-            assert marked is not None and marked.blocked_at == clock.now()
+            # A refused reminder is not recorded: that would store who had not answered.
+            rows = await session.execute(select(ReminderSubscriber).order_by("user_id"))
+            stored = [(r.user_id, r.subscribed_at) for (r,) in rows]
+            assert stored == [(user, MOSCOW_NOON) for user in (answered, pending, blocked)]
+            columns = {c.name for c in ReminderSubscriber.__table__.columns}
+            assert columns == {"platform", "user_id", "subscribed_at"}
             # Nothing about the reminder was written next to the participation marks.
             assert len(list(await session.scalars(select(SurveyParticipation)))) == 1
 

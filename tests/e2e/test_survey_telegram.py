@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.body import UNNAMED_BODY
-from bot.db.models import SurveyAnswer, SurveyDraft, SurveyResponse
+from bot.db.models import SurveyAnswer, SurveyDraft, SurveyPendingResponse, SurveyResponse
 from bot.devtools.harness import RunningBot
 from bot.texts import appeals as appeal_texts
 from bot.texts import survey as texts
-from tests.support.csi_answers import complete_csi
+from tests.support.csi_answers import close_window, complete_csi
 from tests.support.database import ADMIN
 
 CITIZEN = 500
@@ -52,8 +52,13 @@ async def test_citizen_completes_survey_with_buttons(running: RunningBot) -> Non
     await running.say(CITIZEN, "  Больше записей онлайн  ")
     assert running.fake.last(CITIZEN).text == texts.SURVEY_DONE
 
-    assert await count(running, SurveyResponse) == 1
+    # Finished, but held back (encrypted) until MIN_GROUP_SIZE are finished or the window closes.
+    assert await count(running, SurveyResponse) == 0
+    assert await count(running, SurveyPendingResponse) == 1
     assert await count(running, SurveyDraft) == 0
+    await close_window(running, ADMIN, 1)
+    assert await count(running, SurveyResponse) == 1
+    assert await count(running, SurveyPendingResponse) == 0
     async with running.services.sessionmaker() as session:
         suggestion = await session.scalar(
             select(SurveyAnswer.text).where(SurveyAnswer.question_id == "suggestions")
@@ -141,7 +146,7 @@ async def test_second_attempt_refused_and_old_buttons_harmless(running: RunningB
     assert toast.params.get("text") == texts.STALE_BUTTON
     await running.say(CITIZEN, "/start csi")
     assert running.fake.last(CITIZEN).text == texts.ALREADY_TOOK_PART
-    assert await count(running, SurveyResponse) == 1
+    assert await count(running, SurveyPendingResponse) == 1
 
 
 async def test_cancel_forgets_draft(running: RunningBot) -> None:

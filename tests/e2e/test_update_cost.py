@@ -29,5 +29,6 @@ async def test_a_survey_press_reads_and_writes_the_draft_once(running: RunningBo
         await running.press(CITIZEN, "9")
     finally:
         event.remove(engine, "before_cursor_execute", executed)
-    assert statements == ["SELECT", "UPDATE"], statements
+    # SQLite transactions start with an explicit BEGIN IMMEDIATE (bot/db/session.py).
+    assert [s for s in statements if s != "BEGIN"] == ["SELECT", "UPDATE"], statements
     assert len(checkouts) == 1, "one session per press"

@@ -2,7 +2,7 @@
 
 The MAX admin opens a window, citizens answer on VK and on MAX, the window closes on schedule
 (FakeClock), the MAX admin gets the report with its charts exactly once, and a VK citizen's
-appeal reaches the MAX staff chat.
+appeal is answered in the MAX staff chat.
 """
 
 from __future__ import annotations
@@ -110,3 +110,11 @@ async def test_vk_and_max_run_the_whole_cycle(no_telegram: RunningBot, clock: Fa
     number = int(confirmation.split("№")[1].split()[0].strip(".,"))
     cards = [m for m in server.sent(chat_id=STAFF_CHAT) if f"№{number}" in m.text]
     assert len(cards) == 1 and "ВКонтакте" in cards[0].text
+
+    # ...and is answered there: /answer, the preview, «Отправить»; the answer reaches VK once.
+    await bot.max_say(MAX_ADMIN, f"/answer {number} Справка готова, кабинет 5", chat_id=STAFF_CHAT)
+    await bot.max_press(MAX_ADMIN, appeal_texts.BUTTON_SEND, chat_id=STAFF_CHAT)
+    answers = [c.text for c in bot.vk_server.sent(citizen) if "кабинет 5" in c.text]
+    assert len(answers) == 1
+    view = await bot.services.appeals.get(number)
+    assert view is not None and view.state == "answered"

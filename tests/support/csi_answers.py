@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from bot.db.models import SurveyWindow
 from bot.devtools.fake_telegram import FakeTelegram
 from bot.devtools.harness import RunningBot
 from bot.texts import admin as admin_texts
@@ -38,6 +41,17 @@ async def complete_csi(
 def last_text(fake: FakeTelegram, chat_id: int) -> str:
     """The last text message to a chat; a report's chart album follows its text."""
     return next(c.text for c in reversed(fake.sent(chat_id)) if c.method == "sendMessage")
+
+
+async def close_open_windows(bot: RunningBot) -> None:
+    """Close every unclosed window, which also releases the finished surveys still held back
+    (bot/surveys/release.py), so a test can read the stored answers."""
+    async with bot.services.sessionmaker() as session:
+        ids = list(
+            await session.scalars(select(SurveyWindow.id).where(SurveyWindow.closed_at.is_(None)))
+        )
+    for window_id in ids:
+        await bot.services.windows.close_window(window_id)
 
 
 async def close_window(bot: RunningBot, admin: int, window_id: int) -> None:

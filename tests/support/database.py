@@ -128,4 +128,7 @@ def bot_settings(database_url: str) -> Settings:
         admin_ids=str(ADMIN),
         anon_secret="test-secret-test-secret",
         min_group_size=5,
+        # Most report tests read an open window's numbers; the default (counts only while
+        # open) is tested in tests/test_answers_safe.py.
+        interim_results=True,
     )

@@ -24,6 +24,7 @@ from bot.db.models.survey import (
     SurveyDraft,
     SurveyLapsedDraft,
     SurveyParticipation,
+    SurveyPendingResponse,
     SurveyResponse,
     SurveyWindow,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "SurveyDraft",
     "SurveyLapsedDraft",
     "SurveyParticipation",
+    "SurveyPendingResponse",
     "SurveyResponse",
     "SurveyWindow",
     "WindowEvent",

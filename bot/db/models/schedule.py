@@ -51,9 +51,8 @@ class ReminderSubscriber(Base):
     platform: Mapped[str] = mapped_column(String(8), primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     subscribed_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    # Set when the messenger refused delivery (the person blocked the bot); skipped until
-    # they subscribe again.
-    blocked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    # Nothing records that a reminder failed (the person blocked the bot): only people who had
+    # not taken part are reminded, so such a mark would tell who had not answered by then.
 
 
 class JobClaim(Base):

@@ -48,7 +48,18 @@ class SurveyWindow(Base):
     salt: Mapped[bytes | None] = mapped_column(LargeBinary(32), default=None)
     respondents: Mapped[int] = mapped_column(Integer, default=0)
 
-    __table_args__ = (Index("ix_survey_windows_kind_closed", "kind", "closed_at"),)
+    __table_args__ = (
+        Index("ix_survey_windows_kind_closed", "kind", "closed_at"),
+        # At most one open or scheduled window per questionnaire, even when two admins open
+        # one at the same moment: the database refuses the second.
+        Index(
+            "uq_survey_windows_kind_unclosed",
+            "kind",
+            unique=True,
+            sqlite_where=sql_text("closed_at IS NULL"),
+            postgresql_where=sql_text("closed_at IS NULL"),
+        ),
+    )
 
 
 class SurveyParticipation(Base):
@@ -139,6 +150,28 @@ class SurveyDraft(Base):
     __tablename__ = "survey_drafts"
 
     person_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_id: Mapped[int] = mapped_column(
+        ForeignKey("survey_windows.id", ondelete="CASCADE"), index=True
+    )
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+
+    __table_args__ = (NO_ROWID,)
+
+
+class SurveyPendingResponse(Base):
+    """A finished survey waiting to be released into the answer tables with others.
+
+    Finished surveys are not written as responses one by one (the files and PostgreSQL's
+    system columns keep the order of writes, which would tie each response to the moment, and
+    so to the participation mark, of its author). They wait here, encrypted with the server
+    secret and keyed by a random id (nothing of the person), until at least MIN_GROUP_SIZE of
+    a window are waiting or the window closes; then all of them are released in random order
+    in one transaction (bot/surveys/release.py).
+    """
+
+    __tablename__ = "survey_pending_responses"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
     window_id: Mapped[int] = mapped_column(
         ForeignKey("survey_windows.id", ondelete="CASCADE"), index=True
     )

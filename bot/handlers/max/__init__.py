@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.chat.words import PrivateChat
+from bot.chat.words import PrivateChat, StaffRoom
 from bot.config import Settings
 from bot.handlers.backoff import Backoff
 from bot.handlers.max.client import REQUESTS_PER_SECOND, UNAUTHORIZED, MaxApiError, MaxClient
@@ -81,6 +81,7 @@ class MaxBot:
 def build_max(
     settings: Settings,
     chat: PrivateChat,
+    staff_room: StaffRoom | None = None,
     *,
     wait: int = 30,
     backoff: Backoff | None = None,
@@ -96,6 +97,6 @@ def build_max(
         backoff=backoff,
     )
     messenger = MaxMessenger(client)
-    citizen = MaxUpdates(chat, messenger)
+    citizen = MaxUpdates(chat, messenger, staff_room, settings.max_staff_chat_id)
     poller = MaxPoller(client, citizen.handle, wait=wait, backoff=backoff, concurrent=concurrent)
     return MaxBot(settings, client, messenger, poller, citizen.handle)

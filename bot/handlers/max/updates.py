@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.chat.words import PrivateChat
+from bot.chat.words import PrivateChat, StaffRoom
 from bot.core.ports import Attachment, Outcome, Person
 from bot.handlers.max.client import MaxApiError
 from bot.handlers.max.delivery import MaxMessenger
@@ -42,9 +42,17 @@ def chat_type_of(update: dict[str, Any]) -> str | None:
 class MaxUpdates:
     """`handle(update)` for the long poll; group chats are not conversations with the bot."""
 
-    def __init__(self, chat: PrivateChat, messenger: MaxMessenger) -> None:
+    def __init__(
+        self,
+        chat: PrivateChat,
+        messenger: MaxMessenger,
+        staff_room: StaffRoom | None = None,
+        staff_chat_id: int | None = None,
+    ) -> None:
         self._chat = chat
         self._messenger = messenger
+        self._staff_room = staff_room if staff_chat_id is not None else None
+        self._staff_chat_id = staff_chat_id
 
     async def handle(self, update: dict[str, Any]) -> None:
         kind = update.get("update_type")
@@ -63,19 +71,46 @@ class MaxUpdates:
                 person, str(body.get("text") or ""), attachments_of(body)
             )
             await self._messenger.send(user_id, outcome.replies)
-        elif kind == "message_callback" and chat_type_of(update) == DIALOG:
+        elif kind == "message_created" and self._in_staff_room(update):
+            assert self._staff_room is not None and self._staff_chat_id is not None
+            body = (update.get("message") or {}).get("body") or {}
+            outcome = await self._staff_room.text(person, str(body.get("text") or ""), None)
+            await self._messenger.send_to_chat(self._staff_chat_id, outcome.replies)
+        elif kind == "message_callback" and (
+            chat_type_of(update) == DIALOG or self._in_staff_room(update)
+        ):
             callback = update.get("callback") or {}
-            action = callback.get("payload")
-            outcome = (
-                await self._chat.press(person, str(action))
-                if action
-                else Outcome(toast=survey_texts.STALE_BUTTON)
+            action = str(callback.get("payload") or "")
+            room = self._staff_room if chat_type_of(update) != DIALOG else None
+            if not action:
+                outcome = Outcome(toast=survey_texts.STALE_BUTTON)
+            elif room is not None:
+                outcome = await room.press(person, action)
+            else:
+                outcome = await self._chat.press(person, action)
+            recipient = (
+                {"chat_id": self._staff_chat_id}
+                if room is not None and self._staff_chat_id is not None
+                else {"user_id": user_id}
             )
-            await answer_press(self._messenger, user_id, str(callback.get("callback_id")), outcome)
+            await answer_press(
+                self._messenger, recipient, str(callback.get("callback_id")), outcome
+            )
+
+    def _in_staff_room(self, update: dict[str, Any]) -> bool:
+        """A message or press in MAX_STAFF_CHAT_ID (replies there are matched by command or
+        dialog, not by reply: MAX ids messages by strings, the staff board stores numbers)."""
+        message = update.get("message") or {}
+        chat_id = (message.get("recipient") or {}).get("chat_id")
+        return (
+            self._staff_room is not None
+            and chat_id is not None
+            and (int(chat_id) == self._staff_chat_id)
+        )
 
 
 async def answer_press(
-    messenger: MaxMessenger, user_id: int, callback_id: str, outcome: Outcome
+    messenger: MaxMessenger, recipient: dict[str, int], callback_id: str, outcome: Outcome
 ) -> None:
     """Acknowledge a press with POST /answers: the first reply marked `edit` replaces the
     pressed message, the toast shows as a notification; the other replies follow as messages."""
@@ -99,7 +134,8 @@ async def answer_press(
         except MaxApiError as exc:
             # An expired press (the person waited too long) must not cost them the reply.
             log.warning("MAX: could not answer the press %s: %s", callback_id, exc)
-    await messenger.send(user_id, [r for r in outcome.replies if not (edited and r is edit)])
+    rest = [r for r in outcome.replies if not (edited and r is edit)]
+    await messenger.send_replies(recipient, rest)
 
 
 def attachments_of(body: dict[str, Any]) -> list[Attachment]:

@@ -23,7 +23,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.core.ports import Delivery
+from bot.core.ports import Delivery, split_text
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +104,17 @@ class Broadcaster:
 
     async def send(
         self, chat_id: ChatId, text: str, markup: InlineKeyboardMarkup | None = None
+    ) -> Delivery:
+        """A text over the message limit goes as several messages, the buttons under the last."""
+        parts = split_text(text)
+        for part in parts[:-1]:
+            delivery = await self._send_one(chat_id, part, None)
+            if delivery is not Delivery.SENT:
+                return delivery
+        return await self._send_one(chat_id, parts[-1] if parts else text, markup)
+
+    async def _send_one(
+        self, chat_id: ChatId, text: str, markup: InlineKeyboardMarkup | None
     ) -> Delivery:
         for _ in range(self._max_attempts):
             await self._limiter.acquire(chat_id)

@@ -10,7 +10,7 @@ from aiogram import Bot
 from aiogram.exceptions import AiogramError, TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.core.ports import Button, Delivery, Outcome, Reply
+from bot.core.ports import Button, Delivery, Outcome, Reply, fit_replies
 from bot.handlers.telegram.broadcast import Broadcaster, ChatId
 from bot.handlers.telegram.files import send_charts, send_file
 
@@ -39,8 +39,9 @@ async def _attachments(bot: Bot, chat_id: ChatId, reply: Reply) -> None:
 async def send_replies(
     bot: Bot, chat_id: ChatId, replies: list[Reply], editable: Message | None = None
 ) -> None:
-    """Send replies in order; one marked `edit` replaces the message whose button was pressed."""
-    for reply in replies:
+    """Send replies in order; one marked `edit` replaces the message whose button was pressed.
+    A text over the messenger's limit goes as several messages, the buttons under the last."""
+    for reply in fit_replies(replies):
         markup = inline_keyboard(reply.buttons)
         if reply.edit and editable is not None:
             try:

@@ -6,7 +6,7 @@ from aiogram import Bot
 from aiogram.types import ReplyParameters
 
 from bot.appeals.model import Attachment
-from bot.core.ports import Reply
+from bot.core.ports import Reply, fit_replies
 from bot.handlers.telegram.delivery import inline_keyboard
 
 
@@ -20,10 +20,12 @@ class TelegramStaffBoard:
     async def post(self, reply: Reply, attachments: list[Attachment] | None = None) -> int:
         """The card, then each Telegram attachment as a reply to it (so a reply to a photo
         finds the appeal too: its caption carries the number). Other platforms' file ids mean
-        nothing to Telegram; the card counts them."""
-        card = await self._bot.send_message(
-            self.chat_id, reply.text, reply_markup=inline_keyboard(reply.buttons)
-        )
+        nothing to Telegram; the card counts them. A text over the limit (a digest of many
+        appeals) goes as several messages; the last, with the buttons, is the card."""
+        for part in fit_replies([reply]):
+            card = await self._bot.send_message(
+                self.chat_id, part.text, reply_markup=inline_keyboard(part.buttons)
+            )
         caption = reply.text.split("\n", 1)[0]
         for item in attachments or []:
             if item.platform != "tg":

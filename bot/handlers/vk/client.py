@@ -66,8 +66,14 @@ def make_vk_api(token: str, api_url: str = DEFAULT_VK_API_URL, *, group: bool = 
 
 
 def new_random_id() -> int:
-    """A message's `random_id`: fixed for the message, so VK ignores a repeated send."""
-    return secrets.randbelow(2**31 - 1) + 1
+    """A message's `random_id`: fixed for the message, so VK ignores a repeated send. Drawn
+    from the whole signed 64-bit range VK accepts (a 31-bit one repeats by chance after
+    tens of thousands of messages, and VK silently drops the repeat); never 0, which VK
+    treats as "no id"."""
+    while True:
+        value = secrets.randbits(64) - 2**63
+        if value:
+            return value
 
 
 def _retryable(exc: Exception) -> bool:
