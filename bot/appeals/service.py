@@ -471,7 +471,7 @@ class AppealService:
         async with self._sessionmaker() as session:
             return list(await session.scalars(select(StaffMember).order_by("person_key")))
 
-    async def appeal_of_post(self, platform: str, message_id: int) -> int | None:
+    async def appeal_of_post(self, platform: str, message_id: str) -> int | None:
         """The appeal a staff-chat message stands for (its card, a follow-up), by message id."""
         async with self._sessionmaker() as session:
             post = await session.get(StaffPost, (platform, message_id))
@@ -544,7 +544,7 @@ class AppealService:
 
     async def _post_to(
         self, board: StaffBoard, reply: Reply, attachments: list[Attachment] | None = None
-    ) -> int | None:
+    ) -> str | None:
         try:
             return await board.post(reply, attachments)
         except Exception:  # the appeal is registered; staff also see it in /appeals
@@ -553,7 +553,7 @@ class AppealService:
 
     async def _post_for(
         self, view: AppealView, reply: Reply, attachments: list[Attachment] | None = None
-    ) -> int | None:
+    ) -> str | None:
         """Post about an appeal in its staff chat and remember the message, so a reply to it
         is routed to the appeal by id."""
         board = self._board_for(view)

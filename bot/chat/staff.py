@@ -258,7 +258,7 @@ class StaffChat:
 
     # --- typed text -------------------------------------------------------------------------
     async def text(
-        self, person: Person, text: str | None, reply_to: int | None = None
+        self, person: Person, text: str | None, reply_to: str | None = None
     ) -> Outcome | None:
         """Text from a staff member: a reply to an appeal's post in the staff chat (by its
         message id), or the next step of their dialog. None if it is neither: ordinary chat

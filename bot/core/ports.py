@@ -196,8 +196,10 @@ class StaffBoard(Protocol):
 
     platform: str
 
-    async def post(self, reply: Reply, attachments: list[Attachment] | None = None) -> int | None:
-        """Post a message (and the attachments after it); the id of the message, if known."""
+    async def post(self, reply: Reply, attachments: list[Attachment] | None = None) -> str | None:
+        """Post a message (and the attachments after it); the id of the message as the
+        messenger writes it in a reply to it, if known: Telegram's and VK's numbers as
+        digits, MAX's `mid` (a string) as it is."""
         ...
 
 

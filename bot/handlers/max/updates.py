@@ -34,6 +34,16 @@ def user_of(update: dict[str, Any]) -> dict[str, Any]:
     return update.get("user") or {}
 
 
+def replied_mid(update: dict[str, Any]) -> str | None:
+    """The `mid` of the message this one replies to (`message.link` of type `reply`); a
+    forwarded message is not a reply."""
+    link = (update.get("message") or {}).get("link") or {}
+    if link.get("type") != "reply":
+        return None
+    mid = (link.get("message") or {}).get("mid")
+    return str(mid) if mid else None
+
+
 def chat_type_of(update: dict[str, Any]) -> str | None:
     message = update.get("message") or {}
     return (message.get("recipient") or {}).get("chat_type")
@@ -74,7 +84,9 @@ class MaxUpdates:
         elif kind == "message_created" and self._in_staff_room(update):
             assert self._staff_room is not None and self._staff_chat_id is not None
             body = (update.get("message") or {}).get("body") or {}
-            outcome = await self._staff_room.text(person, str(body.get("text") or ""), None)
+            outcome = await self._staff_room.text(
+                person, str(body.get("text") or ""), replied_mid(update)
+            )
             await self._messenger.send_to_chat(self._staff_chat_id, outcome.replies)
         elif kind == "message_callback" and (
             chat_type_of(update) == DIALOG or self._in_staff_room(update)
@@ -98,8 +110,7 @@ class MaxUpdates:
             )
 
     def _in_staff_room(self, update: dict[str, Any]) -> bool:
-        """A message or press in MAX_STAFF_CHAT_ID (replies there are matched by command or
-        dialog, not by reply: MAX ids messages by strings, the staff board stores numbers)."""
+        """A message or press in MAX_STAFF_CHAT_ID."""
         message = update.get("message") or {}
         chat_id = (message.get("recipient") or {}).get("chat_id")
         return (

@@ -68,7 +68,8 @@ class VkCitizen:
         if self._staff_room is not None and peer_id == self._staff_peer and user_id > 0:
             reply = message.get("reply_message") or {}
             from_bot = int(reply.get("from_id", 0)) < 0
-            reply_to = reply.get("conversation_message_id") if from_bot else None
+            replied = reply.get("conversation_message_id") if from_bot else None
+            reply_to = str(replied) if replied is not None else None
             text = MENTION.sub("", str(message.get("text") or ""))
             outcome = await self._staff_room.text(Person("vk", user_id), text, reply_to)
             await self._messenger.send(peer_id, outcome.replies)
