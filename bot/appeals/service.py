@@ -351,13 +351,22 @@ class AppealService:
         return [v for v in views if v.due_at >= now], [v for v in views if v.due_at < now]
 
     async def daily_digest(self) -> str | None:
-        """Post the digest of appeals due soon and overdue; None (nothing posted) if none."""
+        """Post the digest of appeals due soon and overdue to every staff chat; None (nothing
+        posted) if none. Raises ConnectionError when no staff chat took it, so the scheduler
+        tries again and `python -m bot digest` says so."""
         soon, overdue = await self.due_soon()
         if not soon and not overdue:
             return None
         text = texts.digest(soon, overdue, self.tz)
+        taken = False
         for board in self.boards.values():
-            await self._post_to(board, Reply(text))
+            try:
+                await board.post(Reply(text))
+                taken = True
+            except Exception:  # one messenger being down must not keep the others' digest
+                log.warning("could not post the digest to the %s staff chat", board.platform)
+        if self.boards and not taken:
+            raise ConnectionError("no staff chat took the appeals digest")
         return text
 
     async def metrics(self, period: Period) -> AppealMetrics:
