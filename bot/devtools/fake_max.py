@@ -27,7 +27,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.devtools.loopback import serve_on_loopback
+from bot.devtools.loopback import PUSH_CEILING, serve_on_loopback
 
 TOKEN = "max-test-token"
 BOT_ID = 229229229
@@ -171,7 +171,7 @@ class FakeMax:
         return max(found, key=lambda m: m.order)
 
     # --- updates the bot will receive -----------------------------------------------------
-    async def push(self, update: dict[str, Any], *, wait: float = 10.0) -> None:
+    async def push(self, update: dict[str, Any], *, wait: float = PUSH_CEILING) -> None:
         """Queue an update and return once the bot has handled it (asked for a later marker)."""
         async with self._changed:
             seq = next(self._seq)
