@@ -179,7 +179,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         admin_chat=AdminChat(
             roles, windows, reports, jobs, plan, access, messengers, notifications
         ),
-        staff_chat=StaffChat(roles, appeals, sessionmaker, settings.min_group_size),
+        staff_chat=StaffChat(roles, appeals, sessionmaker, settings.min_group_size, chart_renderer),
         chart_renderer=chart_renderer,
         coordination=Coordination.from_url(settings.redis_url),
         outbox=outbox,
@@ -275,6 +275,7 @@ def build_scheduler(services: Services) -> WindowScheduler:
                     services.windows.calendar,
                     services.notifications,
                     services.settings.min_group_size,
+                    services.chart_renderer,
                 ),
             ),
         ],
