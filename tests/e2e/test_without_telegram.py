@@ -20,6 +20,7 @@ from bot.texts import appeals as appeal_texts
 from bot.texts import survey as texts
 from bot.texts.common import plain_text
 from tests.support.clock import FakeClock
+from tests.support.waits import wait_until
 
 MAX_ADMIN = 902
 MAX_STAFF = 903
@@ -163,3 +164,27 @@ async def test_a_reply_to_the_card_in_the_max_staff_chat_answers_the_vk_citizen(
     before = len(server.sent(chat_id=STAFF_CHAT))
     await bot.max_say(MAX_STAFF, "Спасибо, коллеги", chat_id=STAFF_CHAT, reply_to=chatter)
     assert len(server.sent(chat_id=STAFF_CHAT)) == before
+
+
+async def test_report_appeals_in_the_max_staff_chat_text_then_charts(
+    no_telegram: RunningBot,
+) -> None:
+    """The text reaches the chat the command came from before the chart workers draw."""
+    bot = no_telegram
+    server = bot.max_server
+    today = bot.services.clock.now().date()
+    for n in range(5):
+        await bot.services.appeals.register("phone", "appeal", "other", f"Обращение {n}", today)
+    renderer = bot.services.chart_renderer
+    draw = renderer.render
+
+    async def after_the_text(specs):  # type: ignore[no-untyped-def]
+        await wait_until(lambda: any("Всего поступило: 5" in m.text for m in server.messages))
+        return await draw(specs)
+
+    renderer.render = after_the_text  # type: ignore[method-assign]
+    before = len(server.sent(chat_id=STAFF_CHAT))
+    await bot.max_say(MAX_ADMIN, "/report appeals", chat_id=STAFF_CHAT)
+    new = server.sent(chat_id=STAFF_CHAT)[before:]
+    assert "Всего поступило: 5" in new[0].text and not new[0].images
+    assert [m for m in new[1:] if m.images], [m.text[:40] for m in new]
