@@ -16,6 +16,7 @@ from bot.appeals.service import AppealService
 from bot.core.ports import Notifications
 from bot.db.models import PlanReminder
 from bot.reports.appeal_charts import appeals_analysis
+from bot.reports.chart_pool import ChartRenderer
 from bot.surveys.calendar import ProductionCalendar
 
 log = logging.getLogger(__name__)
@@ -46,10 +47,13 @@ async def quarterly_analysis(
     calendar: ProductionCalendar,
     notifier: Notifications,
     min_group: int,
+    renderer: ChartRenderer,
 ) -> bool:
-    """On the first working day of a quarter the admins get the previous quarter's analysis
-    (text and charts), once: the period is claimed in `plan_reminders` before sending and
-    released if sending fails, so a restart neither repeats nor loses it."""
+    """On the first working day of a quarter the admins get the previous quarter's analysis,
+    once: the text as soon as it is ready, then its charts (drawn meanwhile by `renderer`).
+    The period is claimed in `plan_reminders` before sending and released if the text could
+    not be sent, so a restart neither repeats nor loses it; charts that fail after the text
+    went out are logged, not retried (the admins would get the text twice)."""
     today = appeals.now().astimezone(appeals.tz).date()
     quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     if calendar.nth_working_day(quarter_start, 1) != today:
@@ -62,11 +66,17 @@ async def quarterly_analysis(
     except IntegrityError:
         return False
     try:
-        text, images = await appeals_analysis(appeals, period, min_group)
-        await notifier.to_admins(text, images)
+        text, draw_charts = await appeals_analysis(appeals, period, min_group, renderer)
+        await notifier.to_admins(text)
     except Exception:
         log.exception("quarterly appeals analysis %s failed, will retry", period.label)
         async with sessionmaker() as session, session.begin():
             await session.execute(delete(PlanReminder).where(PlanReminder.period == key))
         return False
+    try:
+        images = await draw_charts()
+        if images:
+            await notifier.to_admins("", images)
+    except Exception:
+        log.exception("charts of the quarterly appeals analysis %s failed", period.label)
     return True

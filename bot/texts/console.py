@@ -1,5 +1,7 @@
 """Lines the command line (`python -m bot ...`) prints for the operator."""
 
+from bot.texts.common import counted
+
 NO_TOKEN = """\
 Не задан ни BOT_TOKEN (Telegram), ни VK_GROUP_TOKEN с VK_GROUP_ID (ВКонтакте),
 ни MAX_BOT_TOKEN (MAX), поэтому боту не к чему подключиться.
@@ -15,8 +17,13 @@ NO_TOKEN = """\
 А пока покажу, как работает бот, без Telegram и сети (python -m bot demo):
 """
 MIGRATED = "База данных в актуальном состоянии ({url})."
-DIGEST_NEEDS_CHAT = "Для сводки нужны BOT_TOKEN и TG_STAFF_CHAT_ID."
-DIGEST_SENT = "Сводка сроков по обращениям отправлена в чат сотрудников."
+DIGEST_NEEDS_CHAT = (
+    "Для сводки нужен чат сотрудников хотя бы в одном мессенджере: TG_STAFF_CHAT_ID "
+    "(с BOT_TOKEN), VK_STAFF_CHAT_ID (с VK_GROUP_TOKEN и VK_GROUP_ID) или MAX_STAFF_CHAT_ID "
+    "(с MAX_BOT_TOKEN)."
+)
+DIGEST_FAILED = "Сводку не удалось отправить ни в один чат сотрудников; подробности в журнале выше."
+DIGEST_SENT = "Сводка сроков по обращениям отправлена в чаты сотрудников."
 DIGEST_EMPTY = "Обращений с близким или истёкшим сроком нет, сводка не нужна."
 PURGED = "Обезличено обращений с истёкшим сроком хранения: {count}."
 STARTING = "Бот @{username} запущен. Остановка: Ctrl+C."
@@ -33,6 +40,26 @@ DEMO_HEADER = (
     "Демонстрация: настоящий бот и база данных, вместо Telegram — локальный имитатор.\n"
     "Администратор открывает опрос, жители отвечают кнопками, затем администратор берёт отчёт.\n"
 )
+DEMO_EMPLOYEES = "\n=== Опрос сотрудников ===\n"
+DEMO_APPEAL = "\n=== Обращение жителя и ответ сотрудника ===\n"
+
+
+def demo_progress(done: int, total: int) -> str:
+    return f"… прошли опрос: {done} из {counted(total, 'жителя', 'жителей', 'жителей')}"
+
+
+def demo_citizens_done(total: int) -> str:
+    return f"\nОпрос прошли {counted(total, 'житель', 'жителя', 'жителей')}.\n"
+
+
+def demo_employee_progress(done: int, total: int) -> str:
+    return f"… ответили {done} из {counted(total, 'сотрудника', 'сотрудников', 'сотрудников')}"
+
+
+def links(count: int) -> str:
+    return counted(count, "одноразовую ссылку", "одноразовые ссылки", "одноразовых ссылок")
+
+
 DEMO_FILES = "\nГрафики и файлы отчёта (как их получает администратор) сохранены в {folder}:"
 WEBHOOK_LISTENING = "Бот принимает вебхуки на {host}:{port} (проверка: GET /healthz)."
 STOPPING = "Останавливаюсь: дорабатываю начатые обновления."
