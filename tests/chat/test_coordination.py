@@ -13,7 +13,6 @@ import pytest
 from bot.coordination import Coordination
 
 
-
 def _next_database(url: str) -> str:
     """tests/e2e/test_instances.py empties TEST_REDIS_URL's database while running beside these
     tests (xdist), so these use the next database number."""
