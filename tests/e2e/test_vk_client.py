@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.devtools.fake_vk import FakeVk
+from bot.devtools.fake_vk import GROUP_TOKEN, FakeVk
 from bot.handlers.backoff import Backoff
 from bot.handlers.vk.client import VkClient, make_vk_api
 from bot.handlers.vk.polling import VkPoller
@@ -25,7 +25,7 @@ async def fake_vk() -> AsyncIterator[FakeVk]:
 
 
 async def test_community_calls_are_paced_at_twenty_per_second(fake_vk: FakeVk) -> None:
-    client = VkClient(make_vk_api("token", fake_vk.base_url))
+    client = VkClient(make_vk_api(GROUP_TOKEN, fake_vk.base_url))
     try:
         started = time.monotonic()
         await asyncio.gather(*(client.call("messages.edit", peer_id=1) for _ in range(11)))
@@ -37,7 +37,7 @@ async def test_community_calls_are_paced_at_twenty_per_second(fake_vk: FakeVk) -
 
 
 async def test_errors_that_are_not_transient_are_not_retried(fake_vk: FakeVk) -> None:
-    client = VkClient(make_vk_api("token", fake_vk.base_url), Backoff(first=0.01, attempts=3))
+    client = VkClient(make_vk_api(GROUP_TOKEN, fake_vk.base_url), Backoff(first=0.01, attempts=3))
     fake_vk.errors["messages.send"] = [901, 6, 6, 6]  # 901: the user blocked the community
     try:
         with pytest.raises(Exception, match="901"):
