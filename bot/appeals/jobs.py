@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -48,25 +47,24 @@ async def quarterly_analysis(
     min_group: int,
 ) -> bool:
     """On the first working day of a quarter the admins get the previous quarter's analysis
-    (text and charts), once: the period is claimed in `plan_reminders` before sending and
-    released if sending fails, so a restart neither repeats nor loses it."""
+    (text and charts), once: `plan_reminders` records the quarter after it was sent. The
+    scheduler runs this under the day's claim (`JobClaims`), which keeps instances apart and
+    redoes it if the instance died midway; a failed send raises, so the claim is released and
+    the next tick tries again."""
     today = appeals.now().astimezone(appeals.tz).date()
     quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     if calendar.nth_working_day(quarter_start, 1) != today:
         return False
     period = previous_quarter(today)
     key = f"appeals:{period.label}"
+    async with sessionmaker() as session:
+        if await session.get(PlanReminder, key) is not None:
+            return False
+    text, images = await appeals_analysis(appeals, period, min_group)
+    await notifier.to_admins(text, images)
     try:
         async with sessionmaker() as session, session.begin():
             session.add(PlanReminder(period=key, sent_at=appeals.now()))
-    except IntegrityError:
-        return False
-    try:
-        text, images = await appeals_analysis(appeals, period, min_group)
-        await notifier.to_admins(text, images)
-    except Exception:
-        log.exception("quarterly appeals analysis %s failed, will retry", period.label)
-        async with sessionmaker() as session, session.begin():
-            await session.execute(delete(PlanReminder).where(PlanReminder.period == key))
+    except IntegrityError:  # run outside the scheduler's claim, by two callers at once
         return False
     return True

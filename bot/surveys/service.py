@@ -239,7 +239,7 @@ class SurveyService:
             row = await session.get(SurveyDraft, key)
             if row is None:
                 if await self._pop_lapsed(session, key):
-                    return Outcome([Reply(texts.SURVEY_CLOSED_MEANWHILE)])
+                    return Outcome([Reply(texts.SURVEY_CLOSED_MEANWHILE)]), None
                 if not pressed:
                     return None, None
                 # Closing a window deletes its drafts; the button still names the window.
