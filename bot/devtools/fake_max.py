@@ -35,7 +35,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.devtools.loopback import serve_on_loopback
+from bot.devtools.loopback import PUSH_CEILING, serve_on_loopback
 
 TOKEN = "max-test-token"
 BOT_ID = 229229229
@@ -188,7 +188,7 @@ class FakeMax:
         return max(found, key=lambda m: m.order)
 
     # --- updates the bot will receive -----------------------------------------------------
-    async def push(self, update: dict[str, Any], *, wait: float = 10.0) -> None:
+    async def push(self, update: dict[str, Any], *, wait: float = PUSH_CEILING) -> None:
         """Queue an update and return once the bot has handled it (asked for a later marker);
         with a subscription, POST it to the webhook and return once it answered."""
         if self.subscriptions:

@@ -6,7 +6,7 @@ import ssl
 
 from aiohttp import web
 
-PUSH_CEILING = 60.0
+PUSH_CEILING = 180.0
 """Seconds a fake server waits for the bot to take an update before failing the test: only a
 bug comes near it, while a busy machine can take several seconds over one update."""
 

@@ -7,7 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.surveys.questionnaire import CriterionQuestion, Questionnaire
+from bot.surveys.questionnaire import (
+    CriterionQuestion,
+    MatrixQuestion,
+    Questionnaire,
+    RecommendQuestion,
+)
 from bot.surveys.windows import WindowView
 from bot.texts import export as texts
 from bot.texts.common import fmt_date
@@ -35,8 +40,6 @@ def survey_rows(
             for w in sorted(windows, key=lambda w: w.opens_on)
             if w.kind == kind and w.opens_on.year == year
         ]
-        criteria = [q.text for q in questionnaire.questions if isinstance(q, CriterionQuestion)]
-        criteria = criteria or [q.text for q in questionnaire.questions]
         rows.append(
             AccountingRow(
                 object=texts.AUDIENCE_OBJECTS[questionnaire.audience],
@@ -44,7 +47,7 @@ def survey_rows(
                 responsible="",
                 method=texts.SURVEY_METHOD,
                 source=texts.SURVEY_SOURCE.format(title=questionnaire.title),
-                criteria="; ".join(criteria),
+                criteria=texts.criteria_list(research_criteria(questionnaire)),
                 periodicity=texts.periods(
                     texts.NORMS[questionnaire.audience].format(days=questionnaire.working_days),
                     spans,
@@ -53,6 +56,24 @@ def survey_rows(
             )
         )
     return rows
+
+
+def research_criteria(questionnaire: Questionnaire) -> list[str]:
+    """What a survey measures, briefly: the CSI criteria; for other questionnaires the
+    processes its matrices are about (their `process`), and eNPS when it asks for one."""
+    criteria = [q.text for q in questionnaire.questions if isinstance(q, CriterionQuestion)]
+    if criteria:
+        return criteria
+    topics: list[str] = []
+    for question in questionnaire.questions:
+        if isinstance(question, MatrixQuestion) and any(o.satisfied for o in question.options):
+            for row in question.rows:
+                process = row.process or question.process or question.text
+                if process not in topics:
+                    topics.append(process)
+        elif isinstance(question, RecommendQuestion) and texts.ENPS_CRITERION not in topics:
+            topics.append(texts.ENPS_CRITERION)
+    return topics
 
 
 def accounting_table(rows: Sequence[AccountingRow]) -> list[list[object]]:

@@ -41,6 +41,8 @@ def register_row(view: AppealView, appeals: AppealService) -> list[Any]:
     )
     return [
         view.number,
+        view.formal_number,
+        view.formal_date,
         _local(view.received_at, tz),
         appeal_texts.CHANNEL_NAMES.get(view.channel, view.channel),
         appeal_texts.KIND_NAMES[view.kind],
@@ -50,6 +52,7 @@ def register_row(view: AppealView, appeals: AppealService) -> list[Any]:
         view.extension_reason if view.extended else None,
         _day(view.answered_at, tz),
         days,
+        view.executor,
         view.answer_text,
         view.redirected_to,
         plain_text(appeal_texts.OUTCOME_NAMES[view.outcome]).strip("✅❌ ")

@@ -49,6 +49,8 @@ class CriterionResult:
     mean_importance: float
     satisfied_share: float
     """Share of scores 8-10."""
+    process: str | None = None
+    """The body's process the criterion is about (questionnaire `process`), for the pain map."""
 
     @property
     def csi(self) -> float:
@@ -110,6 +112,7 @@ async def build_csi_report(
                         score.mean,
                         importance.mean,
                         score.high / score.answers,
+                        question.process,
                     )
                 )
         elif isinstance(question, RatingQuestion):

@@ -47,6 +47,17 @@ class Counted:
     hidden: bool
     satisfied_share: float | None = None
     """Matrix rows: fully + rather satisfied among the answers that are not "not applicable"."""
+    dissatisfied: int = 0
+    """Matrix rows: answers that are neither satisfied, "hard to say" nor "not applicable"."""
+    opinions: int = 0
+    """Matrix rows: answers that give an opinion (neither "hard to say" nor "not applicable")."""
+    process: str | None = None
+    """The body's process the row is about (questionnaire `process`), for the pain map."""
+
+    @property
+    def dissatisfied_share(self) -> float | None:
+        """Not satisfied among those who gave an opinion: "hard to say" is no dissatisfaction."""
+        return self.dissatisfied / self.opinions if self.opinions else None
 
 
 BlockKind = Literal["choice", "open", "recommend"]
@@ -103,21 +114,34 @@ class EmployeeReport:
 
 
 def _counted(
-    label: str, options: list[Option], counts: dict[str, int], min_group: int, total: int
+    label: str,
+    options: list[Option],
+    counts: dict[str, int],
+    min_group: int,
+    total: int,
+    process: str | None = None,
 ) -> Counted:
     if total < min_group:
-        return Counted(label, total, [], hidden=True)
-    satisfied_share = None
+        return Counted(label, total, [], hidden=True, process=process)
+    satisfied_share, dissatisfied, opinions = None, 0, 0
     if any(o.satisfied for o in options):
         rated = sum(counts.get(o.id, 0) for o in options if not o.na)
         satisfied = sum(counts.get(o.id, 0) for o in options if o.satisfied)
         satisfied_share = satisfied / rated if rated >= min_group else None
+        opinions = sum(counts.get(o.id, 0) for o in options if not (o.na or o.neutral))
+        if opinions >= min_group:
+            dissatisfied = opinions - satisfied
+        else:
+            opinions = 0
     return Counted(
         label,
         total,
         [(o.text, counts.get(o.id, 0)) for o in options],
         hidden=False,
         satisfied_share=satisfied_share,
+        dissatisfied=dissatisfied,
+        opinions=opinions,
+        process=process,
     )
 
 
@@ -149,7 +173,12 @@ async def build_employee_report(
             for matrix_row in question.rows:
                 counts = choices.get((question.id, matrix_row.id), {})
                 counted = _counted(
-                    matrix_row.text, question.options, counts, min_group, sum(counts.values())
+                    matrix_row.text,
+                    question.options,
+                    counts,
+                    min_group,
+                    sum(counts.values()),
+                    matrix_row.process or question.process,
                 )
                 rows.append(counted)
                 if counted.satisfied_share is not None:

@@ -23,9 +23,11 @@ class Pain:
     """The processes of the body this pain shows up in (p.18: pains tied to other processes
     get the highest priority)."""
     prevalence: float
-    """Share of the people concerned who have it: respondents who scored 1-7, or appeals of
-    the topic among all appeals of the period."""
-    prevalence_text: str
+    """Share of the people concerned who have it: respondents who scored 1-7, employees not
+    satisfied among those who gave an opinion, or appeals of the topic among all appeals of
+    the period."""
+    basis: str
+    """What the share is of, in words ("оценили на 1–7: 4 из 5")."""
 
 
 @dataclass(frozen=True)
@@ -49,13 +51,14 @@ def rank_pains(pains: Iterable[Pain]) -> list[RankedPain]:
 
 def csi_pains(report: CsiReport, process: str, min_group: int) -> list[Pain]:
     """Criteria with a low CSI (< 70); prevalence is the share of respondents who scored 1-7.
+    The process is the criterion's own (`process` in the questionnaire), else `process`.
     Criteria answered by fewer than `min_group` people are left out."""
     return [
         Pain(
             problem=texts.csi_problem(c.text, c.csi),
-            processes=(process,),
+            processes=(c.process or process,),
             prevalence=1 - c.satisfied_share,
-            prevalence_text=texts.csi_prevalence(1 - c.satisfied_share, c.answers),
+            basis=texts.csi_basis(round((1 - c.satisfied_share) * c.answers), c.answers),
         )
         for c in report.criteria
         if c.answers >= min_group and csi_level(c.csi) == "low"
@@ -63,31 +66,33 @@ def csi_pains(report: CsiReport, process: str, min_group: int) -> list[Pain]:
 
 
 MATRIX_THRESHOLD = 0.3
-"""A matrix row enters the pain map when more than this share of its answers is "not
-satisfied" (answers other than fully / rather satisfied, "not applicable" left out)."""
+"""A matrix row enters the pain map when more than this share of those who gave an opinion
+is not satisfied ("hard to say" and "not applicable" left out)."""
 TOP_APPEAL_TOPICS = 5
 
 
-def matrix_pains(report: EmployeeReport, threshold: float = MATRIX_THRESHOLD) -> list[Pain]:
-    """Matrix rows of the employee survey with too many dissatisfied answers; rows hidden by
-    the minimum group size never appear."""
+def matrix_pains(
+    report: EmployeeReport, process: str, threshold: float = MATRIX_THRESHOLD
+) -> list[Pain]:
+    """Matrix rows of the employee survey where too many of those who gave an opinion are not
+    satisfied; the process is the row's (or its matrix's) `process`, else `process`. Rows
+    hidden by the minimum group size never appear."""
     pains = []
     for block in report.blocks:
         if not isinstance(block, ChoiceBlock):
             continue
         for row in block.rows:
-            if row.hidden or row.satisfied_share is None:
+            share = row.dissatisfied_share
+            if row.hidden or share is None or share <= threshold:
                 continue
-            unsatisfied = 1 - row.satisfied_share
-            if unsatisfied > threshold:
-                pains.append(
-                    Pain(
-                        problem=texts.matrix_problem(block.text, row.label),
-                        processes=(block.text,),
-                        prevalence=unsatisfied,
-                        prevalence_text=texts.matrix_prevalence(unsatisfied, row.total),
-                    )
+            pains.append(
+                Pain(
+                    problem=texts.matrix_problem(block.text, row.label),
+                    processes=(row.process or process,),
+                    prevalence=share,
+                    basis=texts.matrix_basis(row.dissatisfied, row.opinions),
                 )
+            )
     return pains
 
 
@@ -103,7 +108,7 @@ def appeal_pains(
             problem=texts.appeal_topic_problem(topic_title(topic)),
             processes=(texts.APPEALS_PROCESS,),
             prevalence=count / metrics.total,
-            prevalence_text=texts.appeal_prevalence(count, metrics.total),
+            basis=texts.appeal_basis(count, metrics.total),
         )
         for topic, count in metrics.by_topic[:top]
     ]
@@ -113,7 +118,7 @@ def appeal_pains(
                 problem=texts.complaints_problem(metrics.complaints, metrics.satisfied),
                 processes=(texts.APPEALS_PROCESS,),
                 prevalence=metrics.complaints / metrics.total,
-                prevalence_text=texts.appeal_prevalence(metrics.complaints, metrics.total),
+                basis=texts.appeal_basis(metrics.complaints, metrics.total),
             )
         )
     return pains
@@ -126,8 +131,8 @@ def painmap_rows(ranked: Sequence[RankedPain]) -> list[list[object]]:
         [
             number,
             "; ".join(r.pain.processes),
-            r.pain.problem,
-            r.pain.prevalence_text,
+            f"{r.pain.problem} ({r.pain.basis})",
+            r.pain.prevalence,
             r.priority,
             "",
             "",

@@ -233,7 +233,7 @@ class ReportService:
                 employee = await build_employee_report(
                     session, window.id, window.respondents, questionnaire, self.min_group_size
                 )
-                pains = matrix_pains(employee)
+                pains = matrix_pains(employee, window.title)
             else:
                 report = await build_csi_report(
                     session, window.id, window.respondents, questionnaire

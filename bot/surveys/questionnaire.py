@@ -50,6 +50,8 @@ class Option(_Model):
 
 class Row(_Model):
     id: str = Field(pattern=IDENT)
+    process: str | None = Field(default=None, min_length=1, max_length=200)
+    """The body's process this row is about, for the pain map (default: its question's)."""
     text: str = Field(min_length=1, max_length=300)
 
 
@@ -74,6 +76,8 @@ class Condition(_Model):
 
 class _Question(_Model):
     id: str = Field(pattern=IDENT)
+    process: str | None = Field(default=None, min_length=1, max_length=200)
+    """The body's process a criterion or a matrix is about: the pain map's process column."""
     text: str = Field(min_length=1, max_length=1000)
     """The formal wording (the act's criterion name), used in reports and exports."""
     short_text: str | None = Field(default=None, min_length=1, max_length=300)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.texts.common import fmt_num
+from bot.texts.common import fmt_num, plural
 
 CSI_TITLE = "CSI по критериям"
 CSI_AXIS = "CSI, баллы из 100"
@@ -80,11 +80,11 @@ ROMAN_QUARTERS = ("I", "II", "III", "IV")
 
 def respondents(count: int) -> str:
     """'1 респондент', '23 респондента', '100 000 респондентов'."""
-    return f"{_thousands(count)} {_plural(count, 'респондент', 'респондента', 'респондентов')}"
+    return f"{_thousands(count)} {plural(count, 'респондент', 'респондента', 'респондентов')}"
 
 
 def appeals_count(count: int) -> str:
-    return f"{_thousands(count)} {_plural(count, 'обращение', 'обращения', 'обращений')}"
+    return f"{_thousands(count)} {plural(count, 'обращение', 'обращения', 'обращений')}"
 
 
 def window_caption(window_id: int, opens_on: date, closes_on: date, count: int) -> str:
@@ -123,18 +123,11 @@ def _thousands(count: int) -> str:
     return f"{count:,}".replace(",", "\u00a0")
 
 
-def _plural(count: int, one: str, few: str, many: str) -> str:
-    tail = count % 100
-    if 11 <= tail <= 14:
-        return many
-    return one if count % 10 == 1 else few if 2 <= count % 10 <= 4 else many
-
-
 def trend_caption(labels: list[str]) -> str:
     """The windows a trend joins: 'Окна №1 02.03.2026 … №4 01.09.2027'."""
     return f"Окна опроса: {', '.join(labels)}"
 
 
 def complaints_caption(period: str, count: int) -> str:
-    word = _plural(count, "жалоба", "жалобы", "жалоб")
+    word = plural(count, "жалоба", "жалобы", "жалоб")
     return f"{period} · {_thousands(count)} {word}"

@@ -20,6 +20,19 @@ def fmt_num(value: float, digits: int = 1) -> str:
     return f"{value:.{digits}f}".replace(".", ",")
 
 
+def plural(count: int, one: str, few: str, many: str) -> str:
+    """The Russian form of a noun agreeing with `count`: 1 житель, 23 жителя, 11 жителей."""
+    tail = count % 100
+    if 11 <= tail <= 14:
+        return many
+    return one if count % 10 == 1 else few if 2 <= count % 10 <= 4 else many
+
+
+def counted(count: int, one: str, few: str, many: str) -> str:
+    """'23 жителя'."""
+    return f"{count} {plural(count, one, few, many)}"
+
+
 def fmt_percent(share: float) -> str:
     """0.6667 -> '67 %'."""
     return f"{share * 100:.0f} %"

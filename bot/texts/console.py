@@ -1,5 +1,7 @@
 """Lines the command line (`python -m bot ...`) prints for the operator."""
 
+from bot.texts.common import counted
+
 NO_TOKEN = """\
 Не задан ни BOT_TOKEN (Telegram), ни VK_GROUP_TOKEN с VK_GROUP_ID (ВКонтакте),
 ни MAX_BOT_TOKEN (MAX), поэтому боту не к чему подключиться.
@@ -33,6 +35,26 @@ DEMO_HEADER = (
     "Демонстрация: настоящий бот и база данных, вместо Telegram — локальный имитатор.\n"
     "Администратор открывает опрос, жители отвечают кнопками, затем администратор берёт отчёт.\n"
 )
+DEMO_EMPLOYEES = "\n=== Опрос сотрудников ===\n"
+DEMO_APPEAL = "\n=== Обращение жителя и ответ сотрудника ===\n"
+
+
+def demo_progress(done: int, total: int) -> str:
+    return f"… прошли опрос: {done} из {counted(total, 'жителя', 'жителей', 'жителей')}"
+
+
+def demo_citizens_done(total: int) -> str:
+    return f"\nОпрос прошли {counted(total, 'житель', 'жителя', 'жителей')}.\n"
+
+
+def demo_employee_progress(done: int, total: int) -> str:
+    return f"… ответили {done} из {counted(total, 'сотрудника', 'сотрудников', 'сотрудников')}"
+
+
+def links(count: int) -> str:
+    return counted(count, "одноразовую ссылку", "одноразовые ссылки", "одноразовых ссылок")
+
+
 DEMO_FILES = "\nГрафики и файлы отчёта (как их получает администратор) сохранены в {folder}:"
 WEBHOOK_LISTENING = "Бот принимает вебхуки на {host}:{port} (проверка: GET /healthz)."
 STOPPING = "Останавливаюсь: дорабатываю начатые обновления."

@@ -137,7 +137,7 @@ NORMS = {
     "external": "не реже двух раз в год, по {days} рабочих дней",
     "internal": "не реже одного раза в год, по {days} рабочих дней",
 }
-NO_WINDOWS_YET = "окна в {year} году не открывались"
+ENPS_CRITERION = "Готовность рекомендовать работу в органе (eNPS)"
 ACCOUNTING_NOTE = "Графу 4 заполняет орган: ответственное подразделение за сбор и анализ."
 
 
@@ -151,8 +151,14 @@ def column_title(number: int, step: Step) -> str:
 
 
 def periods(norm: str, spans: list[str], year: int) -> str:
-    done = "; ".join(spans) if spans else NO_WINDOWS_YET.format(year=year)
-    return f"{norm}. В {year} году: {done}"
+    """The norm, and the windows of the year when there were any."""
+    norm = norm[0].upper() + norm[1:]
+    return f"{norm}; в {year} году: " + "; ".join(spans) if spans else norm
+
+
+def criteria_list(criteria: list[str]) -> str:
+    """One criterion a line, numbered, so the cell reads as a short list."""
+    return "\n".join(f"{n}) {c}" for n, c in enumerate(criteria, start=1))
 
 
 def window_filename(window_id: int, ext: str) -> str:
@@ -174,6 +180,8 @@ APPEALS_SUMMARY_SHEET = "Сводка"
 APPEALS_REGISTER_SHEET = "Реестр обращений"
 APPEALS_REGISTER_COLUMNS = (
     Col("№", "int"),
+    Col("Рег. номер (59-ФЗ)"),
+    Col("Дата регистрации (59-ФЗ)", "date"),
     Col("Поступило", "datetime"),
     Col("Канал"),
     Col("Вид"),
@@ -183,6 +191,7 @@ APPEALS_REGISTER_COLUMNS = (
     Col("Срок продлён: причина", "long", 24),
     Col("Ответ дан", "date"),
     Col("Дней до ответа", "num"),
+    Col("Исполнитель", "long", 24),
     Col("Текст ответа", "long", 50),
     Col("Перенаправлено в", "long", 24),
     Col("Итог жалобы"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.reports.workbook import Col
-from bot.texts.common import fmt_num, fmt_percent
+from bot.texts.common import fmt_num
 
 SHEET = "Карта болей"
 TITLE = "Карта болей клиента (проект для рабочей группы)"
@@ -11,7 +11,7 @@ COLUMNS = (
     Col("№", "int"),
     Col("Наименование процесса", "long", 30),
     Col("Выявленные проблемы/потенциальные потребности клиентов", "long", 50),
-    Col("Распространенность проблемы", "long", 30),
+    Col("Распространенность проблемы", "percent", 16),
     Col("Приоритетность решения проблемы/удовлетворения потребности", "int", 16),
     Col("Необходимые к реализации мероприятия", "long", 30),
     Col("Ответственный", "long", 20),
@@ -27,8 +27,8 @@ def csi_problem(criterion: str, csi: float) -> str:
     return f"{criterion}: низкая удовлетворённость (CSI {fmt_num(csi)})"
 
 
-def csi_prevalence(share: float, answers: int) -> str:
-    return f"{fmt_percent(share)} респондентов оценили на 1–7 (ответов: {answers})"
+def csi_basis(low: int, answers: int) -> str:
+    return f"оценили на 1–7: {low} из {answers}"
 
 
 NO_PAINS_ANY = "Проблем для карты болей не выявлено: низких оценок и частых тем обращений нет."
@@ -40,16 +40,19 @@ def matrix_problem(question: str, row: str) -> str:
     return f"{question}: {row} — неудовлетворённость"
 
 
-def matrix_prevalence(share: float, answers: int) -> str:
-    return f"{fmt_percent(share)} ответивших не удовлетворены (ответов: {answers})"
+def matrix_basis(dissatisfied: int, opinions: int) -> str:
+    return (
+        f"не удовлетворены {dissatisfied} из {opinions} высказавших мнение; "
+        "«затрудняюсь ответить» и «не применимо» не считаются"
+    )
 
 
 def appeal_topic_problem(topic: str) -> str:
     return f"Частая тема обращений: {topic}"
 
 
-def appeal_prevalence(count: int, total: int) -> str:
-    return f"{count} из {total} обращений за период ({fmt_percent(count / total)})"
+def appeal_basis(count: int, total: int) -> str:
+    return f"{count} из {total} обращений за период"
 
 
 def complaints_problem(complaints: int, satisfied: int) -> str:

@@ -91,10 +91,22 @@ def test_run_without_token_explains_and_offers_demo(
 def test_demo_prints_a_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     out = io.StringIO()
-    run_demo(out, citizens=6)
+    run_demo(out, citizens=6, employees=5)
     text = out.getvalue()
     assert "Житель нажал «" in text
     assert "Респондентов: 6" in text
+    # Every role had its turn, with progress lines and Russian plural agreement.
+    assert "… прошли опрос: 5 из 6 жителей" in text and "Опрос прошли 6 жителей." in text
+    assert "… ответили 5 из 5 сотрудников" in text and "5 одноразовых ссылок" in text
+    enps = re.search(r"eNPS: ([+−]?\d+(?:,\d)?) \(доля 9–10", text)
+    assert enps is not None  # a computed value of the employee report, not a label
+    assert "Бот жителю: 📬 Ответ на обращение №1" in text
+    assert "Петрова А. С., ведущий специалист" in text.split("Бот жителю:")[1]  # signed
+    assert re.search(r"Всего поступило: 1\b", text)
+    saved = {p.name for p in (tmp_path / "demo-output").iterdir()}
+    assert {"okno-1.xlsx", "okno-2.xlsx", "karta-boley-okno-1.xlsx", "csi.png"} <= saved
+    assert any(n.startswith("employee-") for n in saved)
+    assert any(n.startswith("appeals_") and n.endswith(".xlsx") for n in saved)
     # The numbers agree with each other: the overall index is the mean of the criteria as
     # printed (to rounding), every criterion was answered by all six, and the level word
     # matches the value.

@@ -174,8 +174,9 @@ async def test_painmap_lists_low_criteria(running: RunningBot) -> None:
     assert rows[2] == tuple(c.title for c in painmap_texts.COLUMNS)
     assert rows[3] == (1, 2, 3, 4, 5, 6, 7, 8)
     number, process, problem, prevalence, priority, *rest = rows[4]
-    assert number == 1 and priority == 1 and process.startswith("Оценка удовлетворённости")
-    assert problem.startswith("Скорость получения результата функции") and "80 %" in prevalence
+    assert number == 1 and priority == 1 and process == "Предоставление функции (услуги)"
+    assert problem.startswith("Скорость получения результата функции") and prevalence == 0.8
+    assert "оценили на 1–7: 4 из 5" in problem
     assert rest == [None, None, None]
     assert rows[5] == (None,) * len(rows[5]) or rows[5][0] is None  # only one pain
 
@@ -190,8 +191,15 @@ async def test_accounting_form_has_appendix_1_columns(running: RunningBot) -> No
     assert rows[2] == tuple(c.title for c in export_texts.ACCOUNTING_COLUMNS)
     first = rows[4]
     assert first[0] == 1 and first[1] == export_texts.AUDIENCE_OBJECTS["external"]
-    assert "Скорость получения результата функции" in first[6]
+    assert first[6].split("\n")[3] == "4) Скорость получения результата функции"
+    assert len(first[6].split("\n")) == 10  # the ten CSI criteria, one a line
     assert "24.12.2026 – " in first[7]
+    employee = rows[5]
+    assert employee[1] == export_texts.AUDIENCE_OBJECTS["internal"]
+    topics = employee[6].split("\n")
+    assert "2) Взаимоотношения в коллективе" in topics and len(topics) < 10
+    assert employee[6].endswith(export_texts.ENPS_CRITERION)
+    assert employee[7] == "Не реже одного раза в год, по 5 рабочих дней"  # no window: no story
     await running.say(ADMIN, "/export accounting 2026")
     assert running.fake.last(ADMIN).method == "sendDocument"
 

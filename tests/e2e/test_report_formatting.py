@@ -89,6 +89,10 @@ async def test_appeals_register_has_dates_answers_and_a_table_summary(
 ) -> None:
     number = await file_appeal(running, 500, kind="Жалоба")
     await running.say(ADMIN, f"/answer {number} Ответ по существу")
+    preview = running.fake.last(ADMIN)
+    if "Отправить" in preview.labels:  # the answer is previewed before it goes out
+        await running.press(ADMIN, "Отправить", preview)
+    await running.say(ADMIN, f"/formal {number} 01-12/345 23.12.2026")
     running.fake.clear()
     await running.say(ADMIN, "/export appeals 2026Q4")
     (document,) = [c for c in running.fake.sent(ADMIN) if c.method == "sendDocument"]
@@ -96,6 +100,7 @@ async def test_appeals_register_has_dates_answers_and_a_table_summary(
     register = book[export_texts.APPEALS_REGISTER_SHEET]
     titles = [c.value for c in register[1]]
     assert titles[0] == "№" and "Текст ответа" in titles and "Срок ответа" in titles
+    assert "Исполнитель" in titles
     assert_header(register, 1)
     assert register.freeze_panes == "A2" and register.auto_filter.ref.startswith("A1:")
     assert_printable(register, 1)
@@ -106,6 +111,9 @@ async def test_appeals_register_has_dates_answers_and_a_table_summary(
     assert row["Срок ответа"].value.date() == date(2027, 1, 23)
     assert row["Поступило"].number_format == "DD.MM.YYYY HH:MM"
     assert row["Текст обращения"].alignment.wrap_text
+    assert row["Рег. номер (59-ФЗ)"].value == "01-12/345"
+    assert row["Дата регистрации (59-ФЗ)"].value == datetime(2026, 12, 23)
+    assert row["Дата регистрации (59-ФЗ)"].number_format == "DD.MM.YYYY"
 
     summary = book[export_texts.APPEALS_SUMMARY_SHEET]
     total = find(summary, export_texts.APPEALS_TOTAL)[2]

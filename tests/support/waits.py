@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-CEILING = 60.0
+CEILING = 180.0
 """Seconds to wait for an event before failing: far beyond what it takes on a quiet machine, so
 only a bug reaches it, never a busy one."""
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from bot.appeals.metrics import AppealMetrics, Durations, Period
 from bot.reports.csi import CriterionResult, CsiReport
-from bot.reports.employee import ChoiceBlock, Counted, EmployeeReport
+from bot.reports.employee import ChoiceBlock, Counted, EmployeeReport, _counted
 from bot.reports.painmap import (
     Pain,
     appeal_pains,
@@ -15,6 +15,7 @@ from bot.reports.painmap import (
     painmap_rows,
     rank_pains,
 )
+from bot.surveys.questionnaire import Option
 
 
 def pain(problem: str, prevalence: float, *processes: str) -> Pain:
@@ -57,21 +58,57 @@ def test_low_csi_criteria_become_pains_with_the_share_of_low_scores() -> None:
     assert pains[0].prevalence == 0.75 and pains[0].processes == ("Закупки",)
     row = painmap_rows(rank_pains(pains))[0]
     assert row[:2] == [1, "Закупки"] and row[4] == 1 and row[5:] == ["", "", ""]
-    assert "75 %" in str(row[3])
+    assert row[3] == 0.75 and "оценили на 1–7: 15 из 20" in str(row[2])
+
+
+def test_a_criterion_names_its_own_process() -> None:
+    report = CsiReport(
+        respondents=20,
+        criteria=[CriterionResult(1, "Скорость", 20, 6.0, 9.0, 0.25, "Выдача разрешений")],
+    )
+    (pain,) = csi_pains(report, "Оценка удовлетворённости (CSI)", min_group=5)
+    assert pain.processes == ("Выдача разрешений",)
+    assert painmap_rows(rank_pains([pain]))[0][1] == "Выдача разрешений"
+
+
+OPTIONS = [
+    Option(id="yes", text="Скорее удовлетворен", satisfied=True),
+    Option(id="no", text="Скорее не удовлетворен"),
+    Option(id="hard", text="Затрудняюсь ответить", neutral=True),
+    Option(id="na", text="Не взаимодействую", na=True),
+]
+
+
+def test_hard_to_say_is_not_dissatisfaction() -> None:
+    # 4 satisfied, 3 not, 5 "hard to say", 2 "not applicable": 7 gave an opinion, 3 of them
+    # not satisfied -> 3/7 = 42.9 % (counting "hard to say" as unhappy would give 8/12).
+    doubtful = _counted("Сроки", OPTIONS, {"yes": 4, "no": 3, "hard": 5, "na": 2}, 5, 14, "Обмен")
+    assert (doubtful.dissatisfied, doubtful.opinions) == (3, 7)
+    assert round(doubtful.dissatisfied_share or 0, 4) == 0.4286
+    # 6 satisfied, 2 not, 6 "hard to say": 2/8 = 25 %, under the 30 % threshold.
+    calm = _counted("Связь", OPTIONS, {"yes": 6, "no": 2, "hard": 6}, 5, 14)
+    assert calm.dissatisfied_share == 0.25
+    # Opinions below the minimum group: no share at all.
+    few = _counted("Мало", OPTIONS, {"yes": 1, "no": 3, "hard": 6}, 5, 10)
+    assert few.dissatisfied_share is None
+    employee = EmployeeReport(14, 5, blocks=[ChoiceBlock(4, "Органы", [doubtful, calm, few])])
+    (pain,) = matrix_pains(employee, "Опрос сотрудников")
+    assert pain.processes == ("Обмен",) and pain.prevalence == 3 / 7
+    assert "не удовлетворены 3 из 7 высказавших мнение" in pain.basis
 
 
 def test_matrix_rows_and_appeals_join_the_map_and_rank_together() -> None:
     rows = [
-        Counted("Сроки", 10, [], hidden=False, satisfied_share=0.4),  # 60 % unsatisfied
-        Counted("Связь", 10, [], hidden=False, satisfied_share=0.8),  # 20 %: under 30 %
+        Counted("Сроки", 10, [], hidden=False, dissatisfied=6, opinions=10),  # 60 %
+        Counted("Связь", 10, [], hidden=False, dissatisfied=2, opinions=10),  # 20 %: under 30 %
         Counted("Скрытая", 3, [], hidden=True),  # below the minimum group: never shown
     ]
     employee = EmployeeReport(
         respondents=10, min_group=5, blocks=[ChoiceBlock(4, "Взаимодействие с органами", rows)]
     )
-    pains = matrix_pains(employee)
+    pains = matrix_pains(employee, "Опрос сотрудников")
     assert [p.problem for p in pains] == ["Взаимодействие с органами: Сроки — неудовлетворённость"]
-    assert pains[0].prevalence == 0.6
+    assert pains[0].prevalence == 0.6 and pains[0].processes == ("Опрос сотрудников",)
 
     none = Durations(0, None, None, None)
     metrics = AppealMetrics(
@@ -97,4 +134,4 @@ def test_matrix_rows_and_appeals_join_the_map_and_rank_together() -> None:
     ranked = rank_pains(pains + appeal)
     # Weights: matrix row 0.60, "Документы" 0.45, complaints 0.20, "Другое" 0.15.
     assert [r.pain.prevalence for r in ranked] == [0.6, 0.45, 0.2, 0.15]
-    assert "9 из 20 обращений" in ranked[1].pain.prevalence_text
+    assert "9 из 20 обращений" in ranked[1].pain.basis
