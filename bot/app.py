@@ -135,8 +135,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             retention_years=settings.appeal_retention_years,
         ),
     )
-    outbox = Outbox(sessionmaker, messengers)
+    outbox = Outbox(sessionmaker, messengers, now=clock.now)
     appeals.outbox = outbox
+    outbox.post_card = appeals.post_card
     chart_renderer = ChartRenderer(settings.chart_workers)
     reports = ReportService(
         sessionmaker,
