@@ -165,17 +165,21 @@ async def test_two_instances_share_the_work_and_lose_nothing(database: str, tmp_
     engine = create_engine(database)
     sessionmaker = create_sessionmaker(engine)
     settings = load_settings(database_url=database, anon_secret="test-secret-test-secret")
+    from bot.surveys.anonymity import Anonymizer, load_or_create_secret
     from bot.surveys.calendar import load_calendar
     from bot.surveys.questionnaire import load_questionnaires
+    from bot.surveys.release import ResponseRelease
 
     now = datetime.now(UTC)
+    secret = load_or_create_secret("test-secret-test-secret", settings.anon_secret_file)
+    release = ResponseRelease(engine, Anonymizer(secret), settings.min_group_size)
     past = WindowService(
         sessionmaker, load_questionnaires(None), load_calendar(settings.calendar_overrides),
-        FakeClock(now - timedelta(days=40)), settings.tz,
+        FakeClock(now - timedelta(days=40)), settings.tz, release,
     )  # fmt: skip
     old = await past.open_window("csi")  # closed by time long ago: reported at start-up
     current = await WindowService(
-        sessionmaker, past.questionnaires, past.calendar, FakeClock(now), settings.tz
+        sessionmaker, past.questionnaires, past.calendar, FakeClock(now), settings.tz, release
     ).open_window("csi")
     fake = FakeTelegram()
     await fake.start()
