@@ -172,17 +172,16 @@ async def run_purge(settings: Settings) -> int:
 
 
 async def run_digest(settings: Settings) -> bool:
-    """Post the appeals digest to the staff chat once (for cron, without the running bot)."""
-    from bot.app import build_bot, build_dispatcher, build_services
+    """Post the appeals digest to the staff chat of every configured messenger once (for cron,
+    without the running bot); False if no appeal was due."""
+    from bot.app import build_services, outgoing_messengers
     from bot.appeals.jobs import daily_digest
 
     services = build_services(settings)
-    bot = build_bot(settings)
-    build_dispatcher(services, bot)
     try:
-        return await daily_digest(services.appeals)
+        async with outgoing_messengers(services):
+            return await daily_digest(services.appeals)
     finally:
-        await bot.session.close()
         await services.close()
 
 
@@ -252,10 +251,14 @@ def main(argv: list[str] | None = None) -> int:
             print(message, file=sys.stdout if ok else sys.stderr)
             return 0 if ok else 1
         if args.command == "digest":
-            if settings.bot_token is None or settings.tg_staff_chat_id is None:
+            if not settings.staff_chats():
                 print(texts.DIGEST_NEEDS_CHAT, file=sys.stderr)
                 return 2
-            sent = asyncio.run(run_digest(settings))
+            try:
+                sent = asyncio.run(run_digest(settings))
+            except ConnectionError:
+                print(texts.DIGEST_FAILED, file=sys.stderr)
+                return 1
             print(texts.DIGEST_SENT if sent else texts.DIGEST_EMPTY)
             return 0
         if args.command == "purge":

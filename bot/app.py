@@ -6,6 +6,8 @@ call these builders with their own settings, clock and API address.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import time
 from functools import partial
@@ -178,7 +180,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         admin_chat=AdminChat(
             roles, windows, reports, jobs, plan, access, messengers, notifications
         ),
-        staff_chat=StaffChat(roles, appeals, sessionmaker, settings.min_group_size),
+        staff_chat=StaffChat(roles, appeals, sessionmaker, settings.min_group_size, chart_renderer),
         chart_renderer=chart_renderer,
         coordination=Coordination.from_url(settings.redis_url),
         outbox=outbox,
@@ -195,10 +197,9 @@ def build_bot(settings: Settings) -> Bot:
     )
 
 
-def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
-    """The dispatcher for `bot`; also registers the bot as the Telegram messenger, its channel
-    and work chat as outlets for invitations, and (with TG_STAFF_CHAT_ID) its staff group as
-    the appeals' board."""
+def register_telegram(services: Services, bot: Bot) -> None:
+    """The bot as the Telegram messenger, its channel and work chat as outlets for invitations
+    and the employee check, and (with TG_STAFF_CHAT_ID) its staff group as the appeals' board."""
     broadcaster = Broadcaster(bot)
     services.messengers.register(TelegramMessenger(bot, broadcaster))
     settings = services.settings
@@ -208,9 +209,15 @@ def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
             services.notifications.add_outlet(TelegramOutlet(broadcaster, chat_id, audience))
     if settings.tg_employee_chat_id is not None:
         services.access.register(TelegramMembership(bot, settings.tg_employee_chat_id))
+    if settings.tg_staff_chat_id is not None:
+        services.appeals.boards["tg"] = TelegramStaffBoard(bot, settings.tg_staff_chat_id)
+
+
+def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
+    """The dispatcher for `bot`, after registering the bot (`register_telegram`)."""
+    register_telegram(services, bot)
+    settings = services.settings
     staff_chat_id = settings.tg_staff_chat_id
-    if staff_chat_id is not None:
-        services.appeals.boards["tg"] = TelegramStaffBoard(bot, staff_chat_id)
     if settings.redis_url is not None:
         # Shared by every instance: a staff member's next message may reach another one.
         storage: BaseStorage = RedisStorage.from_url(
@@ -269,6 +276,7 @@ def build_scheduler(services: Services) -> WindowScheduler:
                     services.windows.calendar,
                     services.notifications,
                     services.settings.min_group_size,
+                    services.chart_renderer,
                 ),
             ),
         ],
@@ -313,6 +321,28 @@ async def connect_vk(services: Services, vk: VkBot) -> VkInvitations:
     invitations = await vk.connect()
     services.notifications.add_inviter(invitations)
     return invitations
+
+
+@asynccontextmanager
+async def outgoing_messengers(services: Services) -> AsyncIterator[None]:
+    """Every configured messenger registered for the bot's own messages (staff chats, admins,
+    outlets) without taking updates, as `run` registers them: for a job started from cron
+    (`python -m bot digest`). A refused VK or MAX token stops it with one line, as at start-up."""
+    settings = services.settings
+    async with AsyncExitStack() as stack:
+        if settings.telegram_enabled:
+            bot = build_bot(settings)
+            stack.push_async_callback(bot.session.close)
+            register_telegram(services, bot)
+        if settings.vk_enabled:
+            vk = build_vk_bot(services)
+            stack.callback(vk.close)
+            await connect_vk(services, vk)
+        if settings.max_enabled:
+            max_bot = build_max_bot(services)
+            stack.push_async_callback(max_bot.close)
+            await max_bot.connect()
+        yield
 
 
 def build_max_bot(

@@ -15,6 +15,7 @@ from bot.appeals.service import AppealService
 from bot.core.ports import Notifications
 from bot.db.models import PlanReminder
 from bot.reports.appeal_charts import appeals_analysis
+from bot.reports.chart_pool import ChartRenderer
 from bot.surveys.calendar import ProductionCalendar
 
 log = logging.getLogger(__name__)
@@ -45,12 +46,15 @@ async def quarterly_analysis(
     calendar: ProductionCalendar,
     notifier: Notifications,
     min_group: int,
+    renderer: ChartRenderer,
 ) -> bool:
-    """On the first working day of a quarter the admins get the previous quarter's analysis
-    (text and charts), once: `plan_reminders` records the quarter after it was sent. The
-    scheduler runs this under the day's claim (`JobClaims`), which keeps instances apart and
-    redoes it if the instance died midway; a failed send raises, so the claim is released and
-    the next tick tries again."""
+    """On the first working day of a quarter the admins get the previous quarter's analysis,
+    once: the text as soon as it is ready, then its charts (drawn meanwhile by `renderer`).
+    `plan_reminders` records the quarter once the text was sent. The scheduler runs this under
+    the day's claim (`JobClaims`), which keeps instances apart and redoes it if the instance
+    died before the text went out; a failed text raises, so the claim is released and the next
+    tick tries again. Charts that fail after the text went out are logged, not retried (the
+    admins would get the text twice)."""
     today = appeals.now().astimezone(appeals.tz).date()
     quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     if calendar.nth_working_day(quarter_start, 1) != today:
@@ -60,11 +64,17 @@ async def quarterly_analysis(
     async with sessionmaker() as session:
         if await session.get(PlanReminder, key) is not None:
             return False
-    text, images = await appeals_analysis(appeals, period, min_group)
-    await notifier.to_admins(text, images)
+    text, draw_charts = await appeals_analysis(appeals, period, min_group, renderer)
+    await notifier.to_admins(text)
     try:
         async with sessionmaker() as session, session.begin():
             session.add(PlanReminder(period=key, sent_at=appeals.now()))
     except IntegrityError:  # run outside the scheduler's claim, by two callers at once
         return False
+    try:
+        images = await draw_charts()
+        if images:
+            await notifier.to_admins("", images)
+    except Exception:
+        log.exception("charts of the quarterly appeals analysis %s failed", period.label)
     return True

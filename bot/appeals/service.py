@@ -354,13 +354,22 @@ class AppealService:
         return [v for v in views if v.due_at >= now], [v for v in views if v.due_at < now]
 
     async def daily_digest(self) -> str | None:
-        """Post the digest of appeals due soon and overdue; None (nothing posted) if none."""
+        """Post the digest of appeals due soon and overdue to every staff chat; None (nothing
+        posted) if none. Raises ConnectionError when no staff chat took it, so the scheduler
+        tries again and `python -m bot digest` says so."""
         soon, overdue = await self.due_soon()
         if not soon and not overdue:
             return None
         text = texts.digest(soon, overdue, self.tz)
+        taken = False
         for board in self.boards.values():
-            await self._post_to(board, Reply(text))
+            try:
+                await board.post(Reply(text))
+                taken = True
+            except Exception:  # one messenger being down must not keep the others' digest
+                log.warning("could not post the digest to the %s staff chat", board.platform)
+        if self.boards and not taken:
+            raise ConnectionError("no staff chat took the appeals digest")
         return text
 
     async def metrics(self, period: Period) -> AppealMetrics:
@@ -474,7 +483,7 @@ class AppealService:
         async with self._sessionmaker() as session:
             return list(await session.scalars(select(StaffMember).order_by("person_key")))
 
-    async def appeal_of_post(self, platform: str, message_id: int) -> int | None:
+    async def appeal_of_post(self, platform: str, message_id: str) -> int | None:
         """The appeal a staff-chat message stands for (its card, a follow-up), by message id."""
         async with self._sessionmaker() as session:
             post = await session.get(StaffPost, (platform, message_id))
@@ -547,7 +556,7 @@ class AppealService:
 
     async def _post_to(
         self, board: StaffBoard, reply: Reply, attachments: list[Attachment] | None = None
-    ) -> int | None:
+    ) -> str | None:
         try:
             return await board.post(reply, attachments)
         except Exception:  # the appeal is registered; staff also see it in /appeals
@@ -556,7 +565,7 @@ class AppealService:
 
     async def _post_for(
         self, view: AppealView, reply: Reply, attachments: list[Attachment] | None = None
-    ) -> int | None:
+    ) -> str | None:
         """Post about an appeal in its staff chat and remember the message, so a reply to it
         is routed to the appeal by id."""
         board = self._board_for(view)
@@ -593,7 +602,7 @@ class AppealService:
     def _card(self, view: AppealView) -> Reply:
         return render.staff_card(view, self.classifier.title(view.topic), self.tz)
 
-    async def _remember_card(self, board: StaffBoard, number: int, message_id: int) -> None:
+    async def _remember_card(self, board: StaffBoard, number: int, message_id: str) -> None:
         async with self._sessionmaker() as session, session.begin():
             await session.merge(
                 StaffPost(platform=board.platform, message_id=message_id, appeal_number=number)

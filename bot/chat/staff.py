@@ -27,10 +27,11 @@ from bot.appeals.service import ANSWER_MAX, AppealService
 from bot.chat.appeal_intake import TEXT_MAX
 from bot.chat.roles import Roles
 from bot.core.actions import Action, Scope, encode
-from bot.core.ports import PLATFORMS, Button, Outcome, Person, Reply
+from bot.core.ports import PLATFORMS, Button, Outcome, Person, Reply, split_text
 from bot.db.models import StaffDialog
 from bot.reports.appeal_charts import appeals_analysis
 from bot.reports.appeal_export import appeals_workbook
+from bot.reports.chart_pool import ChartRenderer
 from bot.texts import appeals as texts
 
 STAFF_COMMANDS = ("answer", "redirect", "extend", "close", "appeals", "register", "formal")
@@ -65,8 +66,10 @@ class StaffChat:
         appeals: AppealService,
         sessionmaker: async_sessionmaker[AsyncSession],
         min_group_size: int,
+        renderer: ChartRenderer,
     ) -> None:
         self._roles = roles
+        self._renderer = renderer
         self._appeals = appeals
         self._sessionmaker = sessionmaker
         self._min_group = min_group_size
@@ -173,8 +176,15 @@ class StaffChat:
         period = self._period(args)
         if period is None:
             return _say(texts.REPORT_USAGE)
-        text, images = await appeals_analysis(self._appeals, period, self._min_group)
-        return Outcome([Reply(text, pictures=tuple(images))])
+        text, draw_charts = await appeals_analysis(
+            self._appeals, period, self._min_group, self._renderer
+        )
+
+        async def charts() -> list[Reply]:
+            pictures = tuple(await draw_charts())
+            return [Reply("", pictures=pictures)] if pictures else []
+
+        return Outcome([Reply(p) for p in split_text(text)], then=charts)
 
     async def _export(self, args: str) -> Outcome:
         """`/export appeals [PERIOD]`: the analysis and the register with personal data."""
@@ -258,7 +268,7 @@ class StaffChat:
 
     # --- typed text -------------------------------------------------------------------------
     async def text(
-        self, person: Person, text: str | None, reply_to: int | None = None
+        self, person: Person, text: str | None, reply_to: str | None = None
     ) -> Outcome | None:
         """Text from a staff member: a reply to an appeal's post in the staff chat (by its
         message id), or the next step of their dialog. None if it is neither: ordinary chat

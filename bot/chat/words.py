@@ -115,7 +115,7 @@ class StaffRoom:
     def __init__(self, staff: StaffChat) -> None:
         self._staff = staff
 
-    async def text(self, person: Person, text: str, reply_to: int | None) -> Outcome:
+    async def text(self, person: Person, text: str, reply_to: str | None) -> Outcome:
         slash = command_of(text)
         if slash is not None:
             name, argument = slash

@@ -10,7 +10,7 @@ membership of a work chat, posting to a staff chat.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
@@ -83,6 +83,16 @@ class Outcome:
 
     replies: list[Reply] = field(default_factory=list)
     toast: str | None = None
+    # Replies that take a while to make (a report's charts, drawn in worker processes while
+    # `replies` go out): sent after them, to the same chat (`send_outcome`).
+    then: Callable[[], Awaitable[list[Reply]]] | None = None
+
+
+async def send_outcome(send: Callable[[list[Reply]], Awaitable[None]], outcome: Outcome) -> None:
+    """How every adapter answers an input: the replies at once, then the slow ones."""
+    await send(outcome.replies)
+    if outcome.then is not None:
+        await send(await outcome.then())
 
 
 MESSAGE_LIMIT = 4000
@@ -196,8 +206,10 @@ class StaffBoard(Protocol):
 
     platform: str
 
-    async def post(self, reply: Reply, attachments: list[Attachment] | None = None) -> int | None:
-        """Post a message (and the attachments after it); the id of the message, if known."""
+    async def post(self, reply: Reply, attachments: list[Attachment] | None = None) -> str | None:
+        """Post a message (and the attachments after it); the id of the message as the
+        messenger writes it in a reply to it, if known: Telegram's and VK's numbers as
+        digits, MAX's `mid` (a string) as it is."""
         ...
 
 

@@ -231,27 +231,37 @@ class FakeMax:
         *,
         attachments: list[dict[str, Any]] | None = None,
         chat_id: int | None = None,
+        reply_to: MaxSent | None = None,
     ) -> dict[str, Any]:
-        """A message from `user_id` in the dialog with the bot, or in a group chat."""
+        """A message from `user_id` in the dialog with the bot, or in a group chat;
+        `reply_to`: a message the bot sent, which this one replies to (`link` of type
+        `reply`, a LinkedMessage with the replied message's body and its `mid`)."""
         recipient = (
             {"chat_id": chat_id, "chat_type": "chat", "user_id": None}
             if chat_id is not None
             else {"chat_id": user_id + 1_000_000, "chat_type": "dialog", "user_id": BOT_ID}
         )
+        message: dict[str, Any] = {
+            "sender": self.user(user_id),
+            "recipient": recipient,
+            "timestamp": 0,
+            "body": {
+                "mid": f"mid.in{secrets.token_hex(8)}",
+                "seq": next(self._order),
+                "text": text,
+                "attachments": attachments,
+            },
+        }
+        if reply_to is not None:
+            message["link"] = {
+                "type": "reply",
+                "sender": {**self.user(BOT_ID), "is_bot": True, "username": BOT_USERNAME},
+                "message": {"mid": reply_to.mid, "seq": 0, **reply_to.body},
+            }
         return {
             "update_type": "message_created",
             "timestamp": 0,
-            "message": {
-                "sender": self.user(user_id),
-                "recipient": recipient,
-                "timestamp": 0,
-                "body": {
-                    "mid": f"mid.in{secrets.token_hex(8)}",
-                    "seq": next(self._order),
-                    "text": text,
-                    "attachments": attachments,
-                },
-            },
+            "message": message,
             "user_locale": "ru",
         }
 

@@ -3,7 +3,8 @@ deadline, complaint outcomes, and the monthly trend when the period is longer th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import date
 
 from bot.appeals.metrics import AppealChartData, AppealMetrics, Period
@@ -99,18 +100,29 @@ async def appeals_analysis(
     appeals: AppealService,
     period: Period,
     min_group: int,
-    renderer: ChartRenderer | None = None,
-) -> tuple[str, list[Chart]]:
-    """The period's analysis as staff and admins get it: the metrics text and its charts
-    (drawn by `renderer`, by default in a thread)."""
+    renderer: ChartRenderer,
+) -> tuple[str, Callable[[], Awaitable[list[Chart]]]]:
+    """The period's analysis as staff and admins get it: the metrics text at once, and a step
+    that gives its charts when awaited. The chart data query and the drawing (in the
+    renderer's worker processes) start as soon as the text is ready, so they overlap the
+    sending of the text and never delay it (as `ReportService.report_then_charts`)."""
     metrics = await appeals.metrics(period)
-    specs = appeal_chart_specs(
-        metrics,
-        await appeals.chart_data(period),
-        appeals.classifier.title,
-        appeals.terms.answer_days,
-        min_group,
-        appeals.now().astimezone(appeals.tz).date(),
-    )
-    images = await (renderer or ChartRenderer(workers=0)).render(specs)
-    return appeal_texts.metrics_text(metrics, appeals.classifier.title), images
+    today = appeals.now().astimezone(appeals.tz).date()
+
+    async def draw() -> list[Chart]:
+        specs = appeal_chart_specs(
+            metrics,
+            await appeals.chart_data(period),
+            appeals.classifier.title,
+            appeals.terms.answer_days,
+            min_group,
+            today,
+        )
+        return await renderer.render(specs)
+
+    drawing = asyncio.ensure_future(draw())
+
+    async def draw_charts() -> list[Chart]:
+        return await drawing
+
+    return appeal_texts.metrics_text(metrics, appeals.classifier.title), draw_charts

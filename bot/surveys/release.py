@@ -51,7 +51,14 @@ class ResponseRelease:
     async def release(self, session: AsyncSession, window_id: int, *, rest: bool = False) -> int:
         """Write the window's pending surveys as responses if there are enough of them (or all
         of them with `rest=True`, at close); returns how many were released. Runs in the
-        caller's transaction."""
+        caller's transaction.
+
+        Releases of one window take turns on its row (FOR UPDATE; SQLite has one writer
+        anyway), so two concurrent releases never both read, and both write, the same pending
+        surveys: the second sees what the first left."""
+        await session.execute(
+            select(SurveyWindow.id).where(SurveyWindow.id == window_id).with_for_update()
+        )
         rows = list(
             await session.scalars(
                 select(SurveyPendingResponse).where(SurveyPendingResponse.window_id == window_id)

@@ -17,8 +17,13 @@ NO_TOKEN = """\
 А пока покажу, как работает бот, без Telegram и сети (python -m bot demo):
 """
 MIGRATED = "База данных в актуальном состоянии ({url})."
-DIGEST_NEEDS_CHAT = "Для сводки нужны BOT_TOKEN и TG_STAFF_CHAT_ID."
-DIGEST_SENT = "Сводка сроков по обращениям отправлена в чат сотрудников."
+DIGEST_NEEDS_CHAT = (
+    "Для сводки нужен чат сотрудников хотя бы в одном мессенджере: TG_STAFF_CHAT_ID "
+    "(с BOT_TOKEN), VK_STAFF_CHAT_ID (с VK_GROUP_TOKEN и VK_GROUP_ID) или MAX_STAFF_CHAT_ID "
+    "(с MAX_BOT_TOKEN)."
+)
+DIGEST_FAILED = "Сводку не удалось отправить ни в один чат сотрудников; подробности в журнале выше."
+DIGEST_SENT = "Сводка сроков по обращениям отправлена в чаты сотрудников."
 DIGEST_EMPTY = "Обращений с близким или истёкшим сроком нет, сводка не нужна."
 PURGED = "Обезличено обращений с истёкшим сроком хранения: {count}."
 STARTING = "Бот @{username} запущен. Остановка: Ctrl+C."

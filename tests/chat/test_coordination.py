@@ -12,7 +12,15 @@ import pytest
 
 from bot.coordination import Coordination
 
-REDIS = os.environ.get("TEST_REDIS_URL")
+
+def _next_database(url: str) -> str:
+    """tests/e2e/test_instances.py empties TEST_REDIS_URL's database while running beside these
+    tests (xdist), so these use the next database number."""
+    base, _, number = url.rpartition("/")
+    return f"{base}/{(int(number) + 1) % 16}" if number.isdigit() else f"{url.rstrip('/')}/1"
+
+
+REDIS = _next_database(os.environ["TEST_REDIS_URL"]) if "TEST_REDIS_URL" in os.environ else None
 
 
 @pytest.fixture(params=["memory", "redis"])

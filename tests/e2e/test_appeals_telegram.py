@@ -27,6 +27,7 @@ from tests.support.appeals import (
 )
 from tests.support.clock import FakeClock
 from tests.support.database import ADMIN
+from tests.support.waits import wait_until
 
 CITIZEN = 500
 OTHER = 501
@@ -346,6 +347,51 @@ async def test_report_appeals_sends_charts_from_five_appeals(
     )
 
 
+def charts_after_the_text(running: RunningBot, heading: str) -> list[str]:
+    """Hold the bot's chart workers until `heading` has reached the admin: if the text waited
+    for the charts, the report would never finish. Returns the names of the charts drawn."""
+    renderer = running.services.chart_renderer
+    draw = renderer.render
+    drawn: list[str] = []
+
+    async def after_the_text(specs):  # type: ignore[no-untyped-def]
+        await wait_until(lambda: any(heading in c.text for c in running.fake.sent(ADMIN)))
+        drawn.extend(s.name for s in specs)
+        return await draw(specs)
+
+    renderer.render = after_the_text  # type: ignore[method-assign]
+    return drawn
+
+
+async def test_appeals_charts_come_from_the_chart_workers_after_the_text(
+    running: RunningBot, clock: FakeClock
+) -> None:
+    """`/report appeals` and the quarterly analysis: the text first, then the charts drawn by
+    the bot's chart worker pool (not in the bot's own process)."""
+    for n in range(5):
+        await file_appeal(running, CITIZEN + n, kind="Жалоба" if n % 2 else "Обращение")
+    services = running.services
+    drawn = charts_after_the_text(running, "Обращения и жалобы за 2026Q4")
+    running.fake.clear()
+    await running.say(ADMIN, "/report appeals")
+    assert [c.method for c in running.fake.sent(ADMIN)] == ["sendMessage", "sendMediaGroup"]
+    assert "appeals_channels" in drawn
+
+    drawn.clear()
+    running.fake.clear()
+    clock.set(datetime(2027, 1, 11, 6, tzinfo=UTC))  # the first working day of 2027Q1
+    assert await quarterly_analysis(
+        services.appeals,
+        services.sessionmaker,
+        services.windows.calendar,
+        services.jobs.notifier,
+        services.settings.min_group_size,
+        services.chart_renderer,
+    )
+    assert [c.method for c in running.fake.sent(ADMIN)] == ["sendMessage", "sendMediaGroup"]
+    assert "appeals_channels" in drawn
+
+
 async def test_quarterly_analysis_goes_to_admins_once_on_first_working_day(
     running: RunningBot, clock: FakeClock
 ) -> None:
@@ -359,6 +405,7 @@ async def test_quarterly_analysis_goes_to_admins_once_on_first_working_day(
             services.windows.calendar,
             services.jobs.notifier,
             services.settings.min_group_size,
+            services.chart_renderer,
         )
 
     assert previous_quarter(date(2027, 1, 11)).label == "2026Q4"
@@ -420,7 +467,7 @@ async def test_a_card_the_staff_chat_missed_is_posted_later_by_the_outbox(
     clock.advance(seconds=31)
     assert await outbox.deliver_due() == 1
     posted = card(running, number)
-    assert (await appeal_row(running, number)).staff_message_id == posted.message_id
+    assert (await appeal_row(running, number)).staff_message_id == str(posted.message_id)
     assert await outbox.deliver_due() == 0, "posted once"
     # The card's stored id routes a reply in the staff chat to the appeal.
     await reply_in_group(running, ADMIN, posted, "Ответ по существу")

@@ -13,15 +13,17 @@ import pytest
 
 from bot.config import Settings
 from bot.core.ports import Person
-from bot.devtools.fake_max import FakeMax
+from bot.devtools.fake_max import FakeMax, MaxSent
 from bot.devtools.fake_vk import FakeVk
 from bot.devtools.harness import RunningBot
 from bot.texts import appeals as appeal_texts
 from bot.texts import survey as texts
 from bot.texts.common import plain_text
 from tests.support.clock import FakeClock
+from tests.support.waits import wait_until
 
 MAX_ADMIN = 902
+MAX_STAFF = 903
 STAFF_CHAT = -8001
 CRITERIA = 10
 
@@ -70,6 +72,28 @@ async def csi_on_max(bot: RunningBot, user: int) -> None:
     assert bot.max_server.last(user).text == texts.SURVEY_DONE
 
 
+async def appeal_on_vk(bot: RunningBot, citizen: int) -> int:
+    """A VK citizen files an appeal; its number."""
+    await bot.vk_say(citizen, "обращение")
+    await bot.vk_press(citizen, "Обращение")
+    await bot.vk_press(citizen, "Документы и справки")
+    await bot.vk_say(citizen, "Прошу разъяснить порядок получения справки о составе семьи")
+    await bot.vk_press(citizen, appeal_texts.BUTTON_DONE)
+    await bot.vk_press(citizen, appeal_texts.BUTTON_NO_FILES)
+    await bot.vk_say(citizen, "Петров Пётр Петрович")
+    await bot.vk_press(citizen, appeal_texts.BUTTON_SKIP)
+    await bot.vk_press(citizen, appeal_texts.BUTTON_CONSENT)
+    confirmation = bot.vk_server.last(citizen).text
+    return int(confirmation.split("№")[1].split()[0].strip(".,"))
+
+
+def the_card(bot: RunningBot, number: int) -> MaxSent:
+    """The appeal's card in the MAX staff chat; exactly one was posted."""
+    cards = [m for m in bot.max_server.sent(chat_id=STAFF_CHAT) if f"№{number}" in m.text]
+    assert len(cards) == 1, [m.text[:60] for m in cards]
+    return cards[0]
+
+
 async def test_vk_and_max_run_the_whole_cycle(no_telegram: RunningBot, clock: FakeClock) -> None:
     bot = no_telegram
     server = bot.max_server
@@ -97,19 +121,8 @@ async def test_vk_and_max_run_the_whole_cycle(no_telegram: RunningBot, clock: Fa
 
     # A VK citizen's appeal: the card goes to the MAX staff chat.
     citizen = 601
-    await bot.vk_say(citizen, "обращение")
-    await bot.vk_press(citizen, "Обращение")
-    await bot.vk_press(citizen, "Документы и справки")
-    await bot.vk_say(citizen, "Прошу разъяснить порядок получения справки о составе семьи")
-    await bot.vk_press(citizen, appeal_texts.BUTTON_DONE)
-    await bot.vk_press(citizen, appeal_texts.BUTTON_NO_FILES)
-    await bot.vk_say(citizen, "Петров Пётр Петрович")
-    await bot.vk_press(citizen, appeal_texts.BUTTON_SKIP)
-    await bot.vk_press(citizen, appeal_texts.BUTTON_CONSENT)
-    confirmation = bot.vk_server.last(citizen).text
-    number = int(confirmation.split("№")[1].split()[0].strip(".,"))
-    cards = [m for m in server.sent(chat_id=STAFF_CHAT) if f"№{number}" in m.text]
-    assert len(cards) == 1 and "ВКонтакте" in cards[0].text
+    number = await appeal_on_vk(bot, citizen)
+    assert "ВКонтакте" in the_card(bot, number).text
 
     # ...and is answered there: /answer, the preview, «Отправить»; the answer reaches VK once.
     await bot.max_say(MAX_ADMIN, f"/answer {number} Справка готова, кабинет 5", chat_id=STAFF_CHAT)
@@ -118,3 +131,60 @@ async def test_vk_and_max_run_the_whole_cycle(no_telegram: RunningBot, clock: Fa
     assert len(answers) == 1
     view = await bot.services.appeals.get(number)
     assert view is not None and view.state == "answered"
+
+
+async def test_a_reply_to_the_card_in_the_max_staff_chat_answers_the_vk_citizen(
+    no_telegram: RunningBot,
+) -> None:
+    """MAX ids its messages by strings: the card's `mid` is stored, and a staff member's reply
+    to the card starts the answer preview; only «Отправить» sends it, once, signed."""
+    bot = no_telegram
+    server = bot.max_server
+    await bot.max_say(MAX_ADMIN, f"/staff add max:{MAX_STAFF} Иванова А.А., специалист")
+    citizen = 602
+    number = await appeal_on_vk(bot, citizen)
+    card = the_card(bot, number)
+
+    answer = "Справку выдают в кабинете 5 по будням"
+    await bot.max_say(MAX_STAFF, answer, chat_id=STAFF_CHAT, reply_to=card)
+    preview = server.last(chat_id=STAFF_CHAT)
+    assert f"№{number}" in preview.text and answer in preview.text
+    assert "Иванова А.А., специалист" in preview.text
+    assert appeal_texts.BUTTON_SEND in preview.labels
+    assert not [m for m in bot.vk_server.sent(citizen) if answer in m.text]  # not yet
+
+    await bot.max_press(MAX_STAFF, appeal_texts.BUTTON_SEND, preview, chat_id=STAFF_CHAT)
+    answers = [m.text for m in bot.vk_server.sent(citizen) if answer in m.text]
+    assert len(answers) == 1 and "Иванова А.А., специалист" in answers[0]
+    view = await bot.services.appeals.get(number)
+    assert view.state == "answered" and view.executor == "Иванова А.А., специалист"
+
+    # A reply to a message that is not an appeal's post is the colleagues' own chat.
+    chatter = server.last(chat_id=STAFF_CHAT)
+    before = len(server.sent(chat_id=STAFF_CHAT))
+    await bot.max_say(MAX_STAFF, "Спасибо, коллеги", chat_id=STAFF_CHAT, reply_to=chatter)
+    assert len(server.sent(chat_id=STAFF_CHAT)) == before
+
+
+async def test_report_appeals_in_the_max_staff_chat_text_then_charts(
+    no_telegram: RunningBot,
+) -> None:
+    """The text reaches the chat the command came from before the chart workers draw."""
+    bot = no_telegram
+    server = bot.max_server
+    today = bot.services.clock.now().date()
+    for n in range(5):
+        await bot.services.appeals.register("phone", "appeal", "other", f"Обращение {n}", today)
+    renderer = bot.services.chart_renderer
+    draw = renderer.render
+
+    async def after_the_text(specs):  # type: ignore[no-untyped-def]
+        await wait_until(lambda: any("Всего поступило: 5" in m.text for m in server.messages))
+        return await draw(specs)
+
+    renderer.render = after_the_text  # type: ignore[method-assign]
+    before = len(server.sent(chat_id=STAFF_CHAT))
+    await bot.max_say(MAX_ADMIN, "/report appeals", chat_id=STAFF_CHAT)
+    new = server.sent(chat_id=STAFF_CHAT)[before:]
+    assert "Всего поступило: 5" in new[0].text and not new[0].images
+    assert [m for m in new[1:] if m.images], [m.text[:40] for m in new]

@@ -55,7 +55,8 @@ class Appeal(Base):
     # Staff registered the appeal formally (59-FZ) in the body's own system: number and date.
     formal_number: Mapped[str | None] = mapped_column(String(64), default=None)
     formal_date: Mapped[date | None] = mapped_column(Date, default=None)
-    staff_message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    # The card's id in the staff chat as its messenger writes it ("mid.…" on MAX).
+    staff_message_id: Mapped[str | None] = mapped_column(String(64), default=None)
     # Who answered, as signed: "Фамилия И.О., должность" (the register's executor).
     executor: Mapped[str | None] = mapped_column(String(400), default=None)
     purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
@@ -141,5 +142,6 @@ class StaffPost(Base):
     __tablename__ = "staff_posts"
 
     platform: Mapped[str] = mapped_column(String(16), primary_key=True)
-    message_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    # As the messenger writes it in a reply: Telegram's and VK's numbers as digits, MAX's mid.
+    message_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     appeal_number: Mapped[int] = mapped_column(ForeignKey("appeals.number", ondelete="CASCADE"))

@@ -48,13 +48,15 @@ class MaxStaffBoard:
         self._messenger = messenger
         self.chat_id = chat_id
 
-    async def post(self, reply: Reply, attachments: list[Attachment] | None = None) -> int | None:
+    async def post(self, reply: Reply, attachments: list[Attachment] | None = None) -> str | None:
         """The card, then the citizen's MAX pictures and files sent on by their tokens (no
         download: MAX reuses an attachment by token). Other messengers' file ids mean nothing
-        to MAX; the card counts them. MAX ids messages by strings, so no number comes back."""
+        to MAX; the card counts them. Returns the card's `mid` (the last piece of a long text,
+        the one with the buttons), which a staff member's reply to it carries."""
         recipient = {"chat_id": self.chat_id}
+        card: str | None = None
         for message in max_messages(reply):
-            await self._messenger.send_message(recipient, message)
+            card = await self._messenger.send_message(recipient, message)
         caption = reply.text.split("\n", 1)[0]
         ours = [a for a in attachments or [] if a.platform == "max"]
         images = [
@@ -66,7 +68,7 @@ class MaxStaffBoard:
             if item.kind != "photo":
                 file = {"type": "file", "payload": {"token": item.file_id}}
                 await self._messenger.send_message(recipient, MaxMessage(caption, [file]))
-        return None
+        return card
 
 
 class MaxMembership:

@@ -10,10 +10,12 @@ pressed message when the reply is an edit and shows a toast as MAX's notificatio
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from bot.chat.words import PrivateChat, StaffRoom
-from bot.core.ports import Attachment, Outcome, Person
+from bot.core.ports import Attachment, Outcome, Person, send_outcome
 from bot.handlers.max.client import MaxApiError
 from bot.handlers.max.delivery import MaxMessenger
 from bot.handlers.max.render import max_messages
@@ -32,6 +34,16 @@ def user_of(update: dict[str, Any]) -> dict[str, Any]:
     if kind == "message_callback":
         return (update.get("callback") or {}).get("user") or {}
     return update.get("user") or {}
+
+
+def replied_mid(update: dict[str, Any]) -> str | None:
+    """The `mid` of the message this one replies to (`message.link` of type `reply`); a
+    forwarded message is not a reply."""
+    link = (update.get("message") or {}).get("link") or {}
+    if link.get("type") != "reply":
+        return None
+    mid = (link.get("message") or {}).get("mid")
+    return str(mid) if mid else None
 
 
 def chat_type_of(update: dict[str, Any]) -> str | None:
@@ -64,18 +76,20 @@ class MaxUpdates:
         if kind == "bot_started":
             payload = update.get("payload")
             outcome = await self._chat.start(person, str(payload) if payload else None)
-            await self._messenger.send(user_id, outcome.replies)
+            await send_outcome(partial(self._messenger.send, user_id), outcome)
         elif kind == "message_created" and chat_type_of(update) == DIALOG:
             body = (update.get("message") or {}).get("body") or {}
             outcome = await self._chat.text(
                 person, str(body.get("text") or ""), attachments_of(body)
             )
-            await self._messenger.send(user_id, outcome.replies)
+            await send_outcome(partial(self._messenger.send, user_id), outcome)
         elif kind == "message_created" and self._in_staff_room(update):
             assert self._staff_room is not None and self._staff_chat_id is not None
             body = (update.get("message") or {}).get("body") or {}
-            outcome = await self._staff_room.text(person, str(body.get("text") or ""), None)
-            await self._messenger.send_to_chat(self._staff_chat_id, outcome.replies)
+            outcome = await self._staff_room.text(
+                person, str(body.get("text") or ""), replied_mid(update)
+            )
+            await send_outcome(partial(self._messenger.send_to_chat, self._staff_chat_id), outcome)
         elif kind == "message_callback" and (
             chat_type_of(update) == DIALOG or self._in_staff_room(update)
         ):
@@ -98,8 +112,7 @@ class MaxUpdates:
             )
 
     def _in_staff_room(self, update: dict[str, Any]) -> bool:
-        """A message or press in MAX_STAFF_CHAT_ID (replies there are matched by command or
-        dialog, not by reply: MAX ids messages by strings, the staff board stores numbers)."""
+        """A message or press in MAX_STAFF_CHAT_ID."""
         message = update.get("message") or {}
         chat_id = (message.get("recipient") or {}).get("chat_id")
         return (
@@ -135,7 +148,7 @@ async def answer_press(
             # An expired press (the person waited too long) must not cost them the reply.
             log.warning("MAX: could not answer the press %s: %s", callback_id, exc)
     rest = [r for r in outcome.replies if not (edited and r is edit)]
-    await messenger.send_replies(recipient, rest)
+    await send_outcome(partial(messenger.send_replies, recipient), replace(outcome, replies=rest))
 
 
 def attachments_of(body: dict[str, Any]) -> list[Attachment]:

@@ -10,7 +10,7 @@ from aiogram import Bot
 from aiogram.exceptions import AiogramError, TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.core.ports import Button, Delivery, Outcome, Reply, fit_replies
+from bot.core.ports import Button, Delivery, Outcome, Reply, fit_replies, send_outcome
 from bot.handlers.telegram.broadcast import Broadcaster, ChatId
 from bot.handlers.telegram.files import send_charts, send_file
 
@@ -55,8 +55,9 @@ async def send_replies(
 
 
 async def answer_message(message: Message, outcome: Outcome) -> None:
-    assert message.bot is not None
-    await send_replies(message.bot, message.chat.id, outcome.replies)
+    bot = message.bot
+    assert bot is not None
+    await send_outcome(lambda replies: send_replies(bot, message.chat.id, replies), outcome)
 
 
 async def answer_callback(callback: CallbackQuery, outcome: Outcome) -> None:
@@ -65,7 +66,10 @@ async def answer_callback(callback: CallbackQuery, outcome: Outcome) -> None:
     message = callback.message if isinstance(callback.message, Message) else None
     if message is None or callback.bot is None:
         return
-    await send_replies(callback.bot, message.chat.id, outcome.replies, editable=message)
+    bot = callback.bot
+    await send_replies(bot, message.chat.id, outcome.replies, editable=message)
+    if outcome.then is not None:
+        await send_replies(bot, message.chat.id, await outcome.then())
 
 
 class TelegramMessenger:

@@ -50,7 +50,7 @@ async def staff_text(message: Message, staff_chat: StaffChat) -> None:
     """A reply to an appeal's post (by its message id) or the next step of a staff dialog."""
     replied = message.reply_to_message
     from_bot = replied is not None and replied.from_user is not None and replied.from_user.is_bot
-    reply_to = replied.message_id if replied is not None and from_bot else None
+    reply_to = str(replied.message_id) if replied is not None and from_bot else None
     await _answer_or_skip(
         message, await staff_chat.text(person_of(message), message.text, reply_to)
     )

@@ -17,7 +17,7 @@ class TelegramStaffBoard:
         self._bot = bot
         self.chat_id = chat_id
 
-    async def post(self, reply: Reply, attachments: list[Attachment] | None = None) -> int:
+    async def post(self, reply: Reply, attachments: list[Attachment] | None = None) -> str:
         """The card, then each Telegram attachment as a reply to it (so a reply to a photo
         finds the appeal too: its caption carries the number). Other platforms' file ids mean
         nothing to Telegram; the card counts them. A text over the limit (a digest of many
@@ -37,4 +37,4 @@ class TelegramStaffBoard:
                 caption=caption,
                 reply_parameters=ReplyParameters(message_id=card.message_id),
             )
-        return card.message_id
+        return str(card.message_id)

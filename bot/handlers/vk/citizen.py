@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import logging
 import re
+from functools import partial
 from typing import Any
 
 from bot.appeals.model import Attachment
 from bot.chat.words import PrivateChat, StaffRoom, command_of
-from bot.core.ports import Outcome, Person, Reply
+from bot.core.ports import Outcome, Person, Reply, send_outcome
 from bot.handlers.vk.client import VkClient
 from bot.handlers.vk.delivery import VkMessenger
 from bot.handlers.vk.render import action_of
@@ -68,15 +69,16 @@ class VkCitizen:
         if self._staff_room is not None and peer_id == self._staff_peer and user_id > 0:
             reply = message.get("reply_message") or {}
             from_bot = int(reply.get("from_id", 0)) < 0
-            reply_to = reply.get("conversation_message_id") if from_bot else None
+            replied = reply.get("conversation_message_id") if from_bot else None
+            reply_to = str(replied) if replied is not None else None
             text = MENTION.sub("", str(message.get("text") or ""))
             outcome = await self._staff_room.text(Person("vk", user_id), text, reply_to)
-            await self._messenger.send(peer_id, outcome.replies)
+            await send_outcome(partial(self._messenger.send, peer_id), outcome)
             return
         if not 0 < user_id == peer_id < CHAT_PEER_START:
             return
         outcome = await self._route(Person("vk", user_id), message)
-        await self._messenger.send(peer_id, outcome.replies)
+        await send_outcome(partial(self._messenger.send, peer_id), outcome)
 
     async def _route(self, person: Person, message: dict[str, Any]) -> Outcome:
         ref = message.get("ref")
@@ -101,7 +103,7 @@ class VkCitizen:
         else:
             outcome = await self._chat.press(person, action)
         await self._answer_event(obj, outcome.toast)
-        await self._messenger.send(peer_id, outcome.replies)
+        await send_outcome(partial(self._messenger.send, peer_id), outcome)
 
     async def _answer_event(self, obj: dict[str, Any], toast: str | None) -> None:
         """Stops the button's spinner; a toast shows as VK's snackbar."""

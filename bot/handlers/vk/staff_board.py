@@ -21,7 +21,7 @@ class VkStaffBoard:
         self._messenger = messenger
         self.peer_id = peer_id
 
-    async def post(self, reply: Reply, attachments: list[Attachment] | None = None) -> int | None:
+    async def post(self, reply: Reply, attachments: list[Attachment] | None = None) -> str | None:
         """The card with the citizen's VK photos and documents attached; its number in the
         conversation (`conversation_message_id`), which a reply to it carries. Other
         messengers' file ids mean nothing to VK; the card counts them."""
@@ -39,7 +39,7 @@ class VkStaffBoard:
         if files:
             params["attachment"] = ",".join(files)
         sent = await self._client.call("messages.send", **params)
-        return int(sent[0]["conversation_message_id"]) if sent else None
+        return str(sent[0]["conversation_message_id"]) if sent else None
 
 
 class VkMembership:
