@@ -10,18 +10,14 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
-from bot.appeals.classifier import ClassifierError
 from bot.config import Settings, SettingsError, load_settings
-from bot.handlers.max import MaxSetupError
-from bot.handlers.vk import VkSetupError
-from bot.surveys.calendar import CalendarError
-from bot.surveys.questionnaire import QuestionnaireError
+from bot.startup import Resources, check_database, load_resources
 from bot.texts import console as texts
 
 log = logging.getLogger("bot")
 
 
-async def run_polling(settings: Settings) -> None:
+async def run_polling(settings: Settings, resources: Resources | None = None) -> None:
     """Telegram, VK and MAX in one process, whichever are configured, plus the scheduler."""
     from bot.app import (
         build_bot,
@@ -30,31 +26,33 @@ async def run_polling(settings: Settings) -> None:
         build_scheduler,
         build_services,
         build_vk_bot,
+        connect_max,
+        connect_telegram,
         connect_vk,
     )
     from bot.handlers.telegram.menu import publish_commands
 
-    services = build_services(settings)
-    services.chart_renderer.start()  # so the first /report does not wait for the workers
+    services = build_services(settings, resources=resources)
     vk = build_vk_bot(services) if settings.vk_enabled else None
     max_bot = build_max_bot(services) if settings.max_enabled else None
-    scheduler = None
+    bot = dispatcher = scheduler = None
     try:
-        pollers = []
+        # Every messenger is checked before any polls: a wrong setting stops the start whole.
         if max_bot is not None:
-            await max_bot.connect()
+            await connect_max(settings, max_bot)
             log.info(texts.MAX_STARTING.format(username=max_bot.username))
-            pollers.append(max_bot.run())
         if vk is not None:
             await connect_vk(services, vk)
             log.info(texts.VK_STARTING.format(group_id=settings.vk_group_id))
-            pollers.append(vk.run())
         if settings.telegram_enabled:
             bot = build_bot(settings)
             dispatcher = build_dispatcher(services, bot)
-            me = await bot.get_me()
+            me = await connect_telegram(settings, bot)
             log.info(texts.STARTING.format(username=me.username))
             await publish_commands(bot, services.roles)
+        services.chart_renderer.start()  # so the first /report does not wait for the workers
+        pollers = [m.run() for m in (max_bot, vk) if m is not None]
+        if bot is not None and dispatcher is not None:
             pollers.append(dispatcher.start_polling(bot))
         if not settings.all_admins:
             log.warning(texts.NO_ADMINS_WARNING)
@@ -67,6 +65,8 @@ async def run_polling(settings: Settings) -> None:
     finally:
         if scheduler is not None:
             scheduler.shutdown()
+        if bot is not None:
+            await bot.session.close()
         if vk is not None:
             vk.close()
         if max_bot is not None:
@@ -74,7 +74,7 @@ async def run_polling(settings: Settings) -> None:
         await services.close()
 
 
-async def run_webhooks(settings: Settings) -> None:
+async def run_webhooks(settings: Settings, resources: Resources | None = None) -> None:
     """Every messenger's webhook on one aiohttp server (WEBHOOK_URL), plus the scheduler.
 
     SIGTERM or Ctrl+C: the server stops taking requests, finishes those in flight (each one an
@@ -91,6 +91,8 @@ async def run_webhooks(settings: Settings) -> None:
         build_scheduler,
         build_services,
         build_vk_bot,
+        connect_max,
+        connect_telegram,
         connect_vk,
     )
     from bot.webhooks import MAX_UPDATE_TYPES, build_web_app
@@ -98,7 +100,7 @@ async def run_webhooks(settings: Settings) -> None:
     assert settings.webhook_url is not None and settings.webhook_secret is not None
     base = settings.webhook_url.rstrip("/")
     secret = settings.webhook_secret.get_secret_value()
-    services = build_services(settings)
+    services = build_services(settings, resources=resources)
     vk = build_vk_bot(services) if settings.vk_enabled else None
     max_bot = build_max_bot(services) if settings.max_enabled else None
     bot = dispatcher = scheduler = None
@@ -106,13 +108,14 @@ async def run_webhooks(settings: Settings) -> None:
     worker: asyncio.Task[None] | None = None
     try:
         if max_bot is not None:
-            await max_bot.connect()
+            await connect_max(settings, max_bot)
             await max_bot.subscribe(f"{base}/max", secret, MAX_UPDATE_TYPES)
         if vk is not None:
             await connect_vk(services, vk)
         if settings.telegram_enabled:
             bot = build_bot(settings)
             dispatcher = build_dispatcher(services, bot)
+            await connect_telegram(settings, bot)
             await bot.set_webhook(
                 f"{base}/telegram",
                 secret_token=secret,
@@ -234,6 +237,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(texts.NO_TOKEN)
             run_demo(sys.stdout)
             return 0
+        # Cheap checks first, before the heavy modules: the files the settings name (not
+        # for migrate, which needs only the database), then the database itself.
+        resources = load_resources(settings) if args.command == "run" else None
+        asyncio.run(check_database(settings.database_url))
         from bot.db.migrate import upgrade
 
         upgrade(settings.database_url)
@@ -264,15 +271,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "purge":
             print(texts.PURGED.format(count=asyncio.run(run_purge(settings))))
             return 0
-        asyncio.run(run_webhooks(settings) if settings.webhooks else run_polling(settings))
-    except (
-        SettingsError,
-        QuestionnaireError,
-        CalendarError,
-        ClassifierError,
-        VkSetupError,
-        MaxSetupError,
-    ) as exc:
+        run = run_webhooks if settings.webhooks else run_polling
+        asyncio.run(run(settings, resources))
+    except SettingsError as exc:
         print(exc, file=sys.stderr)
         return 2
     except KeyboardInterrupt:

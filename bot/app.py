@@ -6,22 +6,26 @@ call these builders with their own settings, clock and API address.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import time
 from functools import partial
+from typing import TypeVar
 
+import aiohttp
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
 from aiogram.fsm.storage.redis import RedisStorage
+from aiogram.types import User
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from vk_api.exceptions import ApiHttpError
 
-from bot.appeals.classifier import load_classifier
 from bot.appeals.jobs import daily_digest, purge_personal_data, quarterly_analysis
 from bot.appeals.model import AppealTerms
 from bot.appeals.service import AppealService
@@ -37,7 +41,7 @@ from bot.chat.staff import StaffChat
 from bot.chat.words import PrivateChat, StaffRoom
 from bot.claims import JobClaims
 from bot.clock import Clock, SystemClock
-from bot.config import Settings
+from bot.config import Settings, SettingsError
 from bot.coordination import PREFIX, Coordination
 from bot.db.session import create_engine, create_sessionmaker
 from bot.handlers.backoff import Backoff
@@ -57,16 +61,18 @@ from bot.outbox import Outbox
 from bot.reports.chart_pool import ChartRenderer
 from bot.reports.service import ReportService
 from bot.scheduler import WindowScheduler
+from bot.startup import Resources, failure_reason, load_resources
 from bot.surveys.access import EmployeeAccess
-from bot.surveys.anonymity import Anonymizer, load_or_create_secret
-from bot.surveys.calendar import load_calendar
+from bot.surveys.anonymity import Anonymizer
 from bot.surveys.jobs import WindowJobs
 from bot.surveys.plan import FrequencyPlan
-from bot.surveys.questionnaire import load_questionnaires
 from bot.surveys.release import ResponseRelease
 from bot.surveys.reminders import ReminderList
 from bot.surveys.service import SurveyService
 from bot.surveys.windows import WindowService
+from bot.texts import console
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -99,20 +105,21 @@ class Services:
         await self.engine.dispose()
 
 
-def build_services(settings: Settings, clock: Clock | None = None) -> Services:
+def build_services(
+    settings: Settings, clock: Clock | None = None, resources: Resources | None = None
+) -> Services:
+    """`resources`: the settings' files as `load_resources` read them at start-up (read here
+    when not given); a fault in them is a `SettingsError`."""
     clock = clock or SystemClock()
+    resources = resources or load_resources(settings)
     engine = create_engine(settings.database_url)
     sessionmaker = create_sessionmaker(engine)
-    secret = load_or_create_secret(
-        settings.anon_secret.get_secret_value() if settings.anon_secret else None,
-        settings.anon_secret_file,
-    )
-    anonymizer = Anonymizer(secret)
+    anonymizer = Anonymizer(resources.secret)
     release = ResponseRelease(engine, anonymizer, settings.min_group_size)
     windows = WindowService(
         sessionmaker,
-        load_questionnaires(settings.questionnaires_dir),
-        load_calendar(settings.calendar_overrides),
+        resources.questionnaires,
+        resources.calendar,
         clock,
         settings.tz,
         release,
@@ -128,7 +135,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         sessionmaker,
         clock,
         settings.tz,
-        load_classifier(settings.appeal_topics_file),
+        resources.classifier,
         messengers,
         AppealTerms(
             answer_days=settings.appeal_answer_days,
@@ -315,10 +322,38 @@ def build_vk_bot(
     return vk
 
 
+NETWORK_ERRORS = (OSError, aiohttp.ClientError, TelegramNetworkError, ApiHttpError)
+"""The API could not be reached (or what answers is no API): refused, no such host, timeout."""
+
+
+async def reach(api: str, setting: str, url: str, call: Awaitable[T]) -> T:
+    """A messenger's first call at start-up: if its API cannot be reached, the bot stops with
+    one line naming the address setting (a refused token is each adapter's own line)."""
+    try:
+        return await call
+    except NETWORK_ERRORS as exc:
+        problem = console.API_UNREACHABLE.format(api=api, url=url, reason=failure_reason(exc))
+        raise SettingsError(console.BAD_SETTING.format(name=setting, problem=problem)) from None
+
+
+async def connect_telegram(settings: Settings, bot: Bot) -> User:
+    """getMe: Telegram refusing the token (401) or being unreachable stops the bot."""
+    try:
+        return await reach("Telegram", "TELEGRAM_API_URL", settings.telegram_api_url, bot.get_me())
+    except TelegramUnauthorizedError as exc:
+        raise SettingsError(console.TELEGRAM_REFUSED.format(error=exc.message)) from None
+
+
+async def connect_max(settings: Settings, max_bot: MaxBot) -> None:
+    """GET /me: MAX refusing the token or being unreachable stops the bot."""
+    await reach("MAX", "MAX_API_URL", settings.max_api_url, max_bot.connect())
+
+
 async def connect_vk(services: Services, vk: VkBot) -> VkInvitations:
     """Check the VK token and learn the community's deep links; its wall then takes survey
-    invitations."""
-    invitations = await vk.connect()
+    invitations. VK refusing the token or being unreachable stops the bot."""
+    settings = services.settings
+    invitations = await reach("ВКонтакте", "VK_API_URL", settings.vk_api_url, vk.connect())
     services.notifications.add_inviter(invitations)
     return invitations
 
@@ -327,7 +362,8 @@ async def connect_vk(services: Services, vk: VkBot) -> VkInvitations:
 async def outgoing_messengers(services: Services) -> AsyncIterator[None]:
     """Every configured messenger registered for the bot's own messages (staff chats, admins,
     outlets) without taking updates, as `run` registers them: for a job started from cron
-    (`python -m bot digest`). A refused VK or MAX token stops it with one line, as at start-up."""
+    (`python -m bot digest`). A refused VK or MAX token, or an unreachable API, stops it with one
+    line, as at start-up."""
     settings = services.settings
     async with AsyncExitStack() as stack:
         if settings.telegram_enabled:
@@ -341,7 +377,7 @@ async def outgoing_messengers(services: Services) -> AsyncIterator[None]:
         if settings.max_enabled:
             max_bot = build_max_bot(services)
             stack.push_async_callback(max_bot.close)
-            await max_bot.connect()
+            await connect_max(settings, max_bot)
         yield
 
 

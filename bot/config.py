@@ -15,6 +15,8 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.ports import PLATFORMS, Person
+from bot.surveys.anonymity import MIN_SECRET_BYTES
+from bot.texts import console
 
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/bot.db"
@@ -27,7 +29,22 @@ CHAT_PEER_START = 2_000_000_000
 
 
 class SettingsError(Exception):
-    """A setting is missing or malformed; the message is one line fit for the console."""
+    """A setting is missing or malformed, or what it points to cannot be used (a file, the
+    database, a messenger's API); the message is one line fit for the console, and
+    `python -m bot` stops with exit status 2."""
+
+
+ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+"""The database drivers the bot runs on, by the scheme of a URL that names none."""
+SYNC_SCHEMES = {
+    "sqlite": "sqlite",
+    "sqlite+pysqlite": "sqlite",
+    "postgres": "postgresql",
+    "postgresql": "postgresql",
+    "postgresql+psycopg2": "postgresql",
+    "postgresql+psycopg": "postgresql",
+    "postgresql+pg8000": "postgresql",
+}
 
 
 class Settings(BaseSettings):
@@ -171,6 +188,29 @@ class Settings(BaseSettings):
             raise ValueError(f"неизвестный часовой пояс {value!r}, пример: Europe/Moscow") from exc
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _async_database(cls, value: str) -> str:
+        """Only the two async drivers the bot is tested on; a sync URL gets the fix as a hint."""
+        value = value.strip()
+        scheme, sep, _ = value.partition("://")
+        scheme = scheme.lower()
+        if not sep or not re.fullmatch(r"[a-z][a-z0-9+]*", scheme):
+            raise ValueError(console.DATABASE_URL_SHAPE)
+        if scheme in SYNC_SCHEMES:
+            good = ASYNC_DRIVERS[SYNC_SCHEMES[scheme]]
+            raise ValueError(console.DATABASE_URL_SYNC.format(good=good, bad=scheme))
+        if scheme not in ASYNC_DRIVERS.values():
+            raise ValueError(console.DATABASE_URL_UNSUPPORTED.format(scheme=scheme))
+        return value
+
+    @field_validator("anon_secret")
+    @classmethod
+    def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().encode()) < MIN_SECRET_BYTES:
+            raise ValueError(console.ANON_SECRET_SHORT.format(minimum=MIN_SECRET_BYTES))
+        return value
+
     @field_validator("max_ca_file")
     @classmethod
     def _readable_ca(cls, value: Path | None) -> Path | None:
@@ -279,4 +319,4 @@ def load_settings(**overrides: object) -> Settings:
         message = str(first["msg"]).removeprefix("Value error, ")
         if not first["loc"]:  # a check across settings names the setting in its message
             name, _, message = message.partition(": ")
-        raise SettingsError(f"Ошибка в настройке {name}: {message}") from None
+        raise SettingsError(console.BAD_SETTING.format(name=name, problem=message)) from None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from bot.core.data_files import DataFileError, read_yaml
 
 BUILTIN_TOPICS = Path(__file__).with_name("topics") / "topics.yaml"
 OTHER = "other"
@@ -47,10 +48,9 @@ class Classifier(BaseModel):
 def load_classifier(path: Path | None = None) -> Classifier:
     path = path or BUILTIN_TOPICS
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return Classifier.model_validate(data)
-    except (OSError, yaml.YAMLError) as exc:
-        raise ClassifierError(f"{path}: {exc}") from None
+        return Classifier.model_validate(read_yaml(path))
+    except DataFileError as exc:
+        raise ClassifierError(str(exc)) from None
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

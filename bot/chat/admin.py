@@ -10,7 +10,6 @@ data, whatever the messenger.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 
 from bot.chat.messengers import Messengers
 from bot.chat.notifications import Fanout
@@ -158,18 +157,13 @@ class AdminChat:
             return _say(texts.REPORT_USAGE)
         await self._windows.close_due_windows()
         pending = await self._reports.report_then_charts(int(args) if args else None)
-        text = [Reply(p) for p in split_text(pending.text) or [""]]
-        messenger = self._messengers.get(person.platform)
-        if messenger is not None:
-            # The text goes out now, while the charts are being drawn (that takes longer).
-            await messenger.send(person.user_id, text)
-            text = []
-        pictures = tuple(await pending.draw_charts())
-        if not pictures:
-            return Outcome(text)
-        if text:
-            return Outcome([*text[:-1], replace(text[-1], pictures=pictures)])
-        return Outcome([Reply("", pictures=pictures)])
+
+        async def charts() -> list[Reply]:
+            pictures = tuple(await pending.draw_charts())
+            return [Reply("", pictures=pictures)] if pictures else []
+
+        # The text goes out now, while the charts are being drawn (that takes longer).
+        return Outcome([Reply(p) for p in split_text(pending.text) or [""]], then=charts)
 
     async def export(self, person: Person, args: str) -> Outcome:
         """`/export ID`: the window as XLSX; `/export accounting [YEAR]`: the accounting form."""

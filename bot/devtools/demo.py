@@ -19,7 +19,7 @@ from typing import TextIO
 
 from bot.config import load_settings
 from bot.db.migrate import upgrade
-from bot.devtools.fake_telegram import FakeTelegram
+from bot.devtools.fake_telegram import TOKEN, FakeTelegram
 from bot.devtools.harness import RunningBot
 from bot.surveys.questionnaire import (
     CriterionQuestion,
@@ -100,7 +100,7 @@ async def _simulate(
     out: TextIO, citizens: int, employees: int, workdir: Path, output_dir: Path
 ) -> None:
     settings = load_settings(
-        bot_token="123456:demo",
+        bot_token=TOKEN,
         database_url=f"sqlite+aiosqlite:///{workdir / 'demo.db'}",
         admin_ids=str(ADMIN_ID),
         anon_secret_file=workdir / "anon_secret",

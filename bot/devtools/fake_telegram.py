@@ -23,6 +23,8 @@ from aiohttp import web
 from bot.devtools.loopback import PUSH_CEILING, serve_on_loopback
 
 BOT_ID = 5000000001
+TOKEN = "123456:TEST"
+"""The one token this fake Bot API accepts; any other is refused with 401, as Telegram does."""
 BOT_USERNAME = "feedback_test_bot"
 SENDING_METHODS = {
     "sendMessage",
@@ -133,6 +135,7 @@ class FakeTelegram:
     """method -> retry-after seconds for each of its next calls that must fail with 429."""
     blocked: set[int] = field(default_factory=set)
     """Users who blocked the bot: sending them anything fails with 403."""
+    token: str = TOKEN
 
     def __post_init__(self) -> None:
         self._pending: list[dict[str, Any]] = []
@@ -239,6 +242,11 @@ class FakeTelegram:
     # --- the HTTP side --------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
+        if request.match_info["token"] != self.token:
+            self.calls.append(Call(f"{method}:401", {}))
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
         params = await self._params(request)
         retry = self.failures.get(method)
         if retry:

@@ -25,7 +25,14 @@ GROUP_ID = 77000001
 SCREEN_NAME = "feedback_test_community"
 LONGPOLL_WAIT_CAP = 0.3
 """Seconds a long-poll request may hang: short, so a stopping bot is not kept waiting."""
-ERROR_MESSAGES = {6: "Too many requests per second", 10: "Internal server error"}
+GROUP_TOKEN = "vk-test-token"
+USER_TOKEN = "vk-test-user-token"
+"""The community's and the wall's access keys; VK answers any other with error 5."""
+ERROR_MESSAGES = {
+    5: "User authorization failed: invalid access_token (4).",
+    6: "Too many requests per second",
+    10: "Internal server error",
+}
 
 
 class _VkError(Exception):
@@ -90,6 +97,7 @@ class FakeVk:
     holds: dict[str, asyncio.Event] = field(default_factory=dict)
     """method -> an event its next call waits for before answering (a VK that hangs until the
     test lets it go); `held` lists the methods that got that far."""
+    tokens: frozenset[str] = frozenset({GROUP_TOKEN, USER_TOKEN})
 
     def __post_init__(self) -> None:
         self._events: list[tuple[int, dict[str, Any]]] = []
@@ -215,7 +223,9 @@ class FakeVk:
     async def _method(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
-        params.pop("access_token", None)
+        if params.pop("access_token", None) not in self.tokens:
+            self.calls.append(VkCall(f"{method}:error5", params))
+            return web.json_response({"error": {"error_code": 5, "error_msg": ERROR_MESSAGES[5]}})
         hold = self.holds.pop(method, None)
         if hold is not None:
             self.held.append(method)

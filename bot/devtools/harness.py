@@ -23,7 +23,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.devtools.fake_max import FakeMax, MaxSent
 from bot.devtools.fake_telegram import Call, FakeTelegram
-from bot.devtools.fake_vk import FakeVk, VkCall
+from bot.devtools.fake_vk import GROUP_TOKEN, FakeVk, VkCall
 from bot.handlers.backoff import Backoff
 from bot.handlers.max import MaxBot
 from bot.handlers.vk import VkBot
@@ -57,7 +57,7 @@ class RunningBot:
         )
         if vk is not None:
             update.update(
-                vk_group_token=SecretStr("vk-test-token"),
+                vk_group_token=SecretStr(GROUP_TOKEN),
                 vk_group_id=vk.group_id,
                 vk_api_url=vk.base_url,
             )

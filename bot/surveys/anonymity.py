@@ -23,11 +23,13 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from bot.core.ports import Person
 
 SECRET_BYTES = 32
+MIN_SECRET_BYTES = 16
+"""A shorter secret could be guessed, and with it every participation mark recomputed."""
 
 
 class Anonymizer:
     def __init__(self, secret: bytes) -> None:
-        if len(secret) < 16:
+        if len(secret) < MIN_SECRET_BYTES:
             raise ValueError("anonymity secret is too short")
         self._mac_key = hmac.digest(secret, b"mac", hashlib.sha256)
         self._aead = AESGCM(hmac.digest(secret, b"draft-encryption", hashlib.sha256))
@@ -63,11 +65,15 @@ def new_window_salt() -> bytes:
 
 
 def load_or_create_secret(configured: str | None, path: Path) -> bytes:
-    """The configured secret, else one kept in `path`, created on first start with mode 0600."""
+    """The configured secret, else one kept in `path`, created on first start with mode 0600.
+    ValueError: the file holds no usable secret; OSError: it cannot be read or created."""
     if configured:
         return configured.encode()
     if path.exists():
-        return bytes.fromhex(path.read_text().strip())
+        secret = bytes.fromhex(path.read_text().strip())  # ValueError: not hex
+        if len(secret) < MIN_SECRET_BYTES:
+            raise ValueError(f"{path}: the secret is shorter than {MIN_SECRET_BYTES} bytes")
+        return secret
     path.parent.mkdir(parents=True, exist_ok=True)
     secret = secrets.token_bytes(SECRET_BYTES)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -13,7 +13,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import holidays
-import yaml
+
+from bot.core.data_files import DataFileError, read_yaml
 
 
 class CalendarError(Exception):
@@ -81,9 +82,11 @@ def load_calendar(path: Path) -> ProductionCalendar:
     if not path.exists():
         return ProductionCalendar()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise CalendarError(f"{path}: не удалось прочитать YAML: {exc}") from None
+        data = read_yaml(path) or {}
+    except DataFileError as exc:
+        raise CalendarError(str(exc)) from None
+    if not isinstance(data, dict):
+        raise CalendarError(f"{path}: ожидались списки days_off: и working_days: с датами")
 
     def dates(name: str) -> frozenset[date]:
         values = data.get(name) or []

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from bot.core.data_files import DataFileError, read_yaml
 
 BUILTIN_DIR = Path(__file__).with_name("questionnaires")
 IDENT = r"^[a-z][a-z0-9_]{0,23}$"
@@ -304,9 +305,9 @@ def _describe(error: dict, data: dict) -> str:
 
 def load_questionnaire(path: Path) -> Questionnaire:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise QuestionnaireError(f"{path}: не удалось прочитать YAML: {exc}") from None
+        data = read_yaml(path)
+    except DataFileError as exc:
+        raise QuestionnaireError(str(exc)) from None
     if not isinstance(data, dict):
         raise QuestionnaireError(f"{path}: ожидался словарь с полями id, title, questions")
     try:

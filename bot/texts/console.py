@@ -72,3 +72,71 @@ MAX_REFUSED = (
     "MAX не принял токен ({error}). Проверьте MAX_BOT_TOKEN: его выдаёт платформа MAX для "
     "партнёров (business.max.ru, «Чат-боты» → бот → «Настройки»)."
 )
+
+# --- settings that stop the start (one line each, exit status 2) -------------------------
+BAD_SETTING = "Ошибка в настройке {name}: {problem}"
+DATABASE_URL_SHAPE = (
+    "ожидался адрес вида sqlite+aiosqlite:///data/bot.db или "
+    "postgresql+asyncpg://пользователь:пароль@сервер:5432/база"
+)
+DATABASE_URL_SYNC = (
+    "бот работает с базой асинхронно: напишите {good}:// вместо {bad}:// "
+    "(драйвер устанавливается вместе с ботом)"
+)
+DATABASE_URL_UNSUPPORTED = (
+    "база {scheme} не поддерживается: нужен SQLite (sqlite+aiosqlite:///data/bot.db) или "
+    "PostgreSQL (postgresql+asyncpg://пользователь:пароль@сервер:5432/база)"
+)
+DATABASE_URL_UNPARSED = "адрес базы не разобран ({reason}); пример: {example}"
+DATABASE_FOLDER = (
+    "не удалось создать папку «{folder}» для базы ({reason}); уберите мешающий файл или "
+    "укажите в DATABASE_URL другой путь"
+)
+DATABASE_FILE = (
+    "не удалось открыть базу «{path}» на запись ({reason}); дайте боту право записи в папку "
+    "«{folder}» и в файл базы или укажите в DATABASE_URL другой путь"
+)
+DATABASE_UNREACHABLE = (
+    "сервер базы данных {host}:{port} недоступен ({reason}); проверьте, что PostgreSQL "
+    "запущен, и адрес с портом в DATABASE_URL"
+)
+DATABASE_MISSING = (
+    "на сервере нет базы «{name}»; создайте её (createdb -O {user} {name}) или исправьте "
+    "имя базы в DATABASE_URL"
+)
+DATABASE_REFUSED = (
+    "сервер базы данных отказал ({reason}); проверьте пользователя и пароль в DATABASE_URL"
+)
+ANON_SECRET_SHORT = (
+    "секрет короче {minimum} символов легко подобрать; задайте случайную строку, например "
+    'вывод python -c "import secrets; print(secrets.token_urlsafe(32))"'
+)
+ANON_SECRET_FILE_BAD = (
+    "файл «{path}» не похож на секрет (ожидалось не меньше {digits} шестнадцатеричных цифр); "
+    "восстановите его из резервной копии или удалите, чтобы бот создал новый (незавершённые "
+    "анкеты и отметки об участии в открытых опросах пропадут)"
+)
+ANON_SECRET_FILE_DENIED = (
+    "нет доступа к файлу «{path}» ({reason}); дайте боту право записи в папку «{folder}» или "
+    "задайте секрет настройкой ANON_SECRET"
+)
+API_UNREACHABLE = (
+    "не удалось связаться с {api} по адресу {url} ({reason}); проверьте адрес и доступ "
+    "сервера в интернет (или прокси)"
+)
+HOST_NOT_FOUND = "сервер с таким именем не найден: {reason}"
+TELEGRAM_REFUSED = (
+    "Telegram не принял токен ({error}). Проверьте BOT_TOKEN: его выдаёт @BotFather "
+    "(/mybots → бот → API Token); после /revoke старый токен больше не действует."
+)
+
+# --- the body's YAML files (questionnaires, calendar, topics) ------------------------------
+FILE_NOT_UTF8 = (
+    "{path}: файл не в кодировке UTF-8 (байт {byte} на позиции {position}); сохраните его в UTF-8"
+)
+FILE_UNREADABLE = "{path}: не удалось прочитать файл ({reason})"
+FILE_NOT_YAML = "{path}, строка {line}: ошибка разметки YAML ({problem})"
+FILE_IMPOSSIBLE_DATE = (
+    "{path}: невозможная дата {value}; пишите существующие даты в виде ГГГГ-ММ-ДД"
+)
+FILE_BAD_VALUE = "{path}: неверное значение ({reason})"

@@ -6,31 +6,13 @@ import io
 import os
 import re
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot import __main__ as cli
 from bot.devtools.demo import run_demo
-from tests.support.waits import STARTUP_CEILING
-
-PROJECT = Path(__file__).resolve().parents[2]
-
-
-def run_cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v for k, v in os.environ.items() if not k.isupper() or k in {"PATH", "HOME", "LANG"}
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=tmp_path,
-        env={**clean, "PYTHONPATH": str(PROJECT), **env},
-        capture_output=True,
-        text=True,
-        timeout=STARTUP_CEILING,
-    )
+from tests.support.cli import run_cli
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ from bot.config import Settings
 from bot.core.ports import Person, Reply
 from bot.db.models import SurveyPendingResponse, SurveyResponse
 from bot.devtools.fake_telegram import FakeTelegram
-from bot.devtools.fake_vk import SCREEN_NAME, FakeVk
+from bot.devtools.fake_vk import GROUP_TOKEN, SCREEN_NAME, USER_TOKEN, FakeVk
 from bot.devtools.harness import RunningBot
 from bot.handlers.vk import VkSetupError
 from bot.handlers.vk.render import MAX_BUTTONS, MAX_ROW, MAX_ROWS
@@ -288,7 +288,7 @@ async def test_opening_a_survey_gives_admins_the_vk_invitation(both: RunningBot)
 async def test_opening_a_survey_posts_on_the_vk_wall_with_a_user_token(
     settings: Settings, fake: FakeTelegram, fake_vk: FakeVk, clock: FakeClock
 ) -> None:
-    with_wall = settings.model_copy(update={"vk_user_token": SecretStr("user-token")})
+    with_wall = settings.model_copy(update={"vk_user_token": SecretStr(USER_TOKEN)})
     async with RunningBot(with_wall, fake, clock, vk=fake_vk) as bot:
         fake_vk.lost_answers["wall.post"] = 1  # retried with the same guid: one post
         await open_csi(bot)
@@ -335,7 +335,7 @@ async def test_run_serves_vk_alone_without_a_telegram_token(
     vk_only = settings.model_copy(
         update={
             "bot_token": None,
-            "vk_group_token": SecretStr("vk-token"),
+            "vk_group_token": SecretStr(GROUP_TOKEN),
             "vk_group_id": fake_vk.group_id,
             "vk_api_url": fake_vk.base_url,
         }
@@ -365,7 +365,6 @@ async def test_an_event_that_fails_does_not_stop_the_bot(
 async def test_run_stops_with_one_line_when_vk_refuses_the_token(
     settings: Settings, fake_vk: FakeVk
 ) -> None:
-    fake_vk.errors["groups.getById"] = [5]  # 5: user authorization failed
     vk_only = settings.model_copy(
         update={
             "bot_token": None,
@@ -417,7 +416,7 @@ async def test_vk_appeal_answered_from_telegram_staff(both: RunningBot) -> None:
 async def test_a_scheduled_survey_opening_later_is_posted_on_the_vk_wall(
     settings: Settings, fake: FakeTelegram, fake_vk: FakeVk, clock: FakeClock
 ) -> None:
-    with_wall = settings.model_copy(update={"vk_user_token": SecretStr("user-token")})
+    with_wall = settings.model_copy(update={"vk_user_token": SecretStr(USER_TOKEN)})
     async with RunningBot(with_wall, fake, clock, vk=fake_vk) as bot:
         await bot.say(ADMIN, "/open_survey csi 28.12.2026")
         assert not fake_vk.of("wall.post")  # scheduled: nothing yet

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.chat.words import PrivateChat, StaffRoom
-from bot.config import Settings
+from bot.config import Settings, SettingsError
 from bot.handlers.backoff import Backoff
 from bot.handlers.max.client import REQUESTS_PER_SECOND, UNAUTHORIZED, MaxApiError, MaxClient
 from bot.handlers.max.delivery import MaxMessenger
@@ -25,7 +25,7 @@ from bot.texts import console
 log = logging.getLogger("bot.max")
 
 
-class MaxSetupError(Exception):
+class MaxSetupError(SettingsError):
     """MAX refused the configured token; the message is one console line."""
 
 
@@ -43,16 +43,16 @@ class MaxBot:
         return self.messenger.username
 
     async def connect(self) -> None:
-        """GET /me: a refused token (401) stops the bot with one line (a setting is wrong);
-        MAX being unreachable does not (polling keeps trying), deep links are then missing."""
+        """GET /me, once: a refused token (401) stops the bot with one line (a setting is
+        wrong), and so does MAX being unreachable (raised as is, for the composition root to
+        name MAX_API_URL); MAX answering with an error of its own does not (polling keeps
+        trying), deep links are then missing."""
         try:
-            me = await self.client.call("GET", "/me")
+            me = await self.client.call("GET", "/me", attempts=1)
             self.messenger.username = str(me.get("username") or me.get("user_id") or "")
         except MaxApiError as exc:
             if exc.status in UNAUTHORIZED:
                 raise MaxSetupError(console.MAX_REFUSED.format(error=exc)) from None
-            log.exception("MAX GET /me failed; deep links may not work until it answers")
-        except Exception:
             log.exception("MAX GET /me failed; deep links may not work until it answers")
 
     def outlet(self, audience: str) -> MaxOutlet | None:

@@ -131,9 +131,11 @@ class MaxClient:
         body: dict[str, Any] | None = None,
         repeatable: bool | None = None,
         timeout: float = REQUEST_TIMEOUT,
+        attempts: int | None = None,
     ) -> Any:
         """One API call; `repeatable` (default: only for GET) allows retrying after an
-        answer that may have been lost after MAX acted on the call."""
+        answer that may have been lost after MAX acted on the call. `attempts` (default: the
+        backoff's): 1 at start-up, where a failure is told at once and not logged here."""
         repeatable = method == "GET" if repeatable is None else repeatable
         query = {k: _query_value(v) for k, v in (params or {}).items() if v is not None}
         failures = 0
@@ -143,6 +145,8 @@ class MaxClient:
                 return await self._once(method, path, query, body, timeout)
             except Exception as exc:
                 failures += 1
+                if attempts is not None and failures >= attempts:
+                    raise
                 retry, wait = self._retry(exc, repeatable, failures)
                 if not retry:
                     if not (isinstance(exc, MaxApiError) and exc.status in UNAUTHORIZED):

@@ -15,7 +15,7 @@ from vk_api.exceptions import ApiError
 
 from bot.body import Body
 from bot.chat.words import PrivateChat, StaffRoom
-from bot.config import Settings
+from bot.config import Settings, SettingsError
 from bot.handlers.backoff import Backoff
 from bot.handlers.vk.citizen import VkCitizen
 from bot.handlers.vk.client import RETRYABLE_API_ERRORS, VkClient, make_vk_api
@@ -27,7 +27,7 @@ from bot.texts import console
 log = logging.getLogger("bot.vk")
 
 
-class VkSetupError(Exception):
+class VkSetupError(SettingsError):
     """VK refused the configured token or community; the message is one console line."""
 
 
@@ -48,14 +48,16 @@ class VkBot:
     async def connect(self) -> VkInvitations:
         """Checks the token at start-up and learns the community's short name for deep links.
 
-        VK refusing the token or the group stops the bot with one line (a setting is wrong);
-        VK being unreachable does not (the long poll keeps trying), links then use club<id>.
+        One attempt: VK refusing the token or the group stops the bot with one line (a setting
+        is wrong), and so does VK being unreachable (raised as is, for the composition root to
+        name VK_API_URL); VK overloaded does not (the long poll keeps trying), links then use
+        club<id>.
         """
         assert self.settings.vk_group_id is not None
         group_id = self.settings.vk_group_id
         screen_name = f"club{group_id}"
         try:
-            found: Any = await self.client.call("groups.getById", group_id=group_id)
+            found: Any = await self.client.call_once("groups.getById", group_id=group_id)
             groups = found.get("groups", []) if isinstance(found, dict) else found
             screen_name = groups[0].get("screen_name") or screen_name
         except ApiError as exc:
@@ -63,8 +65,6 @@ class VkBot:
                 log.exception("VK is overloaded at start-up; deep links use %s", screen_name)
                 return VkInvitations(group_id, screen_name, self.wall, self._body)
             raise VkSetupError(console.VK_REFUSED.format(error=exc)) from None
-        except Exception:
-            log.exception("VK groups.getById failed; deep links use %s", screen_name)
         self.messenger.screen_name = screen_name
         return VkInvitations(group_id, screen_name, self.wall, self._body)
 

@@ -109,6 +109,11 @@ class VkClient:
                 log.warning("VK %s failed (%s), retry %d in %.1f s", method, exc, failures, delay)
                 await asyncio.sleep(delay)
 
+    async def call_once(self, method: str, **params: Any) -> Any:
+        """One attempt, neither retried nor logged: the start-up check, whose caller tells a
+        failure as one line."""
+        return await self._in_thread(self.vk.method, method, params)
+
     async def upload(self, url: str, field: str, filename: str, data: bytes) -> Any:
         """POST a file to an upload server VK named (photos or docs); its JSON answer."""
 
