@@ -109,12 +109,7 @@ async def run_webhooks(settings: Settings, resources: Resources | None = None) -
     try:
         if max_bot is not None:
             await connect_max(settings, max_bot)
-            await max_bot.client.call(
-                "POST",
-                "/subscriptions",
-                body={"url": f"{base}/max", "update_types": MAX_UPDATE_TYPES, "secret": secret},
-                repeatable=True,
-            )
+            await max_bot.subscribe(f"{base}/max", secret, MAX_UPDATE_TYPES)
         if vk is not None:
             await connect_vk(services, vk)
         if settings.telegram_enabled:

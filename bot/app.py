@@ -144,8 +144,9 @@ def build_services(
             retention_years=settings.appeal_retention_years,
         ),
     )
-    outbox = Outbox(sessionmaker, messengers)
+    outbox = Outbox(sessionmaker, messengers, now=clock.now)
     appeals.outbox = outbox
+    outbox.post_card = appeals.post_card
     chart_renderer = ChartRenderer(settings.chart_workers)
     reports = ReportService(
         sessionmaker,
@@ -310,6 +311,8 @@ def build_vk_bot(
         concurrent=concurrent,
     )
     services.messengers.register(vk.messenger)
+    if settings.redis_url is not None:
+        vk.client.shared_pace = partial(services.coordination.pace, "vk")
     if settings.vk_staff_chat_id is not None:
         services.appeals.boards["vk"] = VkStaffBoard(
             vk.client, vk.messenger, settings.vk_staff_chat_id
@@ -401,6 +404,8 @@ def build_max_bot(
         rps=rps,
     )
     services.messengers.register(max_bot.messenger)
+    if services.settings.redis_url is not None:
+        max_bot.client.shared_pace = partial(services.coordination.pace, "max")
     for audience in ("external", "internal"):
         outlet = max_bot.outlet(audience)
         if outlet is not None:

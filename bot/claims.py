@@ -1,10 +1,15 @@
-"""Daily jobs run exactly once over all instances, and a run whose instance died is redone.
+"""Scheduled side effects run exactly once over all instances, and one whose instance died is
+redone.
 
 Each instance's scheduler fires the same daily job at the same moment; the first to insert the
 day's claim runs it, the others see the row and skip. The claim carries a lease: `done_at` is
 written when the job finishes, and a claim still unfinished after its lease is taken over by the
 next instance that looks (`retake`, called on every scheduler tick). A job that raises
 releases its claim at once, so the next tick on any instance tries again.
+
+Survey window events (invitation, reminders, report) use the same claims through `claim`,
+`finish` and `release`, named `window:<id>:<event>`: their own agenda, recomputed on every
+tick, finds an unfinished one again and `claim` takes it over once the lease has passed.
 """
 
 from __future__ import annotations
@@ -48,21 +53,17 @@ class JobClaims:
 
     async def run_once(self, name: str, job: Job) -> bool:
         """Run `job` if this instance wins the claim `name`; True if it ran here."""
-        if not await self._claim(name):
+        if not await self.claim(name):
             return False
         log.info("job %s claimed by %s", name, self.holder)
         try:
             await job()
         except Exception:
             log.exception("job %s failed; released for the next tick", name)
-            await self._release(name)
+            await self.release(name)
             return False
         async with self._sessionmaker() as session, session.begin():
-            await session.execute(
-                update(JobClaim)
-                .where(JobClaim.name == name, JobClaim.holder == self.holder)
-                .values(done_at=self._now())
-            )
+            await self.finish(session, name)
         return True
 
     async def retake(self, jobs: dict[str, Job]) -> list[str]:
@@ -83,7 +84,9 @@ class JobClaims:
                 retaken.append(name)
         return retaken
 
-    async def _claim(self, name: str) -> bool:
+    async def claim(self, name: str) -> bool:
+        """True if this instance now holds `name`: never claimed before, or claimed by an
+        instance that neither finished nor renewed it within the lease (it died)."""
         now = self._now()
         try:
             async with self._sessionmaker() as session, session.begin():
@@ -103,7 +106,16 @@ class JobClaims:
             )
             return taken.rowcount == 1
 
-    async def _release(self, name: str) -> None:
+    async def finish(self, session: AsyncSession, name: str) -> None:
+        """Mark `name` done in the caller's transaction, so a caller that records the outcome
+        elsewhere (a window event) commits both or neither."""
+        await session.execute(
+            update(JobClaim)
+            .where(JobClaim.name == name, JobClaim.holder == self.holder)
+            .values(done_at=self._now())
+        )
+
+    async def release(self, name: str) -> None:
         """Expire the lease now: `retake` on the next tick (of any instance) runs it again."""
         async with self._sessionmaker() as session, session.begin():
             await session.execute(

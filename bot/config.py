@@ -259,6 +259,9 @@ class Settings(BaseSettings):
             secret = self.webhook_secret.get_secret_value()
             if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
                 raise ValueError("WEBHOOK_SECRET: допустимы 1-256 символов A-Z a-z 0-9 _ -")
+            if self.webhook_url is not None and self.max_bot_token is not None and len(secret) < 5:
+                # MAX's SubscriptionRequestBody: 5-256 characters (Telegram accepts 1).
+                raise ValueError("WEBHOOK_SECRET: для вебхука MAX нужно не меньше 5 символов")
         return self
 
     @model_validator(mode="after")

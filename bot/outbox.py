@@ -6,6 +6,12 @@ commit the caller delivers it (`deliver`), so the person hears at once as before
 that could not send (a crash, a network error, a messenger down) the worker (`run`, one per
 instance) retries with growing pauses. Claiming a row moves its `next_at` forward with a
 conditional UPDATE, so two instances never send the same message.
+
+A staff card is owed the same way (`add_card`): its row names the appeal, and delivering it
+(`post_card`, the appeals service's) renders the card as the appeal stands then, posts it to the
+staff chat with its photos and records the card's message id for reply routing. Such a row has
+`platform` CARD and the appeal's number in `user_id` (the table predates cards; a column of its
+own would need a migration for no other gain).
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
@@ -31,6 +37,11 @@ LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 12
 """About a day of retries (pauses doubling from 30 s, capped at 4 h), then it is logged and left."""
 INTERVAL = 5.0
+CARD = "card"
+"""`platform` of a row that owes the staff card of appeal number `user_id`."""
+
+CardPoster = Callable[[int], Awaitable[None]]
+"""Posts the card of an appeal to its staff chat and records its message id; raises if not."""
 
 
 def _encode(replies: list[Reply]) -> str:
@@ -65,6 +76,7 @@ class Outbox:
         self._sessionmaker = sessionmaker
         self._sender = sender
         self._now = now
+        self.post_card: CardPoster | None = None
 
     def add(self, session: AsyncSession, person: Person, replies: list[Reply]) -> OutboxMessage:
         """Owe `replies` to `person`, inside the caller's transaction."""
@@ -72,6 +84,18 @@ class Outbox:
             platform=person.platform,
             user_id=person.user_id,
             payload=_encode(replies),
+            attempts=0,
+            next_at=self._now() + GRACE,
+        )
+        session.add(row)
+        return row
+
+    def add_card(self, session: AsyncSession, appeal_number: int) -> OutboxMessage:
+        """Owe the staff card of a new appeal, inside the transaction that registers it."""
+        row = OutboxMessage(
+            platform=CARD,
+            user_id=appeal_number,
+            payload="[]",
             attempts=0,
             next_at=self._now() + GRACE,
         )
@@ -134,7 +158,12 @@ class Outbox:
             return False  # another instance (or the worker) has it
         platform, user_id, payload, attempts = found
         try:
-            await self._sender.send(Person(platform, user_id), _decode(payload))
+            if platform == CARD:
+                if self.post_card is None:
+                    raise RuntimeError("no staff card poster registered")
+                await self.post_card(user_id)
+            else:
+                await self._sender.send(Person(platform, user_id), _decode(payload))
         except Exception:
             pause = min(timedelta(seconds=30) * 2 ** (attempts - 1), timedelta(hours=4))
             log.warning("outbox message %s not delivered (attempt %s)", row_id, attempts)

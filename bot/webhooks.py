@@ -3,9 +3,11 @@
 - POST /telegram: Telegram updates; the `X-Telegram-Bot-Api-Secret-Token` header must carry
   WEBHOOK_SECRET (Telegram sends what `setWebhook` was given), otherwise 401.
 - POST /vk: VK Callback API events; a "confirmation" request gets VK_CALLBACK_CONFIRMATION,
-  every event must carry VK_CALLBACK_SECRET in its `secret` field, otherwise 403.
+  every event must carry VK_CALLBACK_SECRET in its `secret` field, otherwise 403 (the
+  confirmation request is checked only if it carries one).
 - POST /max: MAX updates of the subscription made at start-up (`POST /subscriptions` with
-  WEBHOOK_SECRET); the secret comes back in the MAX_SECRET_HEADER header, otherwise 401.
+  WEBHOOK_SECRET); the secret comes back in the X-Max-Bot-Api-Secret header (name per MAX's
+  schema.yaml, SubscriptionRequestBody.secret), otherwise 401.
 - GET /healthz: 200 when the database (and Redis, if set) answers and the scheduler runs.
 
 A request is answered only after its update was handled and committed, so whatever a
@@ -71,10 +73,18 @@ def build_web_app(
     async def vk(request: web.Request) -> web.Response:
         event = await request.json()
         vk_secret = settings.vk_callback_secret
-        if vk_secret is not None and not _same(event.get("secret"), vk_secret.get_secret_value()):
+        confirmation = event.get("type") == "confirmation"
+        # VK's own SDKs take the confirmation request's secret as optional: it is checked
+        # when present; every other event must carry it.
+        unchecked = confirmation and "secret" not in event
+        if (
+            vk_secret is not None
+            and not unchecked
+            and not _same(event.get("secret"), vk_secret.get_secret_value())
+        ):
             log.warning("vk callback: event without the secret refused")
             return web.Response(status=403)
-        if event.get("type") == "confirmation":
+        if confirmation:
             return web.Response(text=settings.vk_callback_confirmation or "")
         assert vk_handler is not None
         await _handle_once(
@@ -88,8 +98,7 @@ def build_web_app(
             return web.Response(status=401)
         assert max_handler is not None
         update = await request.json()
-        # MAX updates carry no id: the time and the sender identify a redelivery.
-        once = f"max:{update.get('timestamp')}:{key_of(update)}"
+        once = f"max:{max_update_id(update)}"
         await _handle_once(services, f"max:{key_of(update)}", once, update, max_handler)
         return web.Response(text="ok")
 
@@ -107,6 +116,20 @@ def build_web_app(
         app.router.add_post("/max", max_)
     app.router.add_get("/healthz", healthz)
     return app
+
+
+def max_update_id(update: dict[str, Any]) -> str:
+    """MAX updates carry no id of their own: a press is named by its callback id, a message by
+    its `mid` (with the update type: an edit keeps the mid), anything else by its type, time
+    and sender. The time alone would merge two updates of one person in one millisecond."""
+    kind = update.get("update_type")
+    callback_id = (update.get("callback") or {}).get("callback_id")
+    if callback_id:
+        return f"callback:{callback_id}"
+    mid = ((update.get("message") or {}).get("body") or {}).get("mid")
+    if mid:
+        return f"{kind}:{mid}"
+    return f"{kind}:{update.get('timestamp')}:{key_of(update)}"
 
 
 async def _handle_once(

@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -51,27 +50,26 @@ async def quarterly_analysis(
 ) -> bool:
     """On the first working day of a quarter the admins get the previous quarter's analysis,
     once: the text as soon as it is ready, then its charts (drawn meanwhile by `renderer`).
-    The period is claimed in `plan_reminders` before sending and released if the text could
-    not be sent, so a restart neither repeats nor loses it; charts that fail after the text
-    went out are logged, not retried (the admins would get the text twice)."""
+    `plan_reminders` records the quarter once the text was sent. The scheduler runs this under
+    the day's claim (`JobClaims`), which keeps instances apart and redoes it if the instance
+    died before the text went out; a failed text raises, so the claim is released and the next
+    tick tries again. Charts that fail after the text went out are logged, not retried (the
+    admins would get the text twice)."""
     today = appeals.now().astimezone(appeals.tz).date()
     quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     if calendar.nth_working_day(quarter_start, 1) != today:
         return False
     period = previous_quarter(today)
     key = f"appeals:{period.label}"
+    async with sessionmaker() as session:
+        if await session.get(PlanReminder, key) is not None:
+            return False
+    text, draw_charts = await appeals_analysis(appeals, period, min_group, renderer)
+    await notifier.to_admins(text)
     try:
         async with sessionmaker() as session, session.begin():
             session.add(PlanReminder(period=key, sent_at=appeals.now()))
-    except IntegrityError:
-        return False
-    try:
-        text, draw_charts = await appeals_analysis(appeals, period, min_group, renderer)
-        await notifier.to_admins(text)
-    except Exception:
-        log.exception("quarterly appeals analysis %s failed, will retry", period.label)
-        async with sessionmaker() as session, session.begin():
-            await session.execute(delete(PlanReminder).where(PlanReminder.period == key))
+    except IntegrityError:  # run outside the scheduler's claim, by two callers at once
         return False
     try:
         images = await draw_charts()

@@ -128,8 +128,9 @@ class AppealService:
                     )
                 )
             await session.merge(AppealContact(person_key=person.key, name=name, email=email))
+            owed = self.outbox.add_card(session, appeal.number) if self.outbox else None
         view = await self.get(appeal.number)
-        await self._post_card(view)
+        await self._card_owed(view, owed)
         return view
 
     async def register(
@@ -141,8 +142,10 @@ class AppealService:
         appeal = self._new(channel, kind, topic, clean_text(text), min(received, now), now)
         async with self._sessionmaker() as session, session.begin():
             session.add(appeal)
+            await session.flush()
+            owed = self.outbox.add_card(session, appeal.number) if self.outbox else None
         view = await self.get(appeal.number)
-        await self._post_card(view)
+        await self._card_owed(view, owed)
         return view
 
     def _new(
@@ -578,19 +581,43 @@ class AppealService:
                 )
         return message_id
 
-    async def _post_card(self, view: AppealView) -> None:
-        message_id = await self._post_for(
-            view,
-            render.staff_card(view, self.classifier.title(view.topic), self.tz),
-            view.attachments,
-        )
+    async def _card_owed(self, view: AppealView, owed: OutboxMessage | None) -> None:
+        """Post the new appeal's card now: from the outbox (a failure, or a crash before this
+        line, is retried by its worker), or, without one, directly."""
+        if owed is not None and self.outbox is not None:
+            await self.outbox.deliver(owed)
+        else:
+            await self._post_card(view)
+
+    async def post_card(self, number: int) -> None:
+        """The outbox's delivery of a staff card: errors propagate, so it is retried."""
+        view = await self.get(number)
+        board = self._board_for(view)
+        if board is None:
+            return
+        message_id = await board.post(self._card(view), view.attachments)
         if message_id is not None:
-            async with self._sessionmaker() as session, session.begin():
-                await session.execute(
-                    update(Appeal)
-                    .where(Appeal.number == view.number)
-                    .values(staff_message_id=message_id)
-                )
+            await self._remember_card(board, view.number, message_id)
+
+    def _card(self, view: AppealView) -> Reply:
+        return render.staff_card(view, self.classifier.title(view.topic), self.tz)
+
+    async def _remember_card(self, board: StaffBoard, number: int, message_id: str) -> None:
+        async with self._sessionmaker() as session, session.begin():
+            await session.merge(
+                StaffPost(platform=board.platform, message_id=message_id, appeal_number=number)
+            )
+            await session.execute(
+                update(Appeal).where(Appeal.number == number).values(staff_message_id=message_id)
+            )
+
+    async def _post_card(self, view: AppealView) -> None:
+        board = self._board_for(view)
+        if board is None:
+            return
+        message_id = await self._post_to(board, self._card(view), view.attachments)
+        if message_id is not None:
+            await self._remember_card(board, view.number, message_id)
 
 
 async def _anonymise(session: AsyncSession, numbers: list[int], now: datetime) -> None:

@@ -8,7 +8,12 @@ stabs/) where the bot relies on it: the token only in the `Authorization` header
 `POST /messages?user_id=|chat_id=` with NewMessageBody (4000 characters at most, inline
 keyboard limits checked), `POST /answers?callback_id=` that edits the pressed message,
 `POST /uploads` then the upload URL then the token in an attachment, and
-`GET /chats/{chatId}/members?user_ids=`. Errors are `{"code", "message"}` with the HTTP status.
+`GET /chats/{chatId}/members?user_ids=`, and webhook subscriptions: `POST /subscriptions`
+(SubscriptionRequestBody: `url` http(s)://, `secret` of 5-256 characters A-Z a-z 0-9 _ -,
+`update_types`), `GET /subscriptions` (the secret is not listed), `DELETE /subscriptions?url=`.
+While a subscription exists, `push` POSTs the update to its URL with the secret in the
+`X-Max-Bot-Api-Secret` header instead of queueing it for `GET /updates`. Errors are
+`{"code", "message"}` with the HTTP status.
 
 Tests inject updates (`push`), inspect what the bot sent (`sent`, `last`, `uploads`) and make
 MAX misbehave: errors for the next calls of an endpoint (429, 503, `attachment.not.ready`),
@@ -20,11 +25,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import re
 import secrets
 import ssl
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from bot.devtools.loopback import PUSH_CEILING, serve_on_loopback
@@ -35,6 +43,8 @@ BOT_USERNAME = "id7700000000_bot"
 LONGPOLL_WAIT_CAP = 0.3
 """Seconds a long poll may hang: short, so a stopping bot is not kept waiting."""
 TEXT_LIMIT = 4000
+SECRET_HEADER = "X-Max-Bot-Api-Secret"
+SUBSCRIPTION_SECRET = re.compile(r"[\w-]{5,256}", re.ASCII)
 KEYBOARD_ROWS, KEYBOARD_ROW, KEYBOARD_BUTTONS, BUTTON_TEXT, BUTTON_PAYLOAD = 30, 7, 210, 128, 1024
 ERROR_CODES = {
     400: "proto.payload",
@@ -126,6 +136,10 @@ class FakeMax:
         self._runner: web.AppRunner | None = None
         self.base_url = ""
         self.polls = 0
+        self.subscriptions: list[dict[str, Any]] = []
+        """What `POST /subscriptions` set up: url, secret, update_types, version, time."""
+        self.deliveries: list[int] = []
+        """The HTTP status the bot's webhook answered to each update pushed to it."""
 
     async def start(self, ssl_context: ssl.SSLContext | None = None) -> str:
         """Serve on a free loopback port (over HTTPS with `ssl_context`, as MAX does with a
@@ -138,6 +152,9 @@ class FakeMax:
         app.router.add_post("/uploads", self._upload_url)
         app.router.add_post("/upload/{key}", self._upload)
         app.router.add_get("/chats/{chat_id}/members", self._chat_members)
+        app.router.add_post("/subscriptions", self._subscribe)
+        app.router.add_get("/subscriptions", self._list_subscriptions)
+        app.router.add_delete("/subscriptions", self._unsubscribe)
         self._runner, self.base_url = await serve_on_loopback(app, ssl_context)
         return self.base_url
 
@@ -172,7 +189,11 @@ class FakeMax:
 
     # --- updates the bot will receive -----------------------------------------------------
     async def push(self, update: dict[str, Any], *, wait: float = PUSH_CEILING) -> None:
-        """Queue an update and return once the bot has handled it (asked for a later marker)."""
+        """Queue an update and return once the bot has handled it (asked for a later marker);
+        with a subscription, POST it to the webhook and return once it answered."""
+        if self.subscriptions:
+            await self._deliver(update, wait)
+            return
         async with self._changed:
             seq = next(self._seq)
             self._updates.append((seq, update))
@@ -463,6 +484,51 @@ class FakeMax:
                 "marker": None,
             }
         )
+
+    async def _subscribe(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        url, secret = body.get("url"), body.get("secret")
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            return _error(400, "url: must start with http(s)://")
+        if secret is not None and not SUBSCRIPTION_SECRET.fullmatch(str(secret)):
+            return _error(400, "secret: 5-256 characters A-Z, a-z, 0-9, _ and -")
+        types = body.get("update_types")
+        if types is not None and not (
+            isinstance(types, list) and all(isinstance(t, str) and t for t in types)
+        ):
+            return _error(400, "update_types: a list of update types")
+        self.subscriptions = [s for s in self.subscriptions if s["url"] != url]
+        self.subscriptions.append(
+            {
+                "url": url,
+                "secret": secret,
+                "update_types": types,
+                "version": body.get("version"),
+                "time": int(time.time() * 1000),
+            }
+        )
+        return web.json_response({"success": True})
+
+    async def _list_subscriptions(self, request: web.Request) -> web.Response:
+        listed = [{k: v for k, v in s.items() if k != "secret"} for s in self.subscriptions]
+        return web.json_response({"subscriptions": listed})
+
+    async def _unsubscribe(self, request: web.Request) -> web.Response:
+        url = request.query.get("url")
+        if not url:
+            return _error(400, "url is required")
+        self.subscriptions = [s for s in self.subscriptions if s["url"] != url]
+        return web.json_response({"success": True})
+
+    async def _deliver(self, update: dict[str, Any], wait: float) -> None:
+        """One webhook request per subscription that wants this update type."""
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=wait)) as http:
+            for sub in self.subscriptions:
+                if sub["update_types"] and update["update_type"] not in sub["update_types"]:
+                    continue
+                headers = {SECRET_HEADER: sub["secret"]} if sub["secret"] else {}
+                async with http.post(sub["url"], json=update, headers=headers) as response:
+                    self.deliveries.append(response.status)
 
 
 def _error(status: int, message: str, code: str | None = None) -> web.Response:

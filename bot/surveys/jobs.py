@@ -4,9 +4,11 @@ deadline and the frequency plan.
 The windows table is the source of truth: `run_due()` recomputes from it everything that has
 fallen due by now and performs it, so a scheduler only has to call it at the right moments (and
 once at start-up, which catches up whatever fell due while the bot was down). Each side effect
-is claimed first by inserting a row whose primary key is (window, event); a second claim fails,
-so a restart, a second tick or a second process never repeats it. A side effect that fails is
-released and tried again on the next call.
+is claimed first (`JobClaims`, named `window:<id>:<event>`, with a lease) and recorded as done
+in `survey_window_events` together with the claim's `done_at`, so a restart, a second tick or a
+second instance never repeats a finished one. A side effect that fails is released and tried
+again on the next call; one whose instance died midway is taken over by the first call after
+the lease has passed.
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time, timedelta
 from typing import ClassVar
 
-from sqlalchemy import delete, exists, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.body import Body
+from bot.claims import JobClaims
 from bot.core.ports import Notifications
 from bot.db.models import PlanReminder, SurveyWindow, WindowEvent
 from bot.reports.window import WindowReport
@@ -52,8 +54,12 @@ class WindowJobs:
         *,
         external_last_day_reminder: bool = False,
         body: Body | None = None,
+        claims: JobClaims | None = None,
     ) -> None:
+        """`claims`: the instance's claims on side effects; by default this process's, timed
+        by the windows' clock (so a test's FakeClock also moves the leases)."""
         self._body = body or Body()
+        self._claims = claims or JobClaims(sessionmaker, now=windows.clock.now)
         self._sessionmaker = sessionmaker
         self._windows = windows
         self._plan = plan
@@ -139,42 +145,41 @@ class WindowJobs:
         """The invitation of a window an admin has just opened. True if it was posted to the
         audience's chat; otherwise the admin's own reply carries the link to post."""
         window = await self._windows.get(window_id)
-        if window is None or not await self._claim(window_id, "invite"):
+        name = self._claim_name(window_id, "invite")
+        if window is None or not await self._claims.claim(name):
             return False
         try:
-            return await self._post_invitation(window)
+            posted = await self._post_invitation(window)
         except Exception:
-            await self._release(window_id, "invite")
+            await self._claims.release(name)
             raise
+        await self._done(window_id, "invite")
+        return posted
 
     async def _perform(self, window: SurveyWindow, event: str) -> bool:
-        if not await self._claim(window.id, event):
+        name = self._claim_name(window.id, event)
+        if not await self._claims.claim(name):
             return False
         try:
             await self._actions[event](self, window)
         except Exception:
             log.exception("survey window %s: %s failed, will retry", window.id, event)
-            await self._release(window.id, event)
+            await self._claims.release(name)
             return False
+        await self._done(window.id, event)
         return True
 
-    async def _claim(self, window_id: int, event: str) -> bool:
-        try:
-            async with self._sessionmaker() as session, session.begin():
-                session.add(
-                    WindowEvent(window_id=window_id, event=event, done_at=self._windows.clock.now())
-                )
-        except IntegrityError:
-            return False
-        return True
+    @staticmethod
+    def _claim_name(window_id: int, event: str) -> str:
+        return f"window:{window_id}:{event}"
 
-    async def _release(self, window_id: int, event: str) -> None:
+    async def _done(self, window_id: int, event: str) -> None:
+        """The event leaves the agenda and its claim is finished, in one transaction."""
         async with self._sessionmaker() as session, session.begin():
-            await session.execute(
-                delete(WindowEvent).where(
-                    WindowEvent.window_id == window_id, WindowEvent.event == event
-                )
+            session.add(
+                WindowEvent(window_id=window_id, event=event, done_at=self._windows.clock.now())
             )
+            await self._claims.finish(session, self._claim_name(window_id, event))
 
     def _invitation_text(self, window: SurveyWindow) -> str:
         closes_on = self._windows.local_date(window.closes_at)
@@ -247,10 +252,13 @@ class WindowJobs:
     }
 
     async def _remind_plan(self, period: PlanPeriod) -> bool:
-        try:
-            async with self._sessionmaker() as session, session.begin():
-                session.add(PlanReminder(period=period.key, sent_at=self._windows.clock.now()))
-        except IntegrityError:
+        """The plan's reminder of `period`, once. `plan_reminders` says it was sent (rows
+        written before claims had leases included); the claim keeps two instances apart."""
+        async with self._sessionmaker() as session:
+            if await session.get(PlanReminder, period.key) is not None:
+                return False
+        name = f"plan:{period.key}"
+        if not await self._claims.claim(name):
             return False
         text = texts.plan_reminder(
             period.audience, period.start, period.end, self._plan.last_start(period)
@@ -259,7 +267,9 @@ class WindowJobs:
             await self.notifier.to_admins(text)
         except Exception:
             log.exception("plan reminder %s failed, will retry", period.key)
-            async with self._sessionmaker() as session, session.begin():
-                await session.execute(delete(PlanReminder).where(PlanReminder.period == period.key))
+            await self._claims.release(name)
             return False
+        async with self._sessionmaker() as session, session.begin():
+            session.add(PlanReminder(period=period.key, sent_at=self._windows.clock.now()))
+            await self._claims.finish(session, name)
         return True

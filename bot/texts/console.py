@@ -64,6 +64,10 @@ DEMO_FILES = "\nГрафики и файлы отчёта (как их полу�
 WEBHOOK_LISTENING = "Бот принимает вебхуки на {host}:{port} (проверка: GET /healthz)."
 STOPPING = "Останавливаюсь: дорабатываю начатые обновления."
 MAX_STARTING = "Бот MAX @{username} запущен."
+MAX_SUBSCRIPTION_REFUSED = (
+    "MAX не принял подписку на вебхук {url} ({error}). Проверьте WEBHOOK_URL и WEBHOOK_SECRET "
+    "(для MAX 5-256 символов A-Z a-z 0-9 _ -)."
+)
 MAX_REFUSED = (
     "MAX не принял токен ({error}). Проверьте MAX_BOT_TOKEN: его выдаёт платформа MAX для "
     "партнёров (business.max.ru, «Чат-боты» → бот → «Настройки»)."

@@ -34,7 +34,7 @@ async def test_two_instances_run_a_day_once_and_a_dead_holders_run_is_taken_over
         assert not await b.run_once("daily:digest:2026-12-24", digest)
         assert runs == ["digest"]
         # 'a' claims the next day and never finishes (simulated by claiming only).
-        assert await a._claim("daily:digest:2026-12-25")
+        assert await a.claim("daily:digest:2026-12-25")
         now[0] += timedelta(minutes=5)
         assert await b.retake({"daily:digest": digest}) == [], "lease still running"
         now[0] += timedelta(minutes=11)

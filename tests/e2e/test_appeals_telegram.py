@@ -453,3 +453,22 @@ async def test_refused_survey_start_leaves_the_appeal_in_progress(running: Runni
     await running.say(CITIZEN, "Прошу отремонтировать крыльцо у здания на Лесной улице")
     await running.press(CITIZEN, texts.BUTTON_DONE)
     assert "фотографии или документы" in running.fake.last(CITIZEN).text
+
+
+async def test_a_card_the_staff_chat_missed_is_posted_later_by_the_outbox(
+    running: RunningBot, clock: FakeClock
+) -> None:
+    running.fake.blocked.add(STAFF_CHAT)  # the staff chat is unreachable when the appeal comes
+    number = await file_appeal(running, CITIZEN)
+    assert (await appeal_row(running, number)).staff_message_id is None
+    running.fake.blocked.clear()
+    outbox = running.services.outbox
+    assert await outbox.deliver_due() == 0, "the retry waits its pause"
+    clock.advance(seconds=31)
+    assert await outbox.deliver_due() == 1
+    posted = card(running, number)
+    assert (await appeal_row(running, number)).staff_message_id == str(posted.message_id)
+    assert await outbox.deliver_due() == 0, "posted once"
+    # The card's stored id routes a reply in the staff chat to the appeal.
+    await reply_in_group(running, ADMIN, posted, "Ответ по существу")
+    assert f"Проверьте ответ на №{number}" in running.fake.last(STAFF_CHAT).text

@@ -315,6 +315,38 @@ async def test_report_not_lost_when_admins_unreachable(
         assert sum(REPORT_MARK in t for t in admin_texts(fake)) == 1
 
 
+class Killed(BaseException):
+    """The process dies mid-send: no `except Exception` of the bot catches it, so nothing
+    releases or finishes the claim, exactly as after a SIGKILL."""
+
+
+async def test_report_left_half_done_by_a_dead_instance_is_redone_once_after_the_lease(
+    settings: Settings, fake: FakeTelegram, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with RunningBot(settings, fake, clock) as bot:
+        jobs = bot.services.jobs
+        await bot.say(ADMIN, "/open_survey csi")
+        clock.set(msk(2027, 1, 16, 8))
+
+        async def dies(*args: object, **kwargs: object) -> None:
+            raise Killed
+
+        with monkeypatch.context() as patch:
+            patch.setattr(jobs.notifier, "to_admins", dies)
+            with pytest.raises(Killed):
+                await jobs.run_due()
+        assert not any(REPORT_MARK in t for t in admin_texts(fake))
+
+        clock.advance(minutes=14)  # the dead holder's lease (15 min) still runs
+        assert await due(jobs) == []
+        clock.advance(minutes=2)
+        assert await due(jobs) == ["1:report"]
+        assert await due(jobs) == []
+        clock.advance(hours=1)
+        assert await due(jobs) == []
+        assert sum(REPORT_MARK in t for t in admin_texts(fake)) == 1
+
+
 async def test_apscheduler_fires_the_close_in_real_time(
     settings: Settings, fake: FakeTelegram
 ) -> None:

@@ -1,9 +1,9 @@
 """Tables that let survey windows run themselves exactly once across restarts.
 
-The windows table stays the source of truth for when things are due; these tables only record
-which side effects (invitation, reminders, report, publication reminder) have been claimed, and
-who agreed to private reminders. A claim is a row whose primary key makes a second claim fail,
-so two processes or a restart can never perform the same side effect twice.
+The windows table stays the source of truth for when things are due; these tables record which
+side effects (invitation, reminders, report, publication reminder) have been performed, who
+agreed to private reminders, and the claims (with a lease) that keep two instances from
+performing the same side effect at once and let a survivor redo one whose instance died.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from bot.db.types import UtcDateTime
 
 
 class WindowEvent(Base):
-    """A side effect of a window that was performed (or is being performed right now)."""
+    """A side effect of a window that was performed; while it is being performed, its
+    `job_claims` row (`window:<id>:<event>`) holds it."""
 
     __tablename__ = "survey_window_events"
 
@@ -56,9 +57,10 @@ class ReminderSubscriber(Base):
 
 
 class JobClaim(Base):
-    """A run of a daily job (`daily:appeals-digest:2026-12-24`) claimed by one instance.
+    """A run of a daily job (`daily:appeals-digest:2026-12-24`), a window's side effect
+    (`window:3:report`) or a plan reminder (`plan:...`) claimed by one instance.
 
-    Unlike a window event, a claim has a lease: if the instance that holds it dies before
+    A claim has a lease: if the instance that holds it dies before
     `done_at` is written, another instance takes the run over once `expires_at` has passed.
     """
 

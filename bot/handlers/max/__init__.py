@@ -71,6 +71,25 @@ class MaxBot:
         chat_id = self.settings.max_staff_chat_id
         return MaxStaffBoard(self.messenger, chat_id) if chat_id is not None else None
 
+    async def subscribe(self, url: str, secret: str, update_types: list[str]) -> None:
+        """Webhook mode (MAX serves production bots by webhook only): POST /subscriptions, so
+        MAX posts updates to `url` with `secret` in the X-Max-Bot-Api-Secret header. MAX may
+        answer 200 with `success: false`, or an error; either stops the start-up with one line."""
+        try:
+            result = await self.client.call(
+                "POST",
+                "/subscriptions",
+                body={"url": url, "update_types": update_types, "secret": secret},
+                repeatable=True,
+            )
+        except MaxApiError as exc:
+            raise MaxSetupError(
+                console.MAX_SUBSCRIPTION_REFUSED.format(url=url, error=exc)
+            ) from None
+        if not (isinstance(result, dict) and result.get("success")):
+            message = result.get("message") if isinstance(result, dict) else result
+            raise MaxSetupError(console.MAX_SUBSCRIPTION_REFUSED.format(url=url, error=message))
+
     async def run(self) -> None:
         await self.poller.run()
 

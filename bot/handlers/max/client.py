@@ -97,6 +97,9 @@ class MaxClient:
         self._base = api_url.rstrip("/")
         self._ssl = ssl_context(ca_file) if api_url.startswith("https://") else None
         self._pacer = Pacer(rps)
+        self.shared_pace: Callable[[], Awaitable[None]] | None = None
+        """With several instances (REDIS_URL): waits for a slot of the bot's 30 requests/s
+        shared by all of them, after this process's own spacing."""
         self.backoff = backoff or Backoff()
         self._session: aiohttp.ClientSession | None = None
 
@@ -109,6 +112,11 @@ class MaxClient:
                 connector=aiohttp.TCPConnector(ssl=self._ssl if self._ssl else True),
             )
         return self._session
+
+    async def _pace(self) -> None:
+        await self._pacer.wait()
+        if self.shared_pace is not None:
+            await self.shared_pace()
 
     async def close(self) -> None:
         if self._session is not None:
@@ -132,7 +140,7 @@ class MaxClient:
         query = {k: _query_value(v) for k, v in (params or {}).items() if v is not None}
         failures = 0
         while True:
-            await self._pacer.wait()
+            await self._pace()
             try:
                 return await self._once(method, path, query, body, timeout)
             except Exception as exc:
@@ -187,7 +195,7 @@ class MaxClient:
         endpoint = await self.call("POST", "/uploads", params={"type": kind}, repeatable=True)
         failures = 0
         while True:
-            await self._pacer.wait()
+            await self._pace()
             form = aiohttp.FormData()
             form.add_field("data", data, filename=filename)
             try:

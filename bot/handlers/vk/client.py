@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -89,10 +89,15 @@ class VkClient:
         self.vk = vk
         self.backoff = backoff or Backoff()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="vk-api")
+        self.shared_pace: Callable[[], Awaitable[None]] | None = None
+        """With several instances (REDIS_URL): waits for a slot of the community's 20 calls/s
+        shared by all of them; vk_api's own delay only spaces this process's calls."""
 
     async def call(self, method: str, **params: Any) -> Any:
         failures = 0
         while True:
+            if self.shared_pace is not None:
+                await self.shared_pace()
             try:
                 return await self._in_thread(self.vk.method, method, params)
             except Exception as exc:
