@@ -5,36 +5,14 @@ Coordination for both) and, with TEST_REDIS_URL, two Redis clients as two instan
 from __future__ import annotations
 
 import asyncio
-import os
 import time
-from collections.abc import AsyncIterator
 from functools import partial
-
-import pytest
 
 from bot.coordination import Coordination
 from bot.devtools.fake_max import FakeMax
 from bot.devtools.fake_vk import FakeVk
 from bot.handlers.max.client import MaxClient
 from bot.handlers.vk.client import VkClient, make_vk_api
-
-REDIS = os.environ.get("TEST_REDIS_URL")
-
-
-@pytest.fixture(params=["memory", "redis"])
-async def pair(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Coordination, Coordination]]:
-    if request.param == "memory":
-        one = Coordination()
-        yield one, one
-        return
-    if REDIS is None:
-        pytest.skip("TEST_REDIS_URL is not set")
-    first, second = Coordination.from_url(REDIS), Coordination.from_url(REDIS)
-    assert first.redis is not None
-    await first.redis.flushdb()
-    yield first, second
-    await first.close()
-    await second.close()
 
 
 async def start_of_a_second() -> float:
@@ -46,12 +24,12 @@ async def start_of_a_second() -> float:
 
 
 async def test_max_clients_of_two_instances_share_30_per_second(
-    pair: tuple[Coordination, Coordination],
+    coordination_pair: tuple[Coordination, Coordination],
 ) -> None:
     fake = FakeMax()
     await fake.start()
-    clients = [MaxClient(fake.token, fake.base_url, rps=0) for _ in pair]
-    for client, coordination in zip(clients, pair, strict=True):
+    clients = [MaxClient(fake.token, fake.base_url, rps=0) for _ in coordination_pair]
+    for client, coordination in zip(clients, coordination_pair, strict=True):
         client.shared_pace = partial(coordination.pace, "max")
     try:
         started = await start_of_a_second()
@@ -65,12 +43,12 @@ async def test_max_clients_of_two_instances_share_30_per_second(
 
 
 async def test_vk_clients_of_two_instances_share_20_per_second(
-    pair: tuple[Coordination, Coordination],
+    coordination_pair: tuple[Coordination, Coordination],
 ) -> None:
     fake = FakeVk()
     await fake.start()
-    clients = [VkClient(make_vk_api("vk-test-token", fake.base_url), workers=8) for _ in pair]
-    for client, coordination in zip(clients, pair, strict=True):
+    clients = [VkClient(make_vk_api("vk-test-token", fake.base_url), workers=8) for _ in coordination_pair]
+    for client, coordination in zip(clients, coordination_pair, strict=True):
         client.vk.RPS_DELAY = 0.0  # only the shared pace spaces them
         client.shared_pace = partial(coordination.pace, "vk")
     try:
