@@ -308,6 +308,8 @@ async def test_last_day_reminder_reaches_unfinished_drafts_and_stores_nothing(
         after = await snapshot(bot)
         # The job's own mark that it ran is all that changed: nothing about who was reminded.
         changed = {name for name in before if before[name] != after[name]}
-        assert changed <= {"survey_window_events", "plan_reminders"}
+        assert changed <= {"survey_window_events", "plan_reminders", "job_claims"}
+        claims = [row for row in after["job_claims"] if row not in before["job_claims"]]
+        assert all(row[0].startswith("'window:1:") for row in claims), claims  # job names only
         assert "1:last_day" not in await bot.services.jobs.run_due()
         assert len(fake.sent(unfinished)) == 1
