@@ -1,4 +1,4 @@
-"""Fixtures of the e2e tier: the fake Bot API server and the bot running against it."""
+"""Fixtures of the e2e tier: the fake Bot API and VK servers and the bot running against them."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 
 from bot.config import Settings
 from bot.devtools.fake_telegram import FakeTelegram
+from bot.devtools.fake_vk import FakeVk
 from bot.devtools.harness import RunningBot
 from tests.support.clock import FakeClock
 
@@ -25,4 +26,21 @@ async def running(
     settings: Settings, fake: FakeTelegram, clock: FakeClock
 ) -> AsyncIterator[RunningBot]:
     async with RunningBot(settings, fake, clock) as bot:
+        yield bot
+
+
+@pytest.fixture
+async def fake_vk() -> AsyncIterator[FakeVk]:
+    server = FakeVk()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def both(
+    settings: Settings, fake: FakeTelegram, fake_vk: FakeVk, clock: FakeClock
+) -> AsyncIterator[RunningBot]:
+    """Telegram and VK served by one process, as `python -m bot run` with both tokens."""
+    async with RunningBot(settings, fake, clock, vk=fake_vk) as bot:
         yield bot

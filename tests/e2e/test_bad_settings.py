@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -169,14 +169,6 @@ def test_a_missing_postgresql_database_is_one_line(tmp_path: Path) -> None:
     result = run_cli(tmp_path, "migrate", DATABASE_URL=missing.render_as_string(False))
     line = assert_one_line(result.returncode, result.stderr, "DATABASE_URL", "createdb")
     assert f"нет базы «{missing.database}»" in line
-
-
-@pytest.fixture
-async def fake_vk() -> AsyncIterator[FakeVk]:
-    server = FakeVk()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def test_telegram_refusing_the_token_is_one_line(tmp_path: Path, fake: FakeTelegram) -> None:

@@ -46,14 +46,6 @@ def body_settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-async def fake_vk() -> AsyncIterator[FakeVk]:
-    server = FakeVk()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def both(
     body_settings: Settings, fake: FakeTelegram, fake_vk: FakeVk, clock: FakeClock
 ) -> AsyncIterator[RunningBot]:

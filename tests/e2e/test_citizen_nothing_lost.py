@@ -5,42 +5,20 @@ end to end."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from io import BytesIO
 
-import pytest
 from openpyxl import load_workbook
 
-from bot.config import Settings
-from bot.devtools.fake_telegram import FakeTelegram
-from bot.devtools.fake_vk import FakeVk
 from bot.devtools.harness import RunningBot
 from bot.texts import appeals as texts
 from bot.texts import survey as survey_texts
 from tests.support.appeals import confirm_answer, file_appeal
-from tests.support.clock import FakeClock
 from tests.support.csi_answers import last_text
 from tests.support.database import ADMIN
 
 CITIZEN = 500
 VK_USER = 600
 QUESTION = "Добрый день! Когда будет готова справка о составе семьи?"
-
-
-@pytest.fixture
-async def fake_vk() -> AsyncIterator[FakeVk]:
-    server = FakeVk()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def both(
-    settings: Settings, fake: FakeTelegram, fake_vk: FakeVk, clock: FakeClock
-) -> AsyncIterator[RunningBot]:
-    async with RunningBot(settings, fake, clock, vk=fake_vk) as bot:
-        yield bot
 
 
 def number_in(text: str) -> int:

@@ -92,14 +92,6 @@ def poll_settings(settings: Settings, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def fake_vk() -> AsyncIterator[FakeVk]:
-    server = FakeVk()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def both(
     poll_settings: Settings, fake: FakeTelegram, fake_vk: FakeVk, clock: FakeClock
 ) -> AsyncIterator[RunningBot]:

@@ -12,7 +12,6 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -42,23 +41,6 @@ from tests.support.waits import CEILING, wait_until
 VK_USER = 500
 CRITERIA = 10
 VK_LINK = f"https://vk.me/{SCREEN_NAME}?ref=csi"
-
-
-@pytest.fixture
-async def fake_vk() -> AsyncIterator[FakeVk]:
-    server = FakeVk()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def both(
-    settings: Settings, fake: FakeTelegram, fake_vk: FakeVk, clock: FakeClock
-) -> AsyncIterator[RunningBot]:
-    """Telegram and VK served by one process, as `python -m bot run` with both tokens."""
-    async with RunningBot(settings, fake, clock, vk=fake_vk) as bot:
-        yield bot
 
 
 async def open_csi(bot: RunningBot) -> None:

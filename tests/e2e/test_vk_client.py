@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -14,14 +13,6 @@ from bot.handlers.backoff import Backoff
 from bot.handlers.vk.client import VkClient, make_vk_api
 from bot.handlers.vk.polling import VkPoller
 from tests.support.waits import CEILING
-
-
-@pytest.fixture
-async def fake_vk() -> AsyncIterator[FakeVk]:
-    server = FakeVk()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def test_community_calls_are_paced_at_twenty_per_second(fake_vk: FakeVk) -> None:

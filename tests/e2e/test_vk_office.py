@@ -31,14 +31,6 @@ STAFF_PEER = 2_000_000_001
 
 
 @pytest.fixture
-async def fake_vk() -> AsyncIterator[FakeVk]:
-    server = FakeVk()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 def vk_only(settings: Settings) -> Settings:
     return settings.model_copy(
         update={

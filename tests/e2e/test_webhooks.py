@@ -27,14 +27,6 @@ MAX_USER = 700
 
 
 @pytest.fixture
-async def fake_vk() -> AsyncIterator[FakeVk]:
-    server = FakeVk()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def fake_max() -> AsyncIterator[FakeMax]:
     server = FakeMax()
     await server.start()
