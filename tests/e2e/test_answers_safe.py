@@ -10,7 +10,6 @@ person's answers, only released groups, and keep no salt or mark after the close
 from __future__ import annotations
 
 import asyncio
-import os
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,12 +17,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import build_services
 from bot.config import Settings
 from bot.core.ports import Outcome, Person
-from bot.db.migrate import upgrade
 from bot.db.models import (
     SurveyAnswer,
     SurveyDraft,
@@ -277,18 +274,11 @@ async def test_disk_shows_groups_never_one_person_and_nothing_after_close(
 
 
 @pytest.fixture
-async def postgres(quick: Settings) -> AsyncIterator[Settings]:
-    """The same settings on an emptied PostgreSQL database (TEST_POSTGRES_URL)."""
-    url = os.environ.get("TEST_POSTGRES_URL")
-    if not url:
+def postgres(quick: Settings) -> Settings:
+    """The test's own fresh database, when the suite runs on PostgreSQL (TEST_POSTGRES_URL)."""
+    if not quick.database_url.startswith("postgresql"):
         pytest.skip("TEST_POSTGRES_URL is not set")
-    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
-    async with engine.connect() as conn:
-        await conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-        await conn.exec_driver_sql("CREATE SCHEMA public")
-    await engine.dispose()
-    await asyncio.to_thread(upgrade, url)
-    yield quick.model_copy(update={"database_url": url})
+    return quick
 
 
 async def test_postgres_system_columns_keep_no_order(postgres: Settings, clock: FakeClock) -> None:
