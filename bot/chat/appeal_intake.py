@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -250,6 +250,20 @@ class AppealIntake:
         return Outcome([await self._prompt(person, draft)])
 
     async def _reason(self, person: Person, draft: Draft, text: str) -> Outcome:
+        return await self._about_answered(
+            person, draft, text, self._appeals.explain_rating, texts.RATING_REASON_THANKS
+        )
+
+    async def _about_answered(
+        self,
+        person: Person,
+        draft: Draft,
+        text: str,
+        record: Callable[[Person, int, str], Awaitable[object]],
+        thanks: str,
+    ) -> Outcome:
+        """A text about an appeal already answered (a follow-up, a low rating's reason): one
+        message, kept with the appeal by `record`."""
         if not text:
             return Outcome([Reply(texts.NO_TEXT_YET)])
         if len(text) > TEXT_MAX:
@@ -257,10 +271,10 @@ class AppealIntake:
         assert draft.number is not None
         await self._drop(person)
         try:
-            await self._appeals.explain_rating(person, draft.number, text)
+            await record(person, draft.number, text)
         except AppealError as exc:
             return Outcome([Reply(str(exc))])
-        return Outcome([Reply(texts.RATING_REASON_THANKS)])
+        return Outcome([Reply(thanks)])
 
     # --- steps ------------------------------------------------------------------------------
     async def _pressed(self, person: Person, draft: Draft, pressed: Action) -> Outcome:
@@ -345,17 +359,8 @@ class AppealIntake:
         return Outcome([Reply(texts.filed(view.number, view.kind, due), edit=True)])
 
     async def _followup(self, person: Person, draft: Draft, text: str) -> Outcome:
-        if not text:
-            return Outcome([Reply(texts.NO_TEXT_YET)])
-        if len(text) > TEXT_MAX:
-            return Outcome([Reply(texts.text_too_long(len(text), TEXT_MAX))])
-        assert draft.number is not None
-        await self._drop(person)
-        try:
-            await self._appeals.followup(person, draft.number, text)
-        except AppealError as exc:
-            return Outcome([Reply(str(exc))])
-        return Outcome([Reply(texts.FOLLOWUP_SENT.format(number=draft.number))])
+        thanks = texts.FOLLOWUP_SENT.format(number=draft.number)
+        return await self._about_answered(person, draft, text, self._appeals.followup, thanks)
 
     async def _rate(self, person: Person, pressed: Action) -> Outcome:
         number, rating = pressed.number(0), pressed.number(1)
