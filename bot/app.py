@@ -20,8 +20,6 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
-from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder
-from aiogram.fsm.storage.redis import RedisStorage
 from aiogram.types import User
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from vk_api.exceptions import ApiHttpError
@@ -42,7 +40,7 @@ from bot.chat.words import PrivateChat, StaffRoom
 from bot.claims import JobClaims
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, SettingsError
-from bot.coordination import PREFIX, Coordination
+from bot.coordination import Coordination
 from bot.db.session import create_engine, create_sessionmaker
 from bot.handlers.backoff import Backoff
 from bot.handlers.max import MaxBot, build_max
@@ -53,7 +51,6 @@ from bot.handlers.telegram.delivery import TelegramMessenger, TelegramOutlet
 from bot.handlers.telegram.membership import TelegramMembership
 from bot.handlers.telegram.middlewares import PerUserLock, TelegramPace
 from bot.handlers.telegram.staff_board import TelegramStaffBoard
-from bot.handlers.telegram.storage import SqlStorage
 from bot.handlers.vk import VkBot, build_vk
 from bot.handlers.vk.staff_board import VkMembership, VkStaffBoard
 from bot.handlers.vk.wall import VkInvitations
@@ -226,15 +223,11 @@ def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
     settings = services.settings
     staff_chat_id = settings.tg_staff_chat_id
     if settings.redis_url is not None:
-        # Shared by every instance: a staff member's next message may reach another one.
-        storage: BaseStorage = RedisStorage.from_url(
-            settings.redis_url, key_builder=DefaultKeyBuilder(prefix=f"{PREFIX}:fsm")
-        )
         bot.session.middleware(TelegramPace(services.coordination))
-    else:
-        storage = SqlStorage(services.sessionmaker)
+    # No handler uses aiogram's FSM: every dialog keeps its state in the database, shared by
+    # all instances. With the FSM on, aiogram would read a state on every update.
     dispatcher = Dispatcher(
-        storage=storage,
+        disable_fsm=True,
         roles=services.roles,
         admin_chat=services.admin_chat,
         staff_chat=services.staff_chat,

@@ -1,5 +1,5 @@
 """A small in-memory cache whose entries expire, for rows read on nearly every update
-(survey windows, the staff list, FSM states) that change rarely.
+(survey windows, the staff list, handled update ids) that change rarely.
 
 Each process holds its own copy. A change made by this process clears the entry at once; a
 change made by another instance is seen when the entry expires, so the TTL is the bound on

@@ -8,13 +8,9 @@ import signal
 import sys
 from pathlib import Path
 
-from aiogram.fsm.storage.base import StorageKey
-
-from bot.app import build_services
 from bot.config import Settings
 from bot.devtools.fake_telegram import FakeTelegram
 from bot.devtools.harness import RunningBot
-from bot.handlers.telegram.storage import SqlStorage
 from bot.texts import survey as texts
 from tests.support.clock import FakeClock
 from tests.support.database import ADMIN
@@ -38,19 +34,6 @@ async def test_resume_after_restart(
         await bot.press(CITIZEN, texts.BACK)
         await bot.press(CITIZEN, texts.BACK)
         assert "Вопрос 2 из" in fake.last(CITIZEN).text  # history survived too
-
-
-async def test_fsm_storage_survives_restart(settings: Settings) -> None:
-    key = StorageKey(bot_id=1, chat_id=2, user_id=2)
-    services = build_services(settings)
-    await SqlStorage(services.sessionmaker).set_state(key, "Register:text")
-    await SqlStorage(services.sessionmaker).update_data(key, {"channel": "phone"})
-    await services.close()
-    services = build_services(settings)
-    storage = SqlStorage(services.sessionmaker)
-    assert await storage.get_state(key) == "Register:text"
-    assert await storage.get_data(key) == {"channel": "phone"}
-    await services.close()
 
 
 async def say(fake: FakeTelegram, user_id: int, text: str, replies: int = 1) -> None:

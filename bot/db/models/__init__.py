@@ -11,7 +11,6 @@ from bot.db.models.appeals import (
     StaffPost,
 )
 from bot.db.models.employee import EmployeeInvite
-from bot.db.models.fsm import FsmState
 from bot.db.models.schedule import (
     JobClaim,
     OutboxMessage,
@@ -35,7 +34,6 @@ __all__ = [
     "AppealContact",
     "AppealIntake",
     "EmployeeInvite",
-    "FsmState",
     "JobClaim",
     "OutboxMessage",
     "PlanReminder",
