@@ -5,14 +5,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.startup import Resources, check_database, load_resources
 from bot.texts import console as texts
+
+if TYPE_CHECKING:
+    from aiogram import Dispatcher
 
 log = logging.getLogger("bot")
 
@@ -53,7 +58,7 @@ async def run_polling(settings: Settings, resources: Resources | None = None) ->
         services.chart_renderer.start()  # so the first /report does not wait for the workers
         pollers = [m.run() for m in (max_bot, vk) if m is not None]
         if bot is not None and dispatcher is not None:
-            pollers.append(dispatcher.start_polling(bot))
+            pollers.append(dispatcher.start_polling(bot, handle_signals=False))
         if not settings.all_admins:
             log.warning(texts.NO_ADMINS_WARNING)
         # Windows open and close, reports, the digest and the purge run with any messenger.
@@ -61,7 +66,10 @@ async def run_polling(settings: Settings, resources: Resources | None = None) ->
         await scheduler.start()
         # Retries notices that could not be sent (or whose sender died); ends with the pollers.
         pollers.append(services.outbox.run())
-        await first_to_finish(pollers)
+        stop = asyncio.Event()
+        pollers.append(until_stopped(stop, dispatcher))
+        with stopped_by_signals(stop):
+            await first_to_finish(pollers)
     finally:
         if scheduler is not None:
             scheduler.shutdown()
@@ -74,14 +82,40 @@ async def run_polling(settings: Settings, resources: Resources | None = None) ->
         await services.close()
 
 
+@contextmanager
+def stopped_by_signals(stop: asyncio.Event) -> Iterator[None]:
+    """Inside, SIGTERM and Ctrl+C set `stop` (on Windows, where a loop takes no signals,
+    Ctrl+C stays a KeyboardInterrupt)."""
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGTERM, signal.SIGINT)
+    try:
+        with suppress(NotImplementedError):
+            for sig in signals:
+                loop.add_signal_handler(sig, stop.set)
+        yield
+    finally:
+        with suppress(NotImplementedError):
+            for sig in signals:
+                loop.remove_signal_handler(sig)
+
+
+async def until_stopped(stop: asyncio.Event, dispatcher: Dispatcher | None) -> None:
+    """SIGTERM or Ctrl+C: one line of ours, then aiogram's polling ends as its own signal
+    handler would end it (which logs an English warning, so the bot takes the signals itself);
+    `first_to_finish` then stops the other pollers."""
+    await stop.wait()
+    log.info(texts.POLLING_STOPPING)
+    if dispatcher is not None:
+        with suppress(RuntimeError):  # the signal came before aiogram started polling
+            await dispatcher.stop_polling()
+
+
 async def run_webhooks(settings: Settings, resources: Resources | None = None) -> None:
     """Every messenger's webhook on one aiohttp server (WEBHOOK_URL), plus the scheduler.
 
     SIGTERM or Ctrl+C: the server stops taking requests, finishes those in flight (each one an
     update being handled; up to SHUTDOWN_SECONDS), then the scheduler and the database close.
     """
-    import signal
-
     from aiohttp import web
 
     from bot.app import (
@@ -137,11 +171,9 @@ async def run_webhooks(settings: Settings, resources: Resources | None = None) -
         await web.TCPSite(runner, host, port).start()
         log.info(texts.WEBHOOK_LISTENING.format(host=host, port=port))
         stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
         worker = asyncio.create_task(services.outbox.run())
-        await stop.wait()
+        with stopped_by_signals(stop):
+            await stop.wait()
         log.info(texts.STOPPING)
     finally:
         if runner is not None:
@@ -220,10 +252,13 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("purge", help="обезличить обращения с истёкшим сроком хранения")
     sub.add_parser("digest", help="отправить в чат сотрудников сводку сроков по обращениям")
     args = parser.parse_args(argv)
+    # The libraries' INFO lines (aiogram's "Update id=... is handled", APScheduler's "Added
+    # job", Alembic's plugins) are English routine the body's IT staff need not read: only
+    # warnings and errors of theirs show, and the bot's own lines (Russian) from INFO up.
     logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("bot").setLevel(logging.INFO)
 
     try:
         settings = load_settings()

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import JobClaim
+from bot.texts import logs
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +56,11 @@ class JobClaims:
         """Run `job` if this instance wins the claim `name`; True if it ran here."""
         if not await self.claim(name):
             return False
-        log.info("job %s claimed by %s", name, self.holder)
+        log.info(logs.JOB_CLAIMED, name, self.holder)
         try:
             await job()
         except Exception:
-            log.exception("job %s failed; released for the next tick", name)
+            log.exception(logs.JOB_FAILED, name)
             await self.release(name)
             return False
         async with self._sessionmaker() as session, session.begin():

@@ -20,6 +20,7 @@ from weakref import WeakValueDictionary
 
 from redis.asyncio import Redis
 
+from bot.texts import logs
 from bot.ttl_cache import MISSING, TtlCache
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ class Coordination:
             )
             acquired = await shared.acquire()
             if not acquired:
-                log.warning("person lock wait over 30 s; handling anyway")
+                log.warning(logs.PERSON_LOCK_TIMEOUT)
             try:
                 yield
             finally:
@@ -82,7 +83,7 @@ class Coordination:
                     try:
                         await shared.release()
                     except Exception:  # expired meanwhile: nothing to release
-                        log.warning("person lock expired before release")
+                        log.warning(logs.PERSON_LOCK_EXPIRED)
 
     async def seen(self, update: str) -> bool:
         """Whether this update (messenger and id, e.g. "tg:1234") was already handled."""

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.ports import Button, Person, Reply, Sender
 from bot.db.models import OutboxMessage
+from bot.texts import logs
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ class Outbox:
             try:
                 await self.deliver_due()
             except Exception:
-                log.exception("outbox worker pass failed")
+                log.exception(logs.OUTBOX_PASS_FAILED)
             await asyncio.sleep(interval)
 
     async def _send(self, row_id: int, seen_next_at: datetime) -> bool:
@@ -166,7 +167,7 @@ class Outbox:
                 await self._sender.send(Person(platform, user_id), _decode(payload))
         except Exception:
             pause = min(timedelta(seconds=30) * 2 ** (attempts - 1), timedelta(hours=4))
-            log.warning("outbox message %s not delivered (attempt %s)", row_id, attempts)
+            log.warning(logs.OUTBOX_NOT_DELIVERED, row_id, attempts)
             async with self._sessionmaker() as session, session.begin():
                 await session.execute(
                     update(OutboxMessage)

@@ -22,6 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.claims import JobClaims
 from bot.surveys.jobs import WindowJobs
+from bot.texts import logs
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +78,11 @@ class WindowScheduler:
     async def tick(self) -> None:
         performed = await self._jobs.run_due()
         if performed:
-            log.info("survey jobs performed: %s", ", ".join(performed))
+            log.info(logs.SURVEY_JOBS_DONE, ", ".join(performed))
         if self._claims is not None:
             retaken = await self._claims.retake({f"daily:{n}": job for n, _, job in self._daily})
             if retaken:
-                log.info("daily jobs taken over: %s", ", ".join(retaken))
+                log.info(logs.DAILY_JOBS_RETAKEN, ", ".join(retaken))
         await self.rebuild()
 
     async def _run_daily(self, name: str, job: Callable[[], Awaitable[object]]) -> None:

@@ -31,6 +31,7 @@ from bot.app import Services
 from bot.handlers.max.polling import UPDATE_TYPES, key_of
 from bot.handlers.vk.polling import peer_of
 from bot.scheduler import WindowScheduler
+from bot.texts import logs
 
 log = logging.getLogger("bot.webhooks")
 
@@ -59,14 +60,14 @@ def build_web_app(
 
     async def telegram(request: web.Request) -> web.Response:
         if not secret or not _same(request.headers.get(TELEGRAM_SECRET_HEADER), secret):
-            log.warning("telegram webhook: request without the secret refused")
+            log.warning(logs.TG_WEBHOOK_NO_SECRET)
             return web.Response(status=401)
         assert bot is not None and dispatcher is not None
         update = Update.model_validate(await request.json(), context={"bot": bot})
         try:
             await dispatcher.feed_update(bot, update)
         except Exception:
-            log.exception("telegram update %s failed; Telegram will redeliver it", update.update_id)
+            log.exception(logs.TG_UPDATE_FAILED, update.update_id)
             return web.Response(status=500)
         return web.Response(text="ok")
 
@@ -82,7 +83,7 @@ def build_web_app(
             and not unchecked
             and not _same(event.get("secret"), vk_secret.get_secret_value())
         ):
-            log.warning("vk callback: event without the secret refused")
+            log.warning(logs.VK_CALLBACK_NO_SECRET)
             return web.Response(status=403)
         if confirmation:
             return web.Response(text=settings.vk_callback_confirmation or "")
@@ -94,7 +95,7 @@ def build_web_app(
 
     async def max_(request: web.Request) -> web.Response:
         if not secret or not _same(request.headers.get(MAX_SECRET_HEADER), secret):
-            log.warning("max webhook: request without the secret refused")
+            log.warning(logs.MAX_WEBHOOK_NO_SECRET)
             return web.Response(status=401)
         assert max_handler is not None
         update = await request.json()
@@ -149,6 +150,6 @@ async def _database_ok(services: Services) -> bool:
         async with services.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
     except Exception:
-        log.exception("healthz: database unreachable")
+        log.exception(logs.HEALTHZ_DATABASE_DOWN)
         return False
     return True

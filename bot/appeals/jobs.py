@@ -17,6 +17,7 @@ from bot.db.models import PlanReminder
 from bot.reports.appeal_charts import appeals_analysis
 from bot.reports.chart_pool import ChartRenderer
 from bot.surveys.calendar import ProductionCalendar
+from bot.texts import logs
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ async def purge_personal_data(appeals: AppealService) -> int:
     """Anonymise appeals whose retention term has ended; the number anonymised."""
     purged = await appeals.purge()
     if purged:
-        log.info("anonymised %d appeals after the retention term", purged)
+        log.info(logs.APPEALS_PURGED, purged)
     return purged
 
 
@@ -76,5 +77,5 @@ async def quarterly_analysis(
         if images:
             await notifier.to_admins("", images)
     except Exception:
-        log.exception("charts of the quarterly appeals analysis %s failed", period.label)
+        log.exception(logs.QUARTERLY_CHARTS_FAILED, period.label)
     return True

@@ -51,6 +51,7 @@ from bot.db.models import (
 from bot.outbox import Outbox
 from bot.sanitize import clean_text
 from bot.texts import appeals as texts
+from bot.texts import logs
 from bot.ttl_cache import MISSING, TtlCache
 
 log = logging.getLogger(__name__)
@@ -367,7 +368,7 @@ class AppealService:
                 await board.post(Reply(text))
                 taken = True
             except Exception:  # one messenger being down must not keep the others' digest
-                log.warning("could not post the digest to the %s staff chat", board.platform)
+                log.warning(logs.DIGEST_NOT_POSTED, board.platform)
         if self.boards and not taken:
             raise ConnectionError("no staff chat took the appeals digest")
         return text
@@ -544,7 +545,7 @@ class AppealService:
         try:
             await self._messengers.send(view.person, [reply])
         except Exception:  # a blocked bot or a network error must not undo the staff action
-            log.warning("could not notify the author of appeal %s", view.number, exc_info=True)
+            log.warning(logs.AUTHOR_NOT_NOTIFIED, view.number, exc_info=True)
             return replace(view, citizen_notified=False)
         return replace(view, citizen_notified=True)
 
@@ -560,7 +561,7 @@ class AppealService:
         try:
             return await board.post(reply, attachments)
         except Exception:  # the appeal is registered; staff also see it in /appeals
-            log.warning("could not post to the %s staff chat", board.platform, exc_info=True)
+            log.warning(logs.STAFF_POST_FAILED, board.platform, exc_info=True)
             return None
 
     async def _post_for(

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from bot.chat.messengers import Messengers
 from bot.core.ports import Button, Delivery, Outlet, Person, Picture, Reply, split_text
+from bot.texts import logs
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ class Fanout:
             try:
                 posted |= await outlet.post(text, Button(button, url=link) if link else None)
             except Exception:
-                log.exception("posting to the %s %s outlet failed", outlet.platform, audience)
+                log.exception(logs.OUTLET_POST_FAILED, outlet.platform, audience)
         return posted
 
     async def invite_communities(self, title: str, kind: str) -> list[str]:

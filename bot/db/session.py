@@ -21,6 +21,8 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+from bot.texts import logs
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -101,6 +103,6 @@ async def retry_on_lock(transaction: Callable[[], Awaitable[T]], attempts: int =
         except OperationalError as exc:
             if not is_lock_error(exc):
                 raise
-            log.warning("database locked, retrying (%d of %d)", attempt, attempts)
+            log.warning(logs.DATABASE_LOCKED, attempt, attempts)
             await asyncio.sleep(0.05 * attempt)
     return await transaction()

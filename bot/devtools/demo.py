@@ -11,7 +11,6 @@ to ./demo-output/, so a newcomer sees the whole product work in one command.
 from __future__ import annotations
 
 import asyncio
-import logging
 import random
 import tempfile
 from pathlib import Path
@@ -338,6 +337,5 @@ def run_demo(
     out: TextIO, citizens: int = 24, output_dir: Path = DEMO_OUTPUT, employees: int = 6
 ) -> None:
     print(texts.DEMO_HEADER, file=out, flush=True)
-    logging.getLogger("aiogram").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory(prefix="feedback-demo-") as tmp:
         asyncio.run(_simulate(out, citizens, employees, Path(tmp), output_dir))

@@ -12,6 +12,8 @@ import logging
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
+from bot.texts import logs
+
 Handler = Callable[[Any], Awaitable[None]]
 
 
@@ -26,10 +28,10 @@ class PerKeyOrder:
 
     async def submit(self, key: Hashable, update: Any) -> None:
         if not self._concurrent:
-            await self._handle(update)
+            await self._handle(key, update)
             return
         previous = self._tails.get(key)
-        task = asyncio.create_task(self._after(previous, update))
+        task = asyncio.create_task(self._after(previous, key, update))
         self._tails[key] = task
         task.add_done_callback(lambda done: self._forget(key, done))
 
@@ -40,18 +42,19 @@ class PerKeyOrder:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
-    async def _after(self, previous: asyncio.Task[None] | None, update: Any) -> None:
+    async def _after(self, previous: asyncio.Task[None] | None, key: Hashable, update: Any) -> None:
         if previous is not None:
             await asyncio.wait([previous])
-        await self._handle(update)
+        await self._handle(key, update)
 
     def _forget(self, key: Hashable, task: asyncio.Task[None]) -> None:
         if self._tails.get(key) is task:
             del self._tails[key]
 
-    async def _handle(self, update: Any) -> None:
+    async def _handle(self, key: Hashable, update: Any) -> None:
         try:
             await self._handler(update)
         except Exception:
-            # One update failing must not stop the poll or the person's later updates.
-            self._log.exception("update failed: %.200r", update)
+            # One update failing must not stop the poll or the person's later updates. The
+            # key (a person's or chat's id) names it: the update itself holds what they wrote.
+            self._log.exception(logs.UPDATE_FAILED, key)

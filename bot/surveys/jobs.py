@@ -29,6 +29,7 @@ from bot.reports.window import WindowReport
 from bot.surveys.plan import FrequencyPlan, PlanPeriod
 from bot.surveys.reminders import ReminderList
 from bot.surveys.windows import WindowService
+from bot.texts import logs
 from bot.texts import schedule as texts
 
 log = logging.getLogger(__name__)
@@ -163,7 +164,7 @@ class WindowJobs:
         try:
             await self._actions[event](self, window)
         except Exception:
-            log.exception("survey window %s: %s failed, will retry", window.id, event)
+            log.exception(logs.WINDOW_EVENT_FAILED, window.id, event)
             await self._claims.release(name)
             return False
         await self._done(window.id, event)
@@ -266,7 +267,7 @@ class WindowJobs:
         try:
             await self.notifier.to_admins(text)
         except Exception:
-            log.exception("plan reminder %s failed, will retry", period.key)
+            log.exception(logs.PLAN_REMINDER_FAILED, period.key)
             await self._claims.release(name)
             return False
         async with self._sessionmaker() as session, session.begin():

@@ -26,6 +26,7 @@ from bot.db.models import (
     SurveyWindow,
 )
 from bot.surveys.anonymity import Anonymizer
+from bot.texts import logs
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ class ResponseRelease:
         for row in rows:
             data = self._anon.unseal(f"pending:{row.id}", row.payload)
             if data is None:  # sealed under a secret since replaced: unreadable, dropped
-                log.error("a finished survey of window %s could not be decrypted", window_id)
+                log.error(logs.SURVEY_UNDECRYPTABLE, window_id)
                 continue
             response_id = secrets.token_hex(16)
             await session.execute(
@@ -114,10 +115,10 @@ class ResponseRelease:
                     busy, _, _ = await cursor.fetchone()
                     await cursor.close()
                     if busy:
-                        log.warning("WAL checkpoint was partial: another connection is reading")
+                        log.warning(logs.WAL_CHECKPOINT_PARTIAL)
                 elif self._engine.dialect.name == "postgresql":
                     autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
                     for table in VACUUMED_TABLES:
                         await autocommit.exec_driver_sql(f"VACUUM {table}")
         except Exception:
-            log.exception("could not scrub the database after a release")
+            log.exception(logs.SCRUB_FAILED)

@@ -37,6 +37,7 @@ from bot.surveys.render import (
     resume_action,
 )
 from bot.surveys.windows import WindowService
+from bot.texts import logs
 from bot.texts import survey as texts
 
 log = logging.getLogger(__name__)
@@ -200,7 +201,7 @@ class SurveyService:
         except OperationalError as exc:
             if not is_lock_error(exc):
                 raise
-            log.error("survey answer not saved, the database stayed locked: %s", exc)
+            log.error(logs.SURVEY_ANSWER_NOT_SAVED, exc.orig)
             # Nothing of this press was written (one transaction), so pressing again is safe.
             return Outcome([Reply(texts.PRESS_AGAIN)], toast=texts.PRESS_AGAIN_TOAST)
         if finished_window is not None:
@@ -219,7 +220,7 @@ class SurveyService:
         try:
             released = await retry_on_lock(release)
         except OperationalError as exc:
-            log.warning("finished surveys not released yet: %s", exc)
+            log.warning(logs.SURVEYS_NOT_RELEASED, exc.orig)
             return
         if released:
             await self._release.scrub()

@@ -1,4 +1,5 @@
-"""A survey in progress survives a restart, including `kill -9` of the real process."""
+"""A survey in progress survives a restart, including `kill -9` of the real process; what the
+real process prints on the way is Russian."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from bot.config import Settings
 from bot.devtools.fake_telegram import FakeTelegram
 from bot.devtools.harness import RunningBot
 from bot.texts import survey as texts
+from tests.support.cli import not_russian
 from tests.support.clock import FakeClock
 from tests.support.database import ADMIN
 from tests.support.waits import STARTUP_CEILING, wait_until
@@ -57,14 +59,7 @@ async def start_process(
     }
     with (cwd / "bot.log").open("ab") as log:  # the child keeps its own copy of the handle
         return await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            cwd=cwd,
-            env=env,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=log,
+            sys.executable, "-m", "bot", "run", cwd=cwd, env=env, stdout=log, stderr=log
         )
 
 
@@ -106,3 +101,8 @@ async def test_kill_9_loses_nothing(settings: Settings, fake: FakeTelegram, tmp_
     finally:
         stop(process, signal.SIGTERM)
         await process.wait()
+    # Two starts, updates handled, the scheduler's jobs added, a SIGTERM: aiogram's and
+    # APScheduler's English INFO lines stay out, the bot's own are Russian.
+    printed = log.read_text(encoding="utf-8")
+    assert "запущен" in printed and "Останавливаюсь" in printed
+    assert not_russian(printed) == []

@@ -29,6 +29,7 @@ from bot.devtools.harness import RunningBot
 from bot.handlers.vk import VkSetupError
 from bot.handlers.vk.render import MAX_BUTTONS, MAX_ROW, MAX_ROWS
 from bot.texts import appeals as appeal_texts
+from bot.texts import logs
 from bot.texts import survey as texts
 from bot.texts import vk as vk_texts
 from bot.texts.common import plain_text
@@ -308,7 +309,7 @@ async def test_long_poll_survives_a_broken_server(
     with caplog.at_level(logging.WARNING, logger="bot.vk"):
         await both.vk_say(VK_USER, "начать")
     assert vk.last(VK_USER).text == texts.welcome_nothing_open(UNNAMED_BODY)
-    assert sum("long poll error" in r.getMessage() for r in caplog.records) == 2
+    assert sum(r.msg == logs.VK_LONGPOLL_ERROR for r in caplog.records) == 2
 
 
 async def test_run_serves_vk_alone_without_a_telegram_token(
@@ -339,7 +340,7 @@ async def test_an_event_that_fails_does_not_stop_the_bot(
     both.vk_server.errors["messages.send"] = [6] * 5  # more than the retries allow
     with caplog.at_level(logging.ERROR, logger="bot.vk"):
         await both.vk_say(VK_USER, "начать")
-    assert any("failed after 5 attempt" in r.getMessage() for r in caplog.records)
+    assert any(r.msg == logs.VK_CALL_GAVE_UP and r.args[1] == 5 for r in caplog.records)
     await both.vk_say(VK_USER, "начать")
     assert both.vk_server.last(VK_USER).text == texts.welcome_nothing_open(UNNAMED_BODY)
 

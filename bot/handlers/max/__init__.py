@@ -20,7 +20,7 @@ from bot.handlers.max.delivery import MaxMessenger
 from bot.handlers.max.outlets import MaxMembership, MaxOutlet, MaxStaffBoard
 from bot.handlers.max.polling import MaxPoller
 from bot.handlers.max.updates import MaxUpdates
-from bot.texts import console
+from bot.texts import console, logs
 
 log = logging.getLogger("bot.max")
 
@@ -53,7 +53,7 @@ class MaxBot:
         except MaxApiError as exc:
             if exc.status in UNAUTHORIZED:
                 raise MaxSetupError(console.MAX_REFUSED.format(error=exc)) from None
-            log.exception("MAX GET /me failed; deep links may not work until it answers")
+            log.exception(logs.MAX_ME_FAILED)
 
     def outlet(self, audience: str) -> MaxOutlet | None:
         """The MAX channel (citizens) or work chat (employees), if configured."""

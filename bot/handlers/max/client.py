@@ -27,6 +27,7 @@ from typing import Any
 import aiohttp
 
 from bot.handlers.backoff import Backoff
+from bot.texts import logs
 
 log = logging.getLogger("bot.max")
 
@@ -151,13 +152,9 @@ class MaxClient:
                 if not retry:
                     if not (isinstance(exc, MaxApiError) and exc.status in UNAUTHORIZED):
                         # A refused token is the caller's to report (one line at start-up).
-                        log.error(
-                            "MAX %s %s failed after %d attempt(s): %s", method, path, failures, exc
-                        )
+                        log.error(logs.MAX_CALL_GAVE_UP, method, path, failures, exc)
                     raise
-                log.warning(
-                    "MAX %s %s failed (%s), retry %d in %.2f s", method, path, exc, failures, wait
-                )
+                log.warning(logs.MAX_CALL_RETRY, method, path, exc, failures, wait)
                 await asyncio.sleep(wait)
 
     async def _once(
@@ -208,9 +205,7 @@ class MaxClient:
                 failures += 1
                 retry, wait = self._retry(exc, True, failures)
                 if not retry:
-                    log.error(
-                        "MAX upload of %s failed after %d attempt(s): %s", filename, failures, exc
-                    )
+                    log.error(logs.MAX_UPLOAD_GAVE_UP, failures, exc)
                     raise
                 await asyncio.sleep(wait)
         return {"type": kind, "payload": {"token": _token_of(uploaded, endpoint)}}

@@ -11,6 +11,7 @@ import aiohttp
 from bot.core.ports import Delivery, Reply
 from bot.handlers.max.client import MaxApiError, MaxClient
 from bot.handlers.max.render import MaxMessage, max_messages
+from bot.texts import logs
 
 log = logging.getLogger("bot.max")
 
@@ -48,10 +49,10 @@ class MaxMessenger:
         except MaxApiError as exc:
             if exc.status in BLOCKED_STATUSES:
                 return Delivery.BLOCKED
-            log.warning("MAX: delivery to %s failed: %s", user_id, exc)
+            log.warning(logs.MAX_DELIVERY_FAILED, user_id, exc)
             return Delivery.FAILED
         except (aiohttp.ClientError, TimeoutError) as exc:
-            log.warning("MAX: delivery to %s failed: %s", user_id, exc)
+            log.warning(logs.MAX_DELIVERY_FAILED, user_id, exc)
             return Delivery.FAILED
         return Delivery.SENT
 

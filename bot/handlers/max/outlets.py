@@ -11,6 +11,7 @@ from bot.core.ports import Attachment, Button, Reply
 from bot.handlers.max.client import MaxApiError, MaxClient
 from bot.handlers.max.delivery import MaxMessenger
 from bot.handlers.max.render import MaxMessage, max_messages
+from bot.texts import logs
 
 log = logging.getLogger("bot.max")
 
@@ -34,7 +35,7 @@ class MaxOutlet:
                 self.chat_id, [Reply(text, [[button]] if button else [])]
             )
         except (MaxApiError, aiohttp.ClientError, TimeoutError):
-            log.exception("MAX: posting to the chat %s failed", self.chat_id)
+            log.exception(logs.MAX_CHAT_POST_FAILED, self.chat_id)
             return False
         return True
 
@@ -89,7 +90,7 @@ class MaxMembership:
         except (MaxApiError, aiohttp.ClientError, TimeoutError) as exc:
             # A wrong chat id, the bot removed from the chat, MAX unreachable: refuse politely
             # and tell the operator why employees are being refused.
-            log.warning("MAX members of the employee chat %s failed: %s", self._chat_id, exc)
+            log.warning(logs.MAX_MEMBERS_FAILED, self._chat_id, exc)
             return False
         members = found.get("members") or []
         return any(int(m.get("user_id", 0)) == user_id for m in members)

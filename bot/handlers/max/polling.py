@@ -14,6 +14,7 @@ from bot.handlers.backoff import Backoff
 from bot.handlers.max.client import MaxClient
 from bot.handlers.max.updates import user_of
 from bot.handlers.ordering import PerKeyOrder
+from bot.texts import logs
 
 log = logging.getLogger("bot.max")
 
@@ -70,7 +71,7 @@ class MaxPoller:
                     failures += 1
                     delay = self._backoff.delay(failures)
                     log.warning(
-                        "MAX long poll error #%d (%s: %s), retry in %.1f s",
+                        logs.MAX_LONGPOLL_ERROR,
                         failures,
                         type(exc).__name__,
                         exc,

@@ -19,6 +19,7 @@ from bot.core.ports import Attachment, Outcome, Person, send_outcome
 from bot.handlers.max.client import MaxApiError
 from bot.handlers.max.delivery import MaxMessenger
 from bot.handlers.max.render import max_messages
+from bot.texts import logs
 from bot.texts import survey as survey_texts
 
 log = logging.getLogger("bot.max")
@@ -146,7 +147,7 @@ async def answer_press(
             edited = edit is not None
         except MaxApiError as exc:
             # An expired press (the person waited too long) must not cost them the reply.
-            log.warning("MAX: could not answer the press %s: %s", callback_id, exc)
+            log.warning(logs.MAX_PRESS_ANSWER_FAILED, callback_id, exc)
     rest = [r for r in outcome.replies if not (edited and r is edit)]
     await send_outcome(partial(messenger.send_replies, recipient), replace(outcome, replies=rest))
 

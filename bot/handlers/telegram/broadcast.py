@@ -24,6 +24,7 @@ from aiogram.exceptions import (
 from aiogram.types import InlineKeyboardMarkup
 
 from bot.core.ports import Delivery, split_text
+from bot.texts import logs
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +129,7 @@ class Broadcaster:
             except TelegramForbiddenError:
                 return Delivery.BLOCKED
             except TelegramBadRequest as exc:
-                log.warning("message to %s refused: %s", chat_id, exc.message)
+                log.warning(logs.TG_MESSAGE_REFUSED, chat_id, exc.message)
                 return Delivery.FAILED
-        log.warning("message to %s not sent after %d attempts", chat_id, self._max_attempts)
+        log.warning(logs.TG_MESSAGE_GAVE_UP, chat_id, self._max_attempts)
         return Delivery.FAILED

@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.core.ports import Button, Delivery, Outcome, Reply, fit_replies, send_outcome
 from bot.handlers.telegram.broadcast import Broadcaster, ChatId
 from bot.handlers.telegram.files import send_charts, send_file
+from bot.texts import logs
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ class TelegramMessenger:
             try:
                 await _attachments(self._bot, user_id, reply)
             except AiogramError as exc:
-                log.warning("pictures or files to %s failed: %s", user_id, exc)
+                log.warning(logs.TG_ATTACHMENTS_FAILED, user_id, exc)
         return result
 
     async def link(self, payload: str) -> str | None:

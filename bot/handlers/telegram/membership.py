@@ -9,6 +9,8 @@ from aiogram.enums import ChatMemberStatus
 from aiogram.exceptions import AiogramError
 from aiogram.types import ChatMemberRestricted
 
+from bot.texts import logs
+
 log = logging.getLogger(__name__)
 MEMBER_STATUSES = {
     ChatMemberStatus.CREATOR,
@@ -32,7 +34,7 @@ class TelegramMembership:
         except AiogramError as exc:
             # Misconfigured chat id, the bot removed from the chat, Telegram unreachable:
             # refuse politely, and tell the operator why employees are being refused.
-            log.warning("getChatMember in the employee chat %s failed: %s", self._chat_id, exc)
+            log.warning(logs.TG_MEMBER_CHECK_FAILED, self._chat_id, exc)
             return False
         if isinstance(member, ChatMemberRestricted):
             return member.is_member

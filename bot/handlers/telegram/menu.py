@@ -18,6 +18,7 @@ from bot.chat.roles import Roles, help_for
 from bot.handlers.telegram.citizen import person_of
 from bot.handlers.telegram.delivery import answer_message
 from bot.texts import help as texts
+from bot.texts import logs
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ async def publish_commands(bot: Bot, roles: Roles) -> None:
                 _menu(role), scope=BotCommandScopeChat(chat_id=person.user_id)
             )
     except AiogramError as exc:
-        log.warning("setMyCommands failed: %s", exc)
+        log.warning(logs.TG_COMMANDS_FAILED, exc)
 
 
 def make_router() -> Router:

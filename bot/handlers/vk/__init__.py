@@ -22,7 +22,7 @@ from bot.handlers.vk.client import RETRYABLE_API_ERRORS, VkClient, make_vk_api
 from bot.handlers.vk.delivery import VkMessenger
 from bot.handlers.vk.polling import VkPoller
 from bot.handlers.vk.wall import VkInvitations
-from bot.texts import console
+from bot.texts import console, logs
 
 log = logging.getLogger("bot.vk")
 
@@ -62,7 +62,7 @@ class VkBot:
             screen_name = groups[0].get("screen_name") or screen_name
         except ApiError as exc:
             if exc.code in RETRYABLE_API_ERRORS:
-                log.exception("VK is overloaded at start-up; deep links use %s", screen_name)
+                log.exception(logs.VK_OVERLOADED_AT_START, screen_name)
                 return VkInvitations(group_id, screen_name, self.wall, self._body)
             raise VkSetupError(console.VK_REFUSED.format(error=exc)) from None
         self.messenger.screen_name = screen_name

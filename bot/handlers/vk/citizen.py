@@ -19,6 +19,7 @@ from bot.handlers.vk.client import VkClient
 from bot.handlers.vk.delivery import VkMessenger
 from bot.handlers.vk.render import action_of
 from bot.texts import help as help_texts
+from bot.texts import logs
 from bot.texts import survey as survey_texts
 
 log = logging.getLogger("bot.vk")
@@ -120,7 +121,7 @@ class VkCitizen:
             await self._client.call("messages.sendMessageEventAnswer", **params)
         except Exception:
             # An expired event (the user waited too long) must not cost them the reply itself.
-            log.exception("VK: could not answer the button press %s", obj.get("event_id"))
+            log.exception(logs.VK_PRESS_ANSWER_FAILED, obj.get("event_id"))
 
 
 def attachments_of(message: dict[str, Any]) -> list[Attachment]:

@@ -25,6 +25,7 @@ from vk_api.exceptions import TOO_MANY_RPS_CODE, ApiError, ApiHttpError
 
 from bot.config import DEFAULT_VK_API_URL
 from bot.handlers.backoff import Backoff
+from bot.texts import logs
 
 API_VERSION = "5.199"
 LIBRARY_API_URL = "https://api.vk.ru"
@@ -103,10 +104,10 @@ class VkClient:
             except Exception as exc:
                 failures += 1
                 if not _retryable(exc) or failures >= self.backoff.attempts:
-                    log.error("VK %s failed after %d attempt(s): %s", method, failures, exc)
+                    log.error(logs.VK_CALL_GAVE_UP, method, failures, exc)
                     raise
                 delay = self.backoff.delay(failures)
-                log.warning("VK %s failed (%s), retry %d in %.1f s", method, exc, failures, delay)
+                log.warning(logs.VK_CALL_RETRY, method, exc, failures, delay)
                 await asyncio.sleep(delay)
 
     async def call_once(self, method: str, **params: Any) -> Any:

@@ -16,6 +16,7 @@ from vk_api.exceptions import ApiError
 from bot.core.ports import Delivery, Document, Picture, Reply
 from bot.handlers.vk.client import VkClient, new_random_id
 from bot.handlers.vk.render import VkMessage, vk_messages
+from bot.texts import logs
 
 log = logging.getLogger("bot.vk")
 
@@ -50,10 +51,10 @@ class VkMessenger:
         except ApiError as exc:
             if exc.code in BLOCKED_ERRORS:
                 return Delivery.BLOCKED
-            log.warning("VK message to %s refused: %s", user_id, exc)
+            log.warning(logs.VK_MESSAGE_REFUSED, user_id, exc)
             return Delivery.FAILED
         except Exception as exc:
-            log.warning("VK message to %s failed: %s", user_id, exc)
+            log.warning(logs.VK_MESSAGE_FAILED, user_id, exc)
             return Delivery.FAILED
         return Delivery.SENT
 

@@ -19,6 +19,7 @@ from vk_api.bot_longpoll import VkBotLongPoll
 
 from bot.handlers.backoff import Backoff
 from bot.handlers.ordering import PerKeyOrder
+from bot.texts import logs
 
 log = logging.getLogger("bot.vk")
 
@@ -43,7 +44,7 @@ class LongPoll(VkBotLongPoll):
         if failed is None:
             self.ts = response["ts"]
             return list(response["updates"])
-        log.warning("VK long poll answered failed=%s, recovering", failed)
+        log.warning(logs.VK_LONGPOLL_FAILED_CODE, failed)
         if failed == 1:
             self.ts = response["ts"]
         elif failed == 2:
@@ -110,7 +111,7 @@ class VkPoller:
             try:
                 if longpoll is None:
                     longpoll = LongPoll(self._vk, self._group_id, wait=self._wait)
-                    log.info("VK long poll connected (group %s)", self._group_id)
+                    log.info(logs.VK_LONGPOLL_CONNECTED, self._group_id)
                 elif failures >= RENEW_AFTER_FAILURES:
                     longpoll.update_longpoll_server(update_ts=False)
                 events = longpoll.check()
@@ -119,7 +120,7 @@ class VkPoller:
                 failures += 1
                 delay = self._backoff.delay(failures)
                 log.warning(
-                    "VK long poll error #%d (%s: %s), retry in %.1f s",
+                    logs.VK_LONGPOLL_ERROR,
                     failures,
                     type(exc).__name__,
                     exc,
@@ -134,7 +135,7 @@ class VkPoller:
             except RuntimeError:
                 return  # the loop is gone: the process is shutting down
             except Exception:
-                log.exception("VK events could not be dispatched")
+                log.exception(logs.VK_DISPATCH_FAILED)
 
     async def _dispatch(self, events: list[dict[str, Any]]) -> None:
         for event in events:

@@ -9,6 +9,7 @@ from bot.core.ports import Attachment, Reply
 from bot.handlers.vk.client import VkClient, new_random_id
 from bot.handlers.vk.delivery import ALBUM_LIMIT, VkMessenger
 from bot.handlers.vk.render import vk_messages
+from bot.texts import logs
 
 log = logging.getLogger("bot.vk")
 
@@ -58,6 +59,6 @@ class VkMembership:
                 "messages.getConversationMembers", peer_id=self._peer_id
             )
         except Exception as exc:
-            log.warning("getConversationMembers in %s failed: %s", self._peer_id, exc)
+            log.warning(logs.VK_MEMBERS_FAILED, self._peer_id, exc)
             return False
         return any(item.get("member_id") == user_id for item in found.get("items", []))

@@ -11,6 +11,7 @@ import secrets
 
 from bot.body import UNNAMED_BODY
 from bot.handlers.vk.client import VkClient
+from bot.texts import logs
 from bot.texts import vk as texts
 from bot.texts.common import plain_text
 
@@ -44,7 +45,7 @@ class VkInvitations:
                 guid=secrets.token_hex(16),  # VK drops a repeated guid: retries post once
             )
         except Exception:
-            log.exception("VK wall.post failed")
+            log.exception(logs.VK_WALL_POST_FAILED)
             return False
         return True
 
