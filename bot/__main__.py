@@ -46,6 +46,7 @@ async def run_polling(settings: Settings, resources: Resources | None = None) ->
         if max_bot is not None:
             await connect_max(settings, max_bot)
             log.info(texts.MAX_STARTING.format(username=max_bot.username))
+            await max_bot.publish_commands()
         if vk is not None:
             await connect_vk(services, vk)
             log.info(texts.VK_STARTING.format(group_id=settings.vk_group_id))
@@ -129,6 +130,7 @@ async def run_webhooks(settings: Settings, resources: Resources | None = None) -
         connect_telegram,
         connect_vk,
     )
+    from bot.handlers.telegram.menu import publish_commands
     from bot.webhooks import MAX_UPDATE_TYPES, build_web_app
 
     assert settings.webhook_url is not None and settings.webhook_secret is not None
@@ -144,12 +146,14 @@ async def run_webhooks(settings: Settings, resources: Resources | None = None) -
         if max_bot is not None:
             await connect_max(settings, max_bot)
             await max_bot.subscribe(f"{base}/max", secret, MAX_UPDATE_TYPES)
+            await max_bot.publish_commands()
         if vk is not None:
             await connect_vk(services, vk)
         if settings.telegram_enabled:
             bot = build_bot(settings)
             dispatcher = build_dispatcher(services, bot)
             await connect_telegram(settings, bot)
+            await publish_commands(bot, services.roles)
             await bot.set_webhook(
                 f"{base}/telegram",
                 secret_token=secret,

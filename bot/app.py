@@ -49,6 +49,7 @@ from bot.handlers.telegram import get_routers
 from bot.handlers.telegram.broadcast import Broadcaster
 from bot.handlers.telegram.delivery import TelegramMessenger, TelegramOutlet
 from bot.handlers.telegram.membership import TelegramMembership
+from bot.handlers.telegram.menu import TelegramMenu
 from bot.handlers.telegram.middlewares import PerUserLock, TelegramPace
 from bot.handlers.telegram.staff_board import TelegramStaffBoard
 from bot.handlers.vk import VkBot, build_vk
@@ -203,7 +204,8 @@ def build_bot(settings: Settings) -> Bot:
 
 def register_telegram(services: Services, bot: Bot) -> None:
     """The bot as the Telegram messenger, its channel and work chat as outlets for invitations
-    and the employee check, and (with TG_STAFF_CHAT_ID) its staff group as the appeals' board."""
+    and the employee check, (with TG_STAFF_CHAT_ID) its staff group as the appeals' board, and
+    its per-chat command menus for people whose role changes."""
     broadcaster = Broadcaster(bot)
     services.messengers.register(TelegramMessenger(bot, broadcaster))
     settings = services.settings
@@ -215,6 +217,7 @@ def register_telegram(services: Services, bot: Bot) -> None:
         services.access.register(TelegramMembership(bot, settings.tg_employee_chat_id))
     if settings.tg_staff_chat_id is not None:
         services.appeals.boards["tg"] = TelegramStaffBoard(bot, settings.tg_staff_chat_id)
+    services.roles.menus["tg"] = TelegramMenu(bot)
 
 
 def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
@@ -283,6 +286,17 @@ def build_scheduler(services: Services) -> WindowScheduler:
     )
 
 
+def private_chat(services: Services) -> PrivateChat:
+    """A person's private chat with the bot on VK or MAX: every role's commands and dialogs."""
+    return PrivateChat(
+        services.chat,
+        services.admin_chat,
+        services.staff_chat,
+        services.roles,
+        services.reminder_chat,
+    )
+
+
 def build_vk_bot(
     services: Services,
     *,
@@ -297,7 +311,7 @@ def build_vk_bot(
     settings = services.settings
     vk = build_vk(
         settings,
-        PrivateChat(services.chat, services.admin_chat, services.staff_chat, services.roles),
+        private_chat(services),
         StaffRoom(services.staff_chat),
         wait=wait,
         backoff=backoff,
@@ -389,7 +403,7 @@ def build_max_bot(
     card buttons, answer previews). Then `await max_bot.connect()`."""
     max_bot = build_max(
         services.settings,
-        PrivateChat(services.chat, services.admin_chat, services.staff_chat, services.roles),
+        private_chat(services),
         StaffRoom(services.staff_chat),
         wait=wait,
         backoff=backoff,

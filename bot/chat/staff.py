@@ -205,9 +205,12 @@ class StaffChat:
         if verb not in ("add", "remove") or person is None:
             return _say(texts.STAFF_USAGE)
         if verb == "remove":
-            return _say(texts.staff_removed(person.key, await self._appeals.remove_staff(person)))
+            removed = await self._appeals.remove_staff(person)
+            await self._roles.changed(person)
+            return _say(texts.staff_removed(person.key, removed))
         name, _, position = (s.strip() for s in signature.partition(","))
         added = await self._appeals.add_staff(person, admin, name or None, position or None)
+        await self._roles.changed(person)
         member = await self._appeals.staff_member(person)
         return _say(texts.staff_added(person.key, added, member.signature if member else None))
 

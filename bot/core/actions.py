@@ -21,6 +21,7 @@ class Scope(StrEnum):
     STAFF = "st"  # a staff action on an appeal card or an answer preview
     REGISTER = "rg"  # the staff /register dialog
     ADMIN = "ad"  # an admin's confirmation
+    COMMAND = "cmd"  # cmd:<command>[:<word>...], a menu button that runs the typed command
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,16 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Menu:
+    """The commands of a person's role as buttons kept at hand, for messengers without
+    Telegram's per-chat command menu: VK shows them as the keyboard under the input field,
+    MAX under the message unless its own bot menu already lists them (`role`)."""
+
+    role: str
+    rows: list[list[Button]]
+
+
+@dataclass(frozen=True)
 class Reply:
     """One message: text, rows of buttons; `pictures` follow the text as an album, `documents`
     as files."""
@@ -75,6 +85,7 @@ class Reply:
     edit: bool = False
     pictures: Sequence[Picture] = ()
     documents: Sequence[Document] = ()
+    menu: Menu | None = None
 
 
 @dataclass(frozen=True)
@@ -122,7 +133,7 @@ def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
 
 def fit_replies(replies: list[Reply], limit: int = MESSAGE_LIMIT) -> list[Reply]:
     """Replies whose texts fit in one message each: a long one becomes several, in order, the
-    first keeping `edit` and the last the buttons."""
+    first keeping `edit` and the menu, the last the buttons."""
     fitted: list[Reply] = []
     for reply in replies:
         if len(reply.text) <= limit:
@@ -131,7 +142,14 @@ def fit_replies(replies: list[Reply], limit: int = MESSAGE_LIMIT) -> list[Reply]
         parts = split_text(reply.text, limit)
         for n, part in enumerate(parts):
             last = n == len(parts) - 1
-            fitted.append(Reply(part, reply.buttons if last else [], edit=reply.edit and n == 0))
+            fitted.append(
+                Reply(
+                    part,
+                    reply.buttons if last else [],
+                    edit=reply.edit and n == 0,
+                    menu=reply.menu if n == 0 else None,
+                )
+            )
     return fitted
 
 
@@ -210,6 +228,17 @@ class StaffBoard(Protocol):
         """Post a message (and the attachments after it); the id of the message as the
         messenger writes it in a reply to it, if known: Telegram's and VK's numbers as
         digits, MAX's `mid` (a string) as it is."""
+        ...
+
+
+class CommandMenu(Protocol):
+    """A messenger's command menu for one person (Telegram's setMyCommands for their chat),
+    set again when their role changes (`/staff add`, `/staff remove`)."""
+
+    platform: str
+
+    async def show(self, person: Person, role: str) -> None:
+        """Best effort, never raises: the bot works without a menu."""
         ...
 
 

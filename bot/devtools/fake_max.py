@@ -8,7 +8,9 @@ stabs/) where the bot relies on it: the token only in the `Authorization` header
 `POST /messages?user_id=|chat_id=` with NewMessageBody (4000 characters at most, inline
 keyboard limits checked), `POST /answers?callback_id=` that edits the pressed message,
 `POST /uploads` then the upload URL then the token in an attachment, and
-`GET /chats/{chatId}/members?user_ids=`, and webhook subscriptions: `POST /subscriptions`
+`GET /chats/{chatId}/members?user_ids=`, `PATCH /me` with BotPatch `commands` (at most 32,
+`name` 1-64 and `description` 1-128 characters; the bot menu, listed by `GET /me`), and
+webhook subscriptions: `POST /subscriptions`
 (SubscriptionRequestBody: `url` http(s)://, `secret` of 5-256 characters A-Z a-z 0-9 _ -,
 `update_types`), `GET /subscriptions` (the secret is not listed), `DELETE /subscriptions?url=`.
 While a subscription exists, `push` POSTs the update to its URL with the secret in the
@@ -46,6 +48,7 @@ TEXT_LIMIT = 4000
 SECRET_HEADER = "X-Max-Bot-Api-Secret"
 SUBSCRIPTION_SECRET = re.compile(r"[\w-]{5,256}", re.ASCII)
 KEYBOARD_ROWS, KEYBOARD_ROW, KEYBOARD_BUTTONS, BUTTON_TEXT, BUTTON_PAYLOAD = 30, 7, 210, 128, 1024
+BOT_COMMANDS, COMMAND_NAME, COMMAND_DESCRIPTION = 32, 64, 128
 ERROR_CODES = {
     400: "proto.payload",
     401: "verify.token",
@@ -140,12 +143,15 @@ class FakeMax:
         """What `POST /subscriptions` set up: url, secret, update_types, version, time."""
         self.deliveries: list[int] = []
         """The HTTP status the bot's webhook answered to each update pushed to it."""
+        self.commands: list[dict[str, Any]] | None = None
+        """The bot menu as the last `PATCH /me` set it (None: never set)."""
 
     async def start(self, ssl_context: ssl.SSLContext | None = None) -> str:
         """Serve on a free loopback port (over HTTPS with `ssl_context`, as MAX does with a
         certificate of its own CA); returns the base URL."""
         app = web.Application(middlewares=[self._authorize])
         app.router.add_get("/me", self._me)
+        app.router.add_patch("/me", self._patch_me)
         app.router.add_get("/updates", self._get_updates)
         app.router.add_post("/messages", self._send)
         app.router.add_post("/answers", self._answer)
@@ -327,15 +333,32 @@ class FakeMax:
         return response
 
     async def _me(self, request: web.Request) -> web.Response:
-        return web.json_response(
-            {
-                **self.user(BOT_ID),
-                "first_name": "Обратная связь",
-                "username": BOT_USERNAME,
-                "is_bot": True,
-                "name": "Обратная связь",
-            }
-        )
+        return web.json_response(self._bot_info())
+
+    def _bot_info(self) -> dict[str, Any]:
+        return {
+            **self.user(BOT_ID),
+            "first_name": "Обратная связь",
+            "username": BOT_USERNAME,
+            "is_bot": True,
+            "name": "Обратная связь",
+            "commands": self.commands,
+        }
+
+    async def _patch_me(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        commands = body.get("commands")
+        if commands is not None:
+            if not isinstance(commands, list) or len(commands) > BOT_COMMANDS:
+                return _error(400, f"commands: at most {BOT_COMMANDS}")
+            for command in commands:
+                name, what = command.get("name"), command.get("description")
+                if not isinstance(name, str) or not 1 <= len(name) <= COMMAND_NAME:
+                    return _error(400, f"command.name: size must be between 1 and {COMMAND_NAME}")
+                if what is not None and not 1 <= len(str(what)) <= COMMAND_DESCRIPTION:
+                    return _error(400, "command.description: size must be between 1 and 128")
+            self.commands = commands
+        return web.json_response(self._bot_info())
 
     async def _get_updates(self, request: web.Request) -> web.Response:
         query = request.query

@@ -70,6 +70,13 @@ class VkCall:
     def labels(self) -> list[str]:
         return [b["action"]["label"] for row in self.buttons for b in row]
 
+    @property
+    def inline(self) -> bool:
+        """An inline keyboard under the message; False for the keyboard under the input field
+        (the role menu), or none."""
+        raw = self.params.get("keyboard")
+        return bool(raw) and bool(json.loads(raw).get("inline"))
+
     def payload(self, label: str) -> dict[str, Any]:
         for row in self.buttons:
             for button in row:

@@ -4,6 +4,7 @@ adapter against the fake VK API, in the same process), and act as users."""
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from aiogram import Bot, Dispatcher
@@ -97,6 +98,7 @@ class RunningBot:
                 self.services, wait=1, backoff=VK_TEST_BACKOFF, concurrent=False, rps=0
             )
             await self.max.connect()
+            await self.max.publish_commands()
             self._max_task = asyncio.create_task(self.max.run())
             # An update pushed before the first poll would still come, as on MAX; waiting
             # keeps a test's first update from racing the bot's start.
@@ -174,12 +176,12 @@ class RunningBot:
     async def vk_press(
         self, user_id: int, label: str, call: VkCall | None = None, *, peer_id: int | None = None
     ) -> None:
-        """Press a button of `call` (default: the newest keyboard sent to the user, or into
+        """Press a button of `call` (default: the newest inline keyboard sent to the user, or into
         the conversation `peer_id`, including the follow-up message that carries the rest of a
         split keyboard)."""
         peer = peer_id if peer_id is not None else user_id
         if call is None:
-            with_buttons = [c for c in self.vk_server.sent(peer) if c.buttons]
+            with_buttons = [c for c in self.vk_server.sent(peer) if c.inline]
             if not with_buttons:
                 raise LookupError(f"no message with buttons was sent to VK user {user_id}")
             newest = with_buttons[-1]
@@ -189,6 +191,15 @@ class RunningBot:
             call = next((c for c in candidates if label in c.labels), newest)
         payload = call.payload(label)
         await self.vk_server.push(self.vk_server.message_event(user_id, payload, call.peer_id))
+
+    async def vk_press_menu(self, user_id: int, label: str) -> None:
+        """Press a button of the newest keyboard under the input field (the role menu): VK
+        sends its label as the person's message, with the button's payload."""
+        menus = [c for c in self.vk_server.sent(user_id) if c.buttons and not c.inline]
+        if not menus:
+            raise LookupError(f"no menu keyboard was sent to VK user {user_id}")
+        payload = json.dumps(menus[-1].payload(label), ensure_ascii=False)
+        await self.vk_say(user_id, label, payload=payload)
 
     # --- acting as a MAX user ---------------------------------------------------------------
     @property

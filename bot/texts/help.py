@@ -1,4 +1,5 @@
-"""What /help says to each role, and the command menus (Telegram setMyCommands)."""
+"""What /help says to each role, and the command menus (Telegram setMyCommands, MAX's bot
+menu, the buttons of VK and MAX)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,34 @@ ADMIN_COMMANDS = [
     ("staff", "Сотрудники: /staff add ID Фамилия И.О., должность"),
 ]
 
+# The menu buttons of VK and MAX: (label, the command line a press runs), for the commands that
+# need no typed argument (staff's /report and /export with the fixed "appeals"). The role's own
+# come first. /remind_me and /stop_reminders stay typed: they are for employees, whom the work
+# chat's link brings, and would crowd every citizen's keyboard.
+CITIZEN_MENU = [
+    ("Написать обращение", "appeal"),
+    ("Мои обращения", "status"),
+    ("Начать", "start"),
+    ("Отменить", "cancel"),
+    ("Помощь", "help"),
+]
+STAFF_MENU = [
+    ("Обращения в работе", "appeals"),
+    ("Зарегистрировать обращение", "register"),
+    ("Анализ обращений", "report appeals"),
+    ("Реестр обращений", "export appeals"),
+]
+ADMIN_MENU = [
+    ("Окна опросов", "surveys"),
+    ("Отчёт по опросу", "report"),
+    ("План опросов", "plan"),
+    ("Календарь", "calendar"),
+    ("Сотрудники", "staff"),
+]
+MENU_NOTE = "Команды — на кнопках."
+"""The text of a message that carries only the menu (where the reply's own message already
+has buttons of its own)."""
+
 ROLE_TITLES = {
     "citizen": "Вы можете",
     "staff": "Вы — сотрудник, работающий с обращениями",
@@ -50,6 +79,16 @@ def commands_for(role: str) -> list[tuple[str, str]]:
         found += STAFF_COMMANDS
     if role == "admin":
         found = [c for c in found if c[0] not in {"report", "export"}] + ADMIN_COMMANDS
+    return found
+
+
+def menu_for(role: str) -> list[tuple[str, str]]:
+    """The role's menu buttons: (label, command line), the most specific first."""
+    found = list(CITIZEN_MENU)
+    if role in ("staff", "admin"):
+        found = STAFF_MENU + found
+    if role == "admin":
+        found = ADMIN_MENU + found
     return found
 
 

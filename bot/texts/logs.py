@@ -9,6 +9,7 @@ Technical names (VK, MAX, Telegram, API methods) stay as the APIs spell them.
 
 # --- Telegram --------------------------------------------------------------------------------
 TG_COMMANDS_FAILED = "Telegram: setMyCommands не выполнен (%s), меню команд не обновлено"
+TG_PERSON_MENU_FAILED = "Telegram: меню команд для %s не обновлено (%s)"
 TG_MESSAGE_REFUSED = "Telegram: сообщение в чат %s отклонено (%s)"
 TG_MESSAGE_GAVE_UP = "Telegram: сообщение в чат %s не отправлено, попыток: %d"
 TG_ATTACHMENTS_FAILED = "Telegram: картинки или файлы в чат %s не отправлены (%s)"
@@ -41,6 +42,7 @@ MAX_CALL_RETRY = "MAX: запрос %s %s не выполнен (%s), повто
 MAX_CALL_GAVE_UP = "MAX: запрос %s %s не выполнен, попыток: %d (%s)"
 MAX_UPLOAD_GAVE_UP = "MAX: файл не загружен, попыток: %d (%s)"
 MAX_ME_FAILED = "MAX: GET /me не выполнен, ссылки на бота заработают, когда MAX ответит"
+MAX_MENU_FAILED = "MAX: меню команд (PATCH /me) не обновлено (%s), бот работает без него"
 MAX_PRESS_ANSWER_FAILED = "MAX: нажатие %s не подтверждено (%s), ответ отправляется сообщением"
 MAX_CHAT_POST_FAILED = "MAX: сообщение в чат %s не опубликовано"
 MAX_MEMBERS_FAILED = (

@@ -262,6 +262,7 @@ async def test_run_serves_max_alone(settings: Settings, fake_max: FakeMax) -> No
     running = asyncio.create_task(run_polling(max_only))
     try:
         await wait_until(lambda: fake_max.polls > 0)
+        assert fake_max.commands is not None  # the bot menu, set before polling
         await fake_max.push(fake_max.bot_started(MAX_USER))
         await wait_until(lambda: bool(fake_max.sent(MAX_USER)))
         assert fake_max.last(MAX_USER).text == texts.welcome_nothing_open(UNNAMED_BODY)

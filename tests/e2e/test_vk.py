@@ -27,12 +27,13 @@ from bot.devtools.fake_telegram import FakeTelegram
 from bot.devtools.fake_vk import GROUP_TOKEN, SCREEN_NAME, USER_TOKEN, FakeVk
 from bot.devtools.harness import RunningBot
 from bot.handlers.vk import VkSetupError
-from bot.handlers.vk.render import MAX_BUTTONS, MAX_ROW, MAX_ROWS
+from bot.handlers.vk.render import MAX_BUTTONS, MAX_ROW, MAX_ROWS, MENU_BUTTONS, MENU_ROWS
 from bot.texts import appeals as appeal_texts
 from bot.texts import logs
 from bot.texts import survey as texts
 from bot.texts import vk as vk_texts
 from bot.texts.common import plain_text
+from bot.texts.help import MENU_NOTE
 from tests.support.appeals import confirm_answer
 from tests.support.clock import FakeClock
 from tests.support.csi_answers import close_window, complete_csi, last_text
@@ -72,14 +73,18 @@ async def complete_csi_vk(bot: RunningBot, user_id: int, score: int, importance:
 
 
 def assert_vk_limits(bot: RunningBot) -> None:
+    """Inline keyboards of callback buttons, the role menu of text buttons, within VK's limits."""
     for call in bot.vk_server.sent():
         assert not re.search(r"</?[a-z]+>|&lt;|&amp;", call.text), call.text
         rows = call.buttons
-        assert len(rows) <= MAX_ROWS and all(len(r) <= MAX_ROW for r in rows)
-        assert sum(map(len, rows)) <= MAX_BUTTONS
+        rows_limit, buttons_limit = (
+            (MAX_ROWS, MAX_BUTTONS) if call.inline else (MENU_ROWS, MENU_BUTTONS)
+        )
+        assert len(rows) <= rows_limit and all(len(r) <= MAX_ROW for r in rows)
+        assert sum(map(len, rows)) <= buttons_limit
         for row in rows:
             for button in row:
-                assert button["action"]["type"] == "callback"
+                assert button["action"]["type"] == ("callback" if call.inline else "text")
                 assert len(button["action"]["payload"].encode()) <= 255
                 assert len(button["action"]["label"]) <= 40
 
@@ -226,18 +231,24 @@ async def test_group_conversations_are_ignored(both: RunningBot) -> None:
 async def test_error_6_is_retried_and_message_arrives_once(both: RunningBot) -> None:
     vk = both.vk_server
     vk.errors["messages.send"] = [6, 6]
-    await both.vk_say(VK_USER, "начать")
-    assert [c.text for c in vk.sent(VK_USER)] == [texts.welcome_nothing_open(UNNAMED_BODY)]
+    await both.vk_say(VK_USER, "начать")  # the role menu's message, then the welcome
+    assert [c.text for c in vk.sent(VK_USER)] == [
+        MENU_NOTE,
+        texts.welcome_nothing_open(UNNAMED_BODY),
+    ]
     assert len(vk.of("messages.send:error6")) == 2
 
 
 async def test_lost_answer_is_retried_without_a_duplicate(both: RunningBot) -> None:
     vk = both.vk_server
     vk.lost_answers["messages.send"] = 1  # VK sent it, but the bot never heard back
-    await both.vk_say(VK_USER, "начать")
-    assert [c.text for c in vk.sent(VK_USER)] == [texts.welcome_nothing_open(UNNAMED_BODY)]
+    await both.vk_say(VK_USER, "начать")  # the role menu's message, then the welcome
+    assert [c.text for c in vk.sent(VK_USER)] == [
+        MENU_NOTE,
+        texts.welcome_nothing_open(UNNAMED_BODY),
+    ]
     (repeat,) = vk.of("messages.send:duplicate")
-    assert repeat.params["random_id"] == vk.last(VK_USER).params["random_id"]
+    assert repeat.params["random_id"] == vk.sent(VK_USER)[0].params["random_id"]
 
 
 @pytest.mark.parametrize("failed", [1, 2, 3])
@@ -327,8 +338,8 @@ async def test_run_serves_vk_alone_without_a_telegram_token(
     try:
         await wait_until(lambda: fake_vk.longpoll_servers_given > 0)
         await fake_vk.push(fake_vk.message_new(VK_USER, "начать"))
-        await wait_until(lambda: bool(fake_vk.sent(VK_USER)))
-        assert fake_vk.last(VK_USER).text == texts.welcome_nothing_open(UNNAMED_BODY)
+        welcome = texts.welcome_nothing_open(UNNAMED_BODY)
+        await wait_until(lambda: any(c.text == welcome for c in fake_vk.sent(VK_USER)))
     finally:
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)

@@ -2,7 +2,8 @@
 between (and the same chat layer for every other role).
 
 `build_max` wires it from settings; `MaxBot.connect()` checks the token (GET /me) and learns
-the bot's name for deep links; `run()` polls until cancelled.
+the bot's name for deep links; `publish_commands()` sets the bot menu; `run()` polls until
+cancelled.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
+
 from bot.chat.words import PrivateChat, StaffRoom
 from bot.config import Settings, SettingsError
 from bot.handlers.backoff import Backoff
@@ -19,8 +22,10 @@ from bot.handlers.max.client import REQUESTS_PER_SECOND, UNAUTHORIZED, MaxApiErr
 from bot.handlers.max.delivery import MaxMessenger
 from bot.handlers.max.outlets import MaxMembership, MaxOutlet, MaxStaffBoard
 from bot.handlers.max.polling import MaxPoller
+from bot.handlers.max.render import GLOBAL_MENU_ROLE
 from bot.handlers.max.updates import MaxUpdates
 from bot.texts import console, logs
+from bot.texts import help as help_texts
 
 log = logging.getLogger("bot.max")
 
@@ -54,6 +59,19 @@ class MaxBot:
             if exc.status in UNAUTHORIZED:
                 raise MaxSetupError(console.MAX_REFUSED.format(error=exc)) from None
             log.exception(logs.MAX_ME_FAILED)
+
+    async def publish_commands(self) -> None:
+        """The bot menu of MAX (PATCH /me): one for every chat, so the citizen's commands;
+        staff and admins get theirs as buttons (render.py). Best effort: the bot works
+        without a menu."""
+        commands = [
+            {"name": name, "description": what}
+            for name, what in help_texts.commands_for(GLOBAL_MENU_ROLE)
+        ]
+        try:
+            await self.client.call("PATCH", "/me", body={"commands": commands}, repeatable=True)
+        except (MaxApiError, aiohttp.ClientError, TimeoutError) as exc:
+            log.warning(logs.MAX_MENU_FAILED, exc)
 
     def outlet(self, audience: str) -> MaxOutlet | None:
         """The MAX channel (citizens) or work chat (employees), if configured."""

@@ -6,6 +6,10 @@ and the keyboard goes under the last piece. MAX's inline keyboard takes up to 30
 7 buttons (3 if they open links), 210 in all, 128 characters on a button and 1024 in its
 payload: far more than any reply uses, so rows are only wrapped, and a keyboard never needs a
 second message.
+
+MAX's own bot menu (`PATCH /me`) is one for every chat and lists the citizen's commands
+(`GLOBAL_MENU_ROLE`); a staff member's or an admin's role menu comes as buttons under the reply
+to /start and /help, or under a short message after it when the reply has buttons of its own.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.ports import Button, Reply, split_text
+from bot.texts import help as help_texts
 
 MAX_TEXT = 4000
 MAX_ROW = 7
@@ -21,6 +26,8 @@ MAX_LINK_ROW = 3
 MAX_ROWS = 30
 MAX_LABEL = 128
 MAX_PAYLOAD = 1024
+GLOBAL_MENU_ROLE = "citizen"
+"""Whose commands the bot menu of MAX lists for everyone (`MaxBot.publish_commands`)."""
 
 
 @dataclass(frozen=True)
@@ -69,8 +76,13 @@ def max_messages(reply: Reply) -> list[MaxMessage]:
     if not reply.text and not reply.buttons:
         return []
     *head, last = split_text(reply.text, MAX_TEXT) or [""]
-    markup = keyboard(reply.buttons)
-    return [
+    menu = reply.menu.rows if reply.menu and reply.menu.role != GLOBAL_MENU_ROLE else []
+    markup = keyboard(reply.buttons or menu)
+    messages = [
         *(MaxMessage(piece) for piece in head),
         MaxMessage(last, [markup] if markup else []),
     ]
+    menu_markup = keyboard(menu) if reply.buttons else None
+    if menu_markup is not None:
+        messages.append(MaxMessage(help_texts.MENU_NOTE, [menu_markup]))
+    return messages

@@ -15,6 +15,7 @@ from aiogram.types import (
 )
 
 from bot.chat.roles import Roles, help_for
+from bot.core.ports import Person
 from bot.handlers.telegram.citizen import person_of
 from bot.handlers.telegram.delivery import answer_message
 from bot.texts import help as texts
@@ -37,8 +38,8 @@ def _menu(role: str) -> list[BotCommand]:
 
 
 async def publish_commands(bot: Bot, roles: Roles) -> None:
-    """The menu everyone sees, and in the private chats of admins and staff their own; staff
-    added later get theirs at the next start. Best effort: the bot works without a menu."""
+    """The menu everyone sees, and in the private chats of admins and staff their own (staff
+    added later get theirs from `TelegramMenu`). Best effort: the bot works without a menu."""
     try:
         await bot.set_my_commands(_menu("citizen"), scope=BotCommandScopeDefault())
         for person in await roles.people("tg"):
@@ -48,6 +49,26 @@ async def publish_commands(bot: Bot, roles: Roles) -> None:
             )
     except AiogramError as exc:
         log.warning(logs.TG_COMMANDS_FAILED, exc)
+
+
+class TelegramMenu:
+    """Telegram as a `bot.core.ports.CommandMenu`: the menu of one private chat, set when the
+    person's role changes; a citizen again falls back to the menu everyone sees."""
+
+    platform = "tg"
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def show(self, person: Person, role: str) -> None:
+        scope = BotCommandScopeChat(chat_id=person.user_id)
+        try:
+            if role == "citizen":
+                await self._bot.delete_my_commands(scope=scope)
+            else:
+                await self._bot.set_my_commands(_menu(role), scope=scope)
+        except AiogramError as exc:
+            log.warning(logs.TG_PERSON_MENU_FAILED, person.key, exc)
 
 
 def make_router() -> Router:

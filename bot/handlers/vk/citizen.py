@@ -1,7 +1,9 @@
 """Citizens writing to the VK community: the same `CitizenChat` calls as in Telegram.
 
-`message_new` carries typed text, a deep link's `ref` (`vk.me/<group>?ref=csi`) or the payload
-of VK's own "Начать" button; `message_event` is a press of one of our callback buttons.
+`message_new` carries typed text, a deep link's `ref` (`vk.me/<group>?ref=csi`), the payload
+of VK's own "Начать" button, or a press of a menu button (its label as the text, its action in
+the payload: the action runs, never the label as typed text); `message_event` is a press of one
+of our callback buttons.
 """
 
 from __future__ import annotations
@@ -87,6 +89,9 @@ class VkCitizen:
             return await self._chat.start(person, str(ref))
         if _is_start_button(message.get("payload")):
             return await self._chat.start(person)
+        pressed = action_of(message.get("payload"))
+        if pressed is not None:
+            return await self._chat.press(person, pressed)
         text = str(message.get("text") or "")
         return await self._chat.text(person, text, attachments_of(message))
 
