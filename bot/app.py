@@ -50,7 +50,7 @@ from bot.handlers.telegram.broadcast import Broadcaster
 from bot.handlers.telegram.delivery import TelegramMessenger, TelegramOutlet
 from bot.handlers.telegram.membership import TelegramMembership
 from bot.handlers.telegram.menu import TelegramMenu
-from bot.handlers.telegram.middlewares import PerUserLock, TelegramPace
+from bot.handlers.telegram.middlewares import PerUserLock, PinResponseTypes, TelegramPace
 from bot.handlers.telegram.staff_board import TelegramStaffBoard
 from bot.handlers.vk import VkBot, build_vk
 from bot.handlers.vk.staff_board import VkMembership, VkStaffBoard
@@ -225,6 +225,7 @@ def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
     register_telegram(services, bot)
     settings = services.settings
     staff_chat_id = settings.tg_staff_chat_id
+    bot.session.middleware(PinResponseTypes())
     if settings.redis_url is not None:
         bot.session.middleware(TelegramPace(services.coordination))
     # No handler uses aiogram's FSM: every dialog keeps its state in the database, shared by

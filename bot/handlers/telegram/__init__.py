@@ -6,9 +6,11 @@ from bot.handlers.telegram import admin, citizen, menu, reminders, staff
 
 
 def get_routers() -> list[Router]:
-    """Commands first, so they are never taken for a citizen's answer; staff before admin so
-    that `/report appeals` reaches staff as well."""
+    """Survey presses first (nothing else takes them); then commands, so they are never taken
+    for a citizen's answer; staff before admin so that `/report appeals` reaches staff as
+    well."""
     return [
+        citizen.make_survey_router(),
         menu.make_router(),
         staff.make_router(),
         admin.make_router(),

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from aiogram import Bot
 from aiogram.exceptions import AiogramError, TelegramBadRequest
@@ -27,7 +28,14 @@ def _button(button: Button) -> InlineKeyboardButton:
 def inline_keyboard(buttons: list[list[Button]]) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
-    return InlineKeyboardMarkup(inline_keyboard=[[_button(b) for b in row] for row in buttons])
+    return _markup(tuple(tuple(row) for row in buttons))
+
+
+@lru_cache(maxsize=4096)
+def _markup(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
+    """A survey's keyboards are the same for everyone at the same question, and building one
+    (a dozen pydantic models) cost more than the rest of the press; aiogram only reads them."""
+    return InlineKeyboardMarkup(inline_keyboard=[[_button(b) for b in row] for row in rows])
 
 
 async def _attachments(bot: Bot, chat_id: ChatId, reply: Reply) -> None:
