@@ -18,9 +18,10 @@ from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+from bot.db.inline_sqlite import inline_creator
 from bot.texts import logs
 
 log = logging.getLogger(__name__)
@@ -63,17 +64,24 @@ def _begin_immediate(connection: Connection) -> None:
 
 def create_engine(database_url: str) -> AsyncEngine:
     ensure_sqlite_dir(database_url)
-    if make_url(database_url).get_backend_name() == "sqlite":
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
         engine = create_async_engine(
-            database_url, pool_size=1, max_overflow=0, pool_timeout=BUSY_TIMEOUT_MS / 1000
+            database_url,
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=BUSY_TIMEOUT_MS / 1000,
+            async_creator=inline_creator(url.database or ":memory:"),
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _begin_immediate)
         return engine
     # A burst of people queues for the pool rather than failing ("QueuePool limit").
+    # No ping before each checkout (a round trip per transaction): a connection the server
+    # dropped fails its transaction, SQLAlchemy then renews the whole pool, and
+    # `retry_on_lock` runs a survey press again on a fresh connection.
     return create_async_engine(
         database_url,
-        pool_pre_ping=True,
         pool_size=POOL_SIZE,
         max_overflow=0,
         pool_timeout=30,
@@ -83,6 +91,14 @@ def create_engine(database_url: str) -> AsyncEngine:
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """A lock (see `is_lock_error`) or a connection the server had dropped (a restart of
+    PostgreSQL): either way nothing of the transaction was written."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return is_lock_error(exc)
 
 
 def is_lock_error(exc: BaseException) -> bool:
@@ -95,13 +111,13 @@ def is_lock_error(exc: BaseException) -> bool:
 
 
 async def retry_on_lock(transaction: Callable[[], Awaitable[T]], attempts: int = LOCK_RETRIES) -> T:
-    """Run a whole transaction again when the database was locked; re-raises the last lock
-    error, so the caller can tell the person to press again."""
+    """Run a whole transaction again when the database was locked or its connection had been
+    dropped; re-raises the last such error, so the caller can tell the person to press again."""
     for attempt in range(1, attempts):
         try:
             return await transaction()
-        except OperationalError as exc:
-            if not is_lock_error(exc):
+        except DBAPIError as exc:
+            if not is_retryable(exc):
                 raise
             log.warning(logs.DATABASE_LOCKED, attempt, attempts)
             await asyncio.sleep(0.05 * attempt)

@@ -321,6 +321,39 @@ async def test_postgres_system_columns_keep_no_order(postgres: Settings, clock: 
         await services.close()
 
 
+async def test_postgres_dropped_connections_cost_no_answer(
+    postgres: Settings, clock: FakeClock
+) -> None:
+    """No ping before each transaction on PostgreSQL: a press that meets a connection the
+    server dropped (a restart, a failover) runs again on a new one, and the answer is kept."""
+    import asyncpg
+
+    services = build_services(postgres, clock)
+    try:
+        await services.windows.open_window("quick")
+        people = [Person("tg", 900 + n) for n in range(3)]
+        actions = [button_action(await services.surveys.start(p, "quick"), "7") for p in people]
+        url = services.engine.url
+        server = await asyncpg.connect(
+            user=url.username, host=url.host, port=url.port, database=url.database
+        )
+        try:
+            dropped = await server.fetchval(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        finally:
+            await server.close()
+        assert dropped >= 1  # the pool's connections were open, and now are gone
+        for person, action in zip(people, actions, strict=True):
+            done = await services.surveys.handle_action(person, action)
+            assert done is not None and done.replies[0].text == texts.SURVEY_DONE
+        async with services.sessionmaker() as session:
+            assert await session.scalar(select(func.count()).select_from(SurveyParticipation)) == 3
+    finally:
+        await services.close()
+
+
 def await_count_pending_zero(dead: int | None) -> bool:
     """VACUUM left no dead tuple of a released pending survey (statistics may lag: None/0)."""
     return not dead
