@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import socket
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,14 +91,6 @@ async def check_database(database_url: str) -> None:
         folder = Path(url.database or ".").parent
         problem = console.DATABASE_FOLDER.format(folder=folder, reason=failure_reason(exc))
         raise bad_setting("DATABASE_URL", problem) from None
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        try:
-            _probe_sqlite_file(Path(url.database))
-        except sqlite3.Error as exc:
-            await engine.dispose()
-            path = Path(url.database)
-            problem = console.DATABASE_FILE.format(path=path, folder=path.parent, reason=exc)
-            raise bad_setting("DATABASE_URL", problem) from None
     try:
         async with engine.begin() as connection:
             await connection.exec_driver_sql("SELECT 1")
@@ -120,18 +111,6 @@ async def check_database(database_url: str) -> None:
         raise bad_setting("DATABASE_URL", problem) from None
     finally:
         await engine.dispose()
-
-
-def _probe_sqlite_file(path: Path) -> None:
-    """Open the SQLite file and take its write lock with the standard library first: when
-    aiosqlite fails to open a file, its worker thread later reports to an event loop that is
-    already closed and prints a traceback after our one line."""
-    connection = sqlite3.connect(path, timeout=15, isolation_level=None)
-    try:
-        connection.execute("BEGIN IMMEDIATE")
-        connection.execute("ROLLBACK")
-    finally:
-        connection.close()
 
 
 def failure_reason(exc: BaseException) -> str:
