@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from bot.config import Settings, SettingsError, load_settings
 from bot.startup import Resources, check_database, load_resources
 from bot.texts import console as texts
+from bot.texts import logs
 
 if TYPE_CHECKING:
     from aiogram import Dispatcher
@@ -72,6 +73,10 @@ async def run_polling(settings: Settings, resources: Resources | None = None) ->
         with stopped_by_signals(stop):
             await first_to_finish(pollers)
     finally:
+        # Telegram's updates in hand run as aiogram's tasks, which outlive its polling: their
+        # poll is confirmed, so they finish before the database and the sessions close.
+        if not await services.coordination.drained(SHUTDOWN_SECONDS):
+            log.warning(logs.UPDATES_CUT_AT_STOP, SHUTDOWN_SECONDS)
         if scheduler is not None:
             scheduler.shutdown()
         if bot is not None:

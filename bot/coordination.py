@@ -41,6 +41,9 @@ class Coordination:
         self._local: WeakValueDictionary[Hashable, asyncio.Lock] = WeakValueDictionary()
         self._seen: TtlCache[str, bool] = TtlCache(SEEN_SECONDS, size=200_000)
         self._windows: dict[str, tuple[int, int]] = {}
+        self._busy = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     @classmethod
     def from_url(cls, url: str | None) -> Coordination:
@@ -66,6 +69,28 @@ class Coordination:
         if lock is None:
             lock = asyncio.Lock()
             self._local[key] = lock
+        self._busy += 1
+        self._idle.clear()
+        try:
+            async with self._held(lock, key):
+                yield
+        finally:
+            self._busy -= 1
+            if self._busy == 0:
+                self._idle.set()
+
+    async def drained(self, timeout: float) -> bool:
+        """Wait until no update is being handled (the process is stopping and the pollers have
+        ended; an update in hand was already confirmed to its messenger), at most `timeout`
+        seconds; whether it came to that."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    @asynccontextmanager
+    async def _held(self, lock: asyncio.Lock, key: str) -> AsyncIterator[None]:
         async with lock:
             if self.redis is None:
                 yield

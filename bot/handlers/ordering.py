@@ -16,6 +16,10 @@ from bot.texts import logs
 
 Handler = Callable[[Any], Awaitable[None]]
 
+DRAIN_SECONDS = 30.0
+"""How long a stopping bot lets the updates in hand finish (systemd's default stop timeout
+is 90 s)."""
+
 
 class PerKeyOrder:
     def __init__(self, handler: Handler, log: logging.Logger, *, concurrent: bool = True) -> None:
@@ -35,10 +39,15 @@ class PerKeyOrder:
         self._tails[key] = task
         task.add_done_callback(lambda done: self._forget(key, done))
 
-    async def close(self) -> None:
-        """Cancel what is still queued (the process is stopping)."""
+    async def close(self, grace: float = DRAIN_SECONDS) -> None:
+        """The process is stopping: the updates already taken finish (their poll was
+        confirmed, so the messenger will not send them again), for up to `grace` seconds;
+        what is still running then is cancelled."""
         tasks = list(self._tails.values())
-        for task in tasks:
+        if not tasks:
+            return
+        _, late = await asyncio.wait(tasks, timeout=grace)
+        for task in late:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 

@@ -63,7 +63,7 @@ def links(count: int) -> str:
 DEMO_FILES = "\nГрафики и файлы отчёта (как их получает администратор) сохранены в {folder}:"
 WEBHOOK_LISTENING = "Бот принимает вебхуки на {host}:{port} (проверка: GET /healthz)."
 STOPPING = "Останавливаюсь: дорабатываю начатые обновления."
-POLLING_STOPPING = "Останавливаюсь: получен сигнал остановки."
+POLLING_STOPPING = "Останавливаюсь: получен сигнал остановки, дорабатываю начатые обновления."
 MAX_STARTING = "Бот MAX @{username} запущен."
 MAX_SUBSCRIPTION_REFUSED = (
     "MAX не принял подписку на вебхук {url} ({error}). Проверьте WEBHOOK_URL и WEBHOOK_SECRET "

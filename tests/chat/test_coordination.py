@@ -45,3 +45,56 @@ async def test_pace_keeps_both_instances_together_under_the_limit(
     started = time.time()
     await asyncio.gather(*(coordination_pair[n % 2].pace("vk") for n in range(25)))
     assert time.time() - started >= 0.5, "25 calls at 20/s need the next second"
+
+
+async def test_a_stopping_bot_waits_for_the_updates_in_hand() -> None:
+    """`run` waits for `drained` before closing the database: an update whose poll was
+    confirmed finishes; one that takes too long is reported, not waited for forever."""
+    coordination = Coordination()
+    release = asyncio.Event()
+    finished: list[str] = []
+
+    async def update(key: str) -> None:
+        async with coordination.person(key):
+            await release.wait()
+            finished.append(key)
+
+    assert await coordination.drained(0.01)  # nothing in hand
+    tasks = [asyncio.create_task(update(k)) for k in ("tg:1", "tg:2", "tg:1")]
+    await asyncio.sleep(0)
+    assert not await coordination.drained(0.01)  # all three still in hand
+    stopping = asyncio.create_task(coordination.drained(5))
+    release.set()
+    assert await stopping
+    assert sorted(finished) == ["tg:1", "tg:1", "tg:2"]
+    await asyncio.gather(*tasks)
+
+
+async def test_a_stopping_poller_lets_the_updates_it_took_finish() -> None:
+    """VK and MAX confirm a long poll's batch before handling it, so a stop lets those
+    updates finish (up to the grace period) instead of cancelling them."""
+    import logging
+
+    from bot.handlers.ordering import PerKeyOrder
+
+    release = asyncio.Event()
+    done: list[int] = []
+
+    async def handler(update: int) -> None:
+        await release.wait()
+        done.append(update)
+
+    order = PerKeyOrder(handler, logging.getLogger("test"))
+    for n in (1, 2, 3):
+        await order.submit(n % 2, n)
+    closing = asyncio.create_task(order.close(grace=5))
+    await asyncio.sleep(0.01)
+    release.set()
+    await closing
+    assert sorted(done) == [1, 2, 3]
+
+    stuck = PerKeyOrder(handler, logging.getLogger("test"))
+    release.clear()
+    await stuck.submit(1, 4)
+    await stuck.close(grace=0.01)  # past the grace period the rest is cancelled
+    assert 4 not in done
