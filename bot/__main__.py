@@ -264,6 +264,8 @@ def main(argv: list[str] | None = None) -> int:
     # The libraries' INFO lines (aiogram's "Update id=... is handled", APScheduler's "Added
     # job", Alembic's plugins) are English routine the body's IT staff need not read: only
     # warnings and errors of theirs show, and the bot's own lines (Russian) from INFO up.
+    for level, name in logs.LEVEL_NAMES.items():
+        logging.addLevelName(level, name)
     logging.basicConfig(
         level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

@@ -91,3 +91,6 @@ QUARTERLY_CHARTS_FAILED = "Графики квартального анализ�
 UPDATES_CUT_AT_STOP = (
     "Остановка: не все начатые обновления завершились за %.0f с, остальные прерваны"
 )
+
+LEVEL_NAMES = {10: "ОТЛАДКА", 20: "ИНФО", 30: "ВНИМАНИЕ", 40: "ОШИБКА", 50: "СБОЙ"}
+"""The levels as each log line names them (logging's DEBUG ... CRITICAL)."""

@@ -105,4 +105,5 @@ async def test_kill_9_loses_nothing(settings: Settings, fake: FakeTelegram, tmp_
     # APScheduler's English INFO lines stay out, the bot's own are Russian.
     printed = log.read_text(encoding="utf-8")
     assert "запущен" in printed and "Останавливаюсь" in printed
+    assert " ИНФО bot" in printed and " INFO " not in printed  # the level names too
     assert not_russian(printed) == []
