@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.config import Settings
+from bot.devtools.fake_max import FakeMax
 from bot.devtools.fake_telegram import FakeTelegram
 from bot.devtools.fake_vk import FakeVk
 from bot.devtools.harness import RunningBot
@@ -16,6 +17,14 @@ from tests.support.clock import FakeClock
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeTelegram]:
     server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def fake_max() -> AsyncIterator[FakeMax]:
+    server = FakeMax()
     await server.start()
     yield server
     await server.stop()

@@ -45,14 +45,6 @@ MAX_LINK = f"https://max.ru/{BOT_USERNAME}?start=csi"
 
 
 @pytest.fixture
-async def fake_max() -> AsyncIterator[FakeMax]:
-    server = FakeMax()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def both(
     settings: Settings, fake: FakeTelegram, fake_max: FakeMax, clock: FakeClock
 ) -> AsyncIterator[RunningBot]:

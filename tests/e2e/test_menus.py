@@ -35,14 +35,6 @@ def labels(role: str) -> list[str]:
 
 
 @pytest.fixture
-async def fake_max() -> AsyncIterator[FakeMax]:
-    server = FakeMax()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def everywhere(
     settings: Settings, fake: FakeTelegram, fake_vk: FakeVk, fake_max: FakeMax, clock: FakeClock
 ) -> AsyncIterator[RunningBot]:

@@ -4,8 +4,6 @@ once even when the messenger delivers it twice, MAX's subscription made as its s
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
@@ -24,14 +22,6 @@ VK_SECRET = "vk-callback-secret"
 WEBHOOK_SECRET = "max-webhook-secret_1"
 VK_USER = 500
 MAX_USER = 700
-
-
-@pytest.fixture
-async def fake_max() -> AsyncIterator[FakeMax]:
-    server = FakeMax()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def test_vk_callback_confirms_checks_the_secret_and_handles_an_event_once(
