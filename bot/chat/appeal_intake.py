@@ -97,10 +97,12 @@ class AppealIntake:
         await self._save(person, draft)
         return Outcome([await self._prompt(person, draft)])
 
-    async def pause(self, person: Person) -> bool:
-        """Another dialog (a survey) takes the person's typed text until they come back."""
+    async def pause(self, person: Person, when: Callable[[], Awaitable[bool]]) -> bool:
+        """Another dialog (a survey) takes the person's typed text until they come back, if
+        `when` says it does; asked only when there is an appeal to pause, so nearly every
+        citizen's start costs one read, not two."""
         draft = await self._load(person)
-        if draft is None or draft.paused:
+        if draft is None or draft.paused or not await when():
             return False
         if draft.step in AFTER_ANSWER:
             await self._drop(person)

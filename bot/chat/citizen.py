@@ -174,10 +174,8 @@ class CitizenChat:
     async def _pausing_appeal(self, person: Person, outcome: Outcome) -> Outcome:
         """A survey that did start takes typed text from here on, so a half-written appeal
         waits for /appeal; a refused start (no survey open, not an employee) leaves it be."""
-        if (
-            self.appeals is not None
-            and await self._surveys.in_survey(person)
-            and await self.appeals.pause(person)
+        if self.appeals is not None and await self.appeals.pause(
+            person, lambda: self._surveys.in_survey(person)
         ):
             return Outcome([Reply(appeal_texts.APPEAL_PAUSED), *outcome.replies], outcome.toast)
         return outcome

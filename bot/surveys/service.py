@@ -88,7 +88,7 @@ class SurveyService:
                 if refusal is not None:
                     return Outcome([refusal])
                 draft = Draft(window.id)
-                await self._save(session, key, draft)
+                self._save(session, key, draft, row)
             step = flow.current_step(draft)
             assert step is not None, "a saved draft always has a next step"
             intro = Reply(
@@ -153,7 +153,7 @@ class SurveyService:
             flow = flow_for(window.questionnaire)
             if choice == RESTART:
                 draft = Draft(window_id)
-                await self._save(session, key, draft)
+                self._save(session, key, draft, row)
             step = flow.current_step(draft)
             assert step is not None
             return Outcome([render_step(flow, draft, step, edit=True)])
@@ -281,7 +281,7 @@ class SurveyService:
                     await session.delete(row)
                     return Outcome([Reply(texts.SURVEY_CLOSED_MEANWHILE)]), None
                 return await self._submit(session, row, window, flow, draft, person, pressed)
-            await self._save(session, key, draft)
+            self._save(session, key, draft, row)
             return Outcome([render_step(flow, draft, following, edit=pressed)]), None
 
     async def _submit(
@@ -332,11 +332,14 @@ class SurveyService:
         data = self._anon.unseal(key, row.payload)
         return Draft.from_dict(data) if data is not None else None
 
-    async def _save(self, session: AsyncSession, key: str, draft: Draft) -> None:
-        await session.merge(
-            SurveyDraft(
-                person_key=key,
-                window_id=draft.window_id,
-                payload=self._anon.seal(key, draft.to_dict()),
-            )
-        )
+    def _save(
+        self, session: AsyncSession, key: str, draft: Draft, row: SurveyDraft | None
+    ) -> None:
+        """Seal the draft into its row, already read in this transaction, or into a new one
+        (a merge would read the row a second time)."""
+        payload = self._anon.seal(key, draft.to_dict())
+        if row is None:
+            session.add(SurveyDraft(person_key=key, window_id=draft.window_id, payload=payload))
+        else:
+            row.window_id = draft.window_id
+            row.payload = payload

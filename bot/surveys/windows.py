@@ -99,6 +99,14 @@ class WindowService:
         self.clock = clock
         self.tz = tz
         self._rows: TtlCache[int, SurveyWindow | None] = TtlCache(WINDOW_CACHE_TTL, size=256)
+        self._unclosed_rows: TtlCache[str, tuple[SurveyWindow, ...]] = TtlCache(
+            WINDOW_CACHE_TTL, size=64
+        )
+
+    def _forget(self) -> None:
+        """A window was opened or closed here: the cached rows go at once."""
+        self._rows.clear()
+        self._unclosed_rows.clear()
 
     def today(self) -> date:
         return self.clock.now().astimezone(self.tz).date()
@@ -190,7 +198,7 @@ class WindowService:
         )
         session.add(window)
         await session.flush()
-        self._rows.clear()
+        self._forget()
         return self.view(window)
 
     async def _unclosed(self, session: AsyncSession, kind: str) -> list[SurveyWindow]:
@@ -208,7 +216,7 @@ class WindowService:
             if window.closed_at is not None:
                 raise WindowError(texts.WINDOW_ALREADY_CLOSED.format(id=window_id))
             await self._finalize(session, window, min(self.clock.now(), window.closes_at))
-            self._rows.clear()
+            self._forget()
             view = self.view(window)
         await self._release.scrub()
         return view
@@ -225,7 +233,7 @@ class WindowService:
             for window in due:
                 if await self._finalize(session, window, window.closes_at):
                     closed.append(self.view(window))
-        self._rows.clear()
+        self._forget()
         if closed:
             await self._release.scrub()
         return closed
@@ -285,17 +293,19 @@ class WindowService:
             )
 
     async def open_for(self, kind: str) -> SurveyWindow | None:
-        """The window of this kind that accepts answers right now, if any."""
+        """The window of this kind that accepts answers right now, if any. Every citizen's
+        /start asks, so the kind's unclosed windows (one or two rows) are kept for
+        WINDOW_CACHE_TTL like a press's window; the rows are read-only for the caller."""
+        found = self._unclosed_rows.get(kind)
+        if found is MISSING:
+            async with self._sessionmaker() as session:
+                rows = tuple(await self._unclosed(session, kind))
+                session.expunge_all()  # detached: no later rollback can expire the shared rows
+            self._unclosed_rows.put(kind, rows)
+        else:
+            rows = found  # type: ignore[assignment]
         now = self.clock.now()
-        async with self._sessionmaker() as session:
-            return await session.scalar(
-                select(SurveyWindow).where(
-                    SurveyWindow.kind == kind,
-                    SurveyWindow.closed_at.is_(None),
-                    SurveyWindow.opens_at <= now,
-                    SurveyWindow.closes_at >= now,
-                )
-            )
+        return next((w for w in rows if w.opens_at <= now <= w.closes_at), None)
 
     async def open_kinds(self, audience: str) -> list[str]:
         now = self.clock.now()
