@@ -14,10 +14,12 @@ tick, finds an unfinished one again and `claim` takes it over once the lease has
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
@@ -30,7 +32,8 @@ from bot.texts import logs
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=15)
-"""Far longer than a digest or a purge takes; the longest a crashed run waits to be redone."""
+"""The longest a crashed run waits to be redone. A live holder renews it every third of it
+(`kept`), so a run may take longer: tens of thousands of reminders at a messenger's pace."""
 
 Job = Callable[[], Awaitable[object]]
 
@@ -58,7 +61,8 @@ class JobClaims:
             return False
         log.info(logs.JOB_CLAIMED, name, self.holder)
         try:
-            await job()
+            async with self.kept(name):
+                await job()
         except Exception:
             log.exception(logs.JOB_FAILED, name)
             await self.release(name)
@@ -106,6 +110,36 @@ class JobClaims:
                 .values(holder=self.holder, expires_at=now + self._lease)
             )
             return taken.rowcount == 1
+
+    @asynccontextmanager
+    async def kept(self, name: str) -> AsyncIterator[None]:
+        """While the holder works on `name`, its lease is renewed every third of the lease, so
+        another instance never takes over a run that is merely long; a holder that died stops
+        renewing, and its run is taken over as before."""
+        renewing = asyncio.create_task(self._renew_until_cancelled(name))
+        try:
+            yield
+        finally:
+            renewing.cancel()
+            with suppress(asyncio.CancelledError):
+                await renewing
+
+    async def _renew_until_cancelled(self, name: str) -> None:
+        while True:
+            await asyncio.sleep(self._lease.total_seconds() / 3)
+            try:
+                async with self._sessionmaker() as session, session.begin():
+                    await session.execute(
+                        update(JobClaim)
+                        .where(
+                            JobClaim.name == name,
+                            JobClaim.holder == self.holder,
+                            JobClaim.done_at.is_(None),
+                        )
+                        .values(expires_at=self._now() + self._lease)
+                    )
+            except Exception:  # the database is away: the next renewal tries again
+                log.warning(logs.LEASE_NOT_RENEWED, name, exc_info=True)
 
     async def finish(self, session: AsyncSession, name: str) -> None:
         """Mark `name` done in the caller's transaction, so a caller that records the outcome

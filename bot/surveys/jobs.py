@@ -150,7 +150,8 @@ class WindowJobs:
         if window is None or not await self._claims.claim(name):
             return False
         try:
-            posted = await self._post_invitation(window)
+            async with self._claims.kept(name):
+                posted = await self._post_invitation(window)
         except Exception:
             await self._claims.release(name)
             raise
@@ -162,7 +163,8 @@ class WindowJobs:
         if not await self._claims.claim(name):
             return False
         try:
-            await self._actions[event](self, window)
+            async with self._claims.kept(name):
+                await self._actions[event](self, window)
         except Exception:
             log.exception(logs.WINDOW_EVENT_FAILED, window.id, event)
             await self._claims.release(name)
@@ -265,7 +267,8 @@ class WindowJobs:
             period.audience, period.start, period.end, self._plan.last_start(period)
         )
         try:
-            await self.notifier.to_admins(text)
+            async with self._claims.kept(name):
+                await self.notifier.to_admins(text)
         except Exception:
             log.exception(logs.PLAN_REMINDER_FAILED, period.key)
             await self._claims.release(name)

@@ -46,3 +46,30 @@ async def test_two_instances_run_a_day_once_and_a_dead_holders_run_is_taken_over
         assert await b.retake({"daily:purge": digest}) == ["daily:purge:2026-12-25"]
     finally:
         await engine.dispose()
+
+
+async def test_a_long_run_keeps_its_claim_and_a_dead_one_loses_it(settings: Settings) -> None:
+    """The holder renews its lease while the job runs, so a run longer than the lease is not
+    taken over; once the holder stops renewing (it died), the run is taken over."""
+    import asyncio
+
+    engine = create_engine(settings.database_url)
+    sessionmaker = create_sessionmaker(engine)
+    lease = timedelta(seconds=0.6)
+    a = JobClaims(sessionmaker, holder="a", lease=lease)
+    b = JobClaims(sessionmaker, holder="b", lease=lease)
+    taken_over: list[bool] = []
+
+    async def long_job() -> None:
+        for _ in range(4):  # twice the lease
+            await asyncio.sleep(0.3)
+            taken_over.append(await b.claim("window:1:reminder"))
+
+    try:
+        assert await a.run_once("window:1:reminder", long_job)
+        assert taken_over == [False, False, False, False]
+        assert await a.claim("window:2:reminder")  # claimed, then the holder dies
+        await asyncio.sleep(0.8)
+        assert await b.claim("window:2:reminder")
+    finally:
+        await engine.dispose()
