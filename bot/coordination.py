@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import uuid
 from collections.abc import AsyncIterator, Hashable
 from contextlib import asynccontextmanager
 from weakref import WeakValueDictionary
@@ -31,8 +32,25 @@ LOCK_SECONDS = 60
 person locked out; no update of ours takes nearly as long."""
 SEEN_SECONDS = 24 * 3600
 """Telegram retries a webhook for a few hours at most; VK and MAX less."""
+LOCK_WAIT_SECONDS = 30
+"""Past this the update is handled without the shared lock (and a warning): a person is never
+kept waiting by a lock that cannot be had."""
 RATE_LIMITS = {"tg": 30, "vk": 20, "max": 30}
 """Calls per second per messenger, over all instances."""
+
+_BUSY, _TAKEN, _SEEN, _TAKEN_ANYWAY = 0, 1, 2, 3
+_ENTER = """
+if ARGV[3] == '1' and redis.call('exists', KEYS[2]) == 1 then return 2 end
+if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+return 0
+"""
+"""The update already handled (2), the person's lock taken (1) or held by another (0)."""
+_LEAVE = """
+if tonumber(ARGV[2]) > 0 then redis.call('set', KEYS[2], 1, 'EX', ARGV[2]) end
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0
+"""
+"""Record the update as handled (for ARGV[2] seconds, if above 0) and release our lock."""
 
 
 class Coordination:
@@ -62,18 +80,30 @@ class Coordination:
             return False
 
     @asynccontextmanager
-    async def person(self, key: str) -> AsyncIterator[None]:
-        """Hold `key` (e.g. "tg:123"): first in this process, then across instances, so a
-        person's quick double tap queues here without a Redis round trip per retry."""
-        lock = self._local.get(key)
+    async def update(self, person: str, update: str | None) -> AsyncIterator[bool]:
+        """Handle one update of `person` (e.g. "tg:123"): never alongside another update of
+        theirs (first in this process, then across instances), and once: the block gets
+        whether `update` (messenger and id, e.g. "tg:1234"; None when it has none) is new, and
+        the update is recorded as handled when the block ends without an error, so one that
+        failed or died with its process is handled again when redelivered. With Redis, taking
+        the person and checking the update is one round trip, recording and releasing another.
+        """
+        lock = self._local.get(person)
         if lock is None:
             lock = asyncio.Lock()
-            self._local[key] = lock
+            self._local[person] = lock
         self._busy += 1
         self._idle.clear()
         try:
-            async with self._held(lock, key):
-                yield
+            async with lock:
+                if self.redis is None:
+                    fresh = update is None or self._seen.get(update) is MISSING
+                    yield fresh
+                    if fresh and update is not None:
+                        self._seen.put(update, True)
+                else:
+                    async with self._shared(person, update) as fresh:
+                        yield fresh
         finally:
             self._busy -= 1
             if self._busy == 0:
@@ -90,37 +120,35 @@ class Coordination:
         return True
 
     @asynccontextmanager
-    async def _held(self, lock: asyncio.Lock, key: str) -> AsyncIterator[None]:
-        async with lock:
-            if self.redis is None:
-                yield
-                return
-            shared = self.redis.lock(
-                f"{PREFIX}:person:{key}", timeout=LOCK_SECONDS, sleep=0.01, blocking_timeout=30
+    async def _shared(self, person: str, update: str | None) -> AsyncIterator[bool]:
+        assert self.redis is not None
+        lock_key, seen_key = f"{PREFIX}:person:{person}", f"{PREFIX}:seen:{update or ''}"
+        token = uuid.uuid4().hex
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            state = await self.redis.eval(
+                _ENTER, 2, lock_key, seen_key, token, LOCK_SECONDS * 1000, int(update is not None)
             )
-            acquired = await shared.acquire()
-            if not acquired:
+            if state != _BUSY:
+                break
+            if time.monotonic() > deadline:
                 log.warning(logs.PERSON_LOCK_TIMEOUT)
-            try:
-                yield
-            finally:
-                if acquired:
-                    try:
-                        await shared.release()
-                    except Exception:  # expired meanwhile: nothing to release
-                        log.warning(logs.PERSON_LOCK_EXPIRED)
-
-    async def seen(self, update: str) -> bool:
-        """Whether this update (messenger and id, e.g. "tg:1234") was already handled."""
-        if self.redis is None:
-            return self._seen.get(update) is not MISSING
-        return bool(await self.redis.exists(f"{PREFIX}:seen:{update}"))
-
-    async def handled(self, update: str) -> None:
-        if self.redis is None:
-            self._seen.put(update, True)
+                state = _TAKEN_ANYWAY
+                break
+            await asyncio.sleep(0.01)
+        if state == _SEEN:
+            yield False
             return
-        await self.redis.set(f"{PREFIX}:seen:{update}", 1, ex=SEEN_SECONDS)
+        handled = False
+        try:
+            yield True
+            handled = update is not None
+        finally:
+            released = await self.redis.eval(
+                _LEAVE, 2, lock_key, seen_key, token, SEEN_SECONDS if handled else 0
+            )
+            if not released and state == _TAKEN:
+                log.warning(logs.PERSON_LOCK_EXPIRED)
 
     async def pace(self, messenger: str) -> None:
         """Wait until one more call to `messenger` fits its limit in the current second."""

@@ -138,11 +138,9 @@ async def _handle_once(
 ) -> None:
     """A VK or MAX event: the person's lock, then skip it if already handled. Errors propagate
     (aiohttp answers 500 and the messenger redelivers)."""
-    async with services.coordination.person(person):
-        if await services.coordination.seen(once):
-            return
-        await handler(event)
-        await services.coordination.handled(once)
+    async with services.coordination.update(person, once) as fresh:
+        if fresh:
+            await handler(event)
 
 
 async def _database_ok(services: Services) -> bool:

@@ -4,6 +4,7 @@ in Redis shared by two instances."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 
 from bot.coordination import Coordination
@@ -16,7 +17,7 @@ async def test_one_persons_updates_never_overlap_across_instances(
     overlaps: list[int] = []
 
     async def update(coordination: Coordination, n: int) -> None:
-        async with coordination.person("tg:7"):
+        async with coordination.update("tg:7", None):
             inside.append(n)
             if len(inside) > 1:
                 overlaps.append(n)
@@ -30,10 +31,17 @@ async def test_one_persons_updates_never_overlap_across_instances(
 async def test_an_update_handled_on_one_instance_is_seen_on_the_other(
     coordination_pair: tuple[Coordination, Coordination],
 ) -> None:
-    assert not await coordination_pair[1].seen("tg:42")
-    await coordination_pair[0].handled("tg:42")
-    assert await coordination_pair[1].seen("tg:42")
-    assert not await coordination_pair[1].seen("tg:43")
+    first, second = coordination_pair
+    with contextlib.suppress(RuntimeError):
+        async with first.update("tg:1", "tg:42") as fresh:
+            assert fresh
+            raise RuntimeError("the handler failed: the update stays new")
+    async with second.update("tg:1", "tg:42") as fresh:
+        assert fresh  # handled now
+    async with first.update("tg:1", "tg:42") as fresh:
+        assert not fresh
+    async with first.update("tg:1", "tg:43") as fresh:
+        assert fresh
 
 
 async def test_pace_keeps_both_instances_together_under_the_limit(
@@ -55,7 +63,7 @@ async def test_a_stopping_bot_waits_for_the_updates_in_hand() -> None:
     finished: list[str] = []
 
     async def update(key: str) -> None:
-        async with coordination.person(key):
+        async with coordination.update(key, None):
             await release.wait()
             finished.append(key)
 

@@ -35,13 +35,8 @@ class PerUserLock(BaseMiddleware):
         update_key = f"tg:{event.update_id}" if isinstance(event, Update) else None
         if user is None:
             return await handler(event, data)
-        async with self._coordination.person(f"tg:{user.id}"):
-            if update_key is not None and await self._coordination.seen(update_key):
-                return None
-            result = await handler(event, data)
-            if update_key is not None:
-                await self._coordination.handled(update_key)
-            return result
+        async with self._coordination.update(f"tg:{user.id}", update_key) as fresh:
+            return await handler(event, data) if fresh else None
 
 
 PACED_METHODS = frozenset(
