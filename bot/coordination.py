@@ -62,6 +62,9 @@ class Coordination:
         self._busy = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        if redis is not None:  # sent by their digest (EVALSHA), loaded on first use
+            self._enter = redis.register_script(_ENTER)
+            self._leave = redis.register_script(_LEAVE)
 
     @classmethod
     def from_url(cls, url: str | None) -> Coordination:
@@ -121,13 +124,13 @@ class Coordination:
 
     @asynccontextmanager
     async def _shared(self, person: str, update: str | None) -> AsyncIterator[bool]:
-        assert self.redis is not None
         lock_key, seen_key = f"{PREFIX}:person:{person}", f"{PREFIX}:seen:{update or ''}"
         token = uuid.uuid4().hex
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
         while True:
-            state = await self.redis.eval(
-                _ENTER, 2, lock_key, seen_key, token, LOCK_SECONDS * 1000, int(update is not None)
+            state = await self._enter(
+                keys=[lock_key, seen_key],
+                args=[token, LOCK_SECONDS * 1000, int(update is not None)],
             )
             if state != _BUSY:
                 break
@@ -144,8 +147,8 @@ class Coordination:
             yield True
             handled = update is not None
         finally:
-            released = await self.redis.eval(
-                _LEAVE, 2, lock_key, seen_key, token, SEEN_SECONDS if handled else 0
+            released = await self._leave(
+                keys=[lock_key, seen_key], args=[token, SEEN_SECONDS if handled else 0]
             )
             if not released and state == _TAKEN:
                 log.warning(logs.PERSON_LOCK_EXPIRED)
