@@ -7,7 +7,7 @@ connection anyway (see session.py), so a statement never runs while another wait
 thread; running it inline only stops the loop for as long as SQLite works. What that costs:
 while another process (the command line) holds the write lock, the loop waits with it, up to
 the busy timeout, instead of serving updates that need no database; such locks last
-milliseconds. Measured by `python -m benchmarks.throughput` (see README, "Производительность").
+milliseconds. Measured by `python -m benchmarks.throughput` (README, «Развёртывание»).
 """
 
 from __future__ import annotations
@@ -63,9 +63,6 @@ class InlineConnection(aiosqlite.Connection):
         if self._connection is not None:
             self._connection.close()
             self._connection = None
-
-    def __del__(self) -> None:
-        """The sqlite3 connection closes itself when collected; there is no thread to stop."""
 
 
 def inline_creator(path: str) -> Callable[[], Any]:
