@@ -68,6 +68,8 @@ async def run_polling(settings: Settings, resources: Resources | None = None) ->
         await scheduler.start()
         # Retries notices that could not be sent (or whose sender died); ends with the pollers.
         pollers.append(services.outbox.run())
+        if services.coordination.redis is not None:  # other instances' changes to the caches
+            pollers.append(services.coordination.listen())
         stop = asyncio.Event()
         pollers.append(until_stopped(stop, dispatcher))
         with stopped_by_signals(stop):
@@ -146,7 +148,7 @@ async def run_webhooks(settings: Settings, resources: Resources | None = None) -
     max_bot = build_max_bot(services) if settings.max_enabled else None
     bot = dispatcher = scheduler = None
     runner: web.AppRunner | None = None
-    worker: asyncio.Task[None] | None = None
+    workers: list[asyncio.Task[None]] = []
     try:
         if max_bot is not None:
             await connect_max(settings, max_bot)
@@ -180,16 +182,18 @@ async def run_webhooks(settings: Settings, resources: Resources | None = None) -
         await web.TCPSite(runner, host, port).start()
         log.info(texts.WEBHOOK_LISTENING.format(host=host, port=port))
         stop = asyncio.Event()
-        worker = asyncio.create_task(services.outbox.run())
+        workers.append(asyncio.create_task(services.outbox.run()))
+        if services.coordination.redis is not None:  # other instances' changes to the caches
+            workers.append(asyncio.create_task(services.coordination.listen()))
         with stopped_by_signals(stop):
             await stop.wait()
         log.info(texts.STOPPING)
     finally:
         if runner is not None:
             await runner.cleanup()
-        if worker is not None:
+        for worker in workers:
             worker.cancel()
-            await asyncio.gather(worker, return_exceptions=True)
+        await asyncio.gather(*workers, return_exceptions=True)
         if scheduler is not None:
             scheduler.shutdown()
         if bot is not None:

@@ -165,6 +165,11 @@ def build_services(
         body=body,
     )
     roles = Roles(settings.all_admins, appeals)
+    coordination = Coordination.from_url(settings.redis_url)
+    windows.changed = partial(coordination.changed, "windows")
+    coordination.on_change("windows", windows.forget_cached)
+    appeals.staff_changed = partial(coordination.changed, "staff")
+    coordination.on_change("staff", appeals.forget_staff)
     return Services(
         settings=settings,
         engine=engine,
@@ -187,7 +192,7 @@ def build_services(
         ),
         staff_chat=StaffChat(roles, appeals, sessionmaker, settings.min_group_size, chart_renderer),
         chart_renderer=chart_renderer,
-        coordination=Coordination.from_url(settings.redis_url),
+        coordination=coordination,
         outbox=outbox,
     )
 

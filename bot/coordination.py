@@ -4,7 +4,9 @@ the process otherwise (then only one instance may run):
 - one person's updates never run at once (a lock per person, on any instance);
 - an update delivered twice (a webhook retried, a poll repeated after a crash) is handled once:
   its id is remembered for a day after it was handled;
-- outgoing calls stay under each messenger's rate limit summed over all instances.
+- outgoing calls stay under each messenger's rate limit summed over all instances;
+- a change to what every process caches (survey windows, the staff list) reaches the other
+  instances at once (Redis pub/sub), not only when their copy expires.
 
 Keys carry the bot's prefix, so several bots may share one Redis database.
 """
@@ -15,7 +17,7 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Hashable
+from collections.abc import AsyncIterator, Callable, Hashable
 from contextlib import asynccontextmanager
 from weakref import WeakValueDictionary
 
@@ -35,6 +37,9 @@ SEEN_SECONDS = 24 * 3600
 LOCK_WAIT_SECONDS = 30
 """Past this the update is handled without the shared lock (and a warning): a person is never
 kept waiting by a lock that cannot be had."""
+CHANGES = f"{PREFIX}:changed"
+"""The pub/sub channel on which an instance names what it changed ("windows", "staff")."""
+RELISTEN_SECONDS = 5.0
 RATE_LIMITS = {"tg": 30, "vk": 20, "max": 30}
 """Calls per second per messenger, over all instances."""
 
@@ -62,6 +67,7 @@ class Coordination:
         self._busy = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        self._forgetters: dict[str, list[Callable[[], None]]] = {}
         if redis is not None:  # sent by their digest (EVALSHA), loaded on first use
             self._enter = redis.register_script(_ENTER)
             self._leave = redis.register_script(_LEAVE)
@@ -152,6 +158,44 @@ class Coordination:
             )
             if not released and state == _TAKEN:
                 log.warning(logs.PERSON_LOCK_EXPIRED)
+
+    def on_change(self, topic: str, forget: Callable[[], None]) -> None:
+        """`forget` drops this process's cached copy of `topic` when an instance changed it."""
+        self._forgetters.setdefault(topic, []).append(forget)
+
+    async def changed(self, topic: str) -> None:
+        """Call after the change is committed: the other instances drop their copy now. Best
+        effort: a lost message leaves them the cache's TTL, as without Redis."""
+        if self.redis is None:
+            return
+        try:
+            await self.redis.publish(CHANGES, topic)
+        except Exception:
+            log.warning(logs.CHANGE_NOT_ANNOUNCED, topic, exc_info=True)
+
+    async def listen(self) -> None:
+        """Until cancelled (with Redis): drop the cached copies other instances changed. After
+        a lost connection everything cached is dropped once, since messages may have been
+        missed meanwhile, and the subscription is renewed."""
+        assert self.redis is not None
+        while True:
+            try:
+                async with self.redis.pubsub() as pubsub:
+                    await pubsub.subscribe(CHANGES)
+                    async for message in pubsub.listen():
+                        if message["type"] == "message":
+                            self._forget(message["data"].decode())
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning(logs.CHANGES_NOT_HEARD, RELISTEN_SECONDS, exc_info=True)
+                for topic in self._forgetters:
+                    self._forget(topic)
+                await asyncio.sleep(RELISTEN_SECONDS)
+
+    def _forget(self, topic: str) -> None:
+        for forget in self._forgetters.get(topic, ()):
+            forget()
 
     async def pace(self, messenger: str) -> None:
         """Wait until one more call to `messenger` fits its limit in the current second."""

@@ -53,3 +53,8 @@ class TtlCache(Generic[K, V]):
 
     def clear(self) -> None:
         self._entries.clear()
+
+
+async def nobody_to_tell() -> None:
+    """What a cache's owner calls after a change when it runs alone: with Redis the
+    composition root puts `Coordination.changed` there, so other instances drop their copy."""

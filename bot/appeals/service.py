@@ -9,7 +9,7 @@ not undo the change: the state in the database is what counts.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -52,7 +52,7 @@ from bot.outbox import Outbox
 from bot.sanitize import clean_text
 from bot.texts import appeals as texts
 from bot.texts import logs
-from bot.ttl_cache import MISSING, TtlCache
+from bot.ttl_cache import MISSING, TtlCache, nobody_to_tell
 
 log = logging.getLogger(__name__)
 LIST_LIMIT = 30
@@ -92,6 +92,8 @@ class AppealService:
         self.outbox: Outbox | None = None
         """Set by the composition root: citizens' notices go through it."""
         self._staff: TtlCache[str, frozenset[str]] = TtlCache(STAFF_CACHE_TTL, size=1)
+        self.staff_changed: Callable[[], Awaitable[None]] = nobody_to_tell
+        """Tells the other instances (bot/coordination.py) after the staff list changed."""
 
     def now(self) -> datetime:
         return self._clock.now()
@@ -469,7 +471,8 @@ class AppealService:
                     added_at=self.now(),
                 )
             )
-        self._staff.clear()
+        self.forget_staff()
+        await self.staff_changed()
         return True
 
     async def remove_staff(self, person: Person) -> bool:
@@ -477,8 +480,13 @@ class AppealService:
             result = await session.execute(
                 delete(StaffMember).where(StaffMember.person_key == person.key)
             )
-        self._staff.clear()
+        self.forget_staff()
+        await self.staff_changed()
         return result.rowcount > 0
+
+    def forget_staff(self) -> None:
+        """The staff list changed (here or on another instance): read it afresh."""
+        self._staff.clear()
 
     async def staff(self) -> list[StaffMember]:
         async with self._sessionmaker() as session:

@@ -8,6 +8,7 @@ refuses answers even before the closing job has run.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Literal
@@ -31,7 +32,7 @@ from bot.surveys.questionnaire import Questionnaire
 from bot.surveys.release import ResponseRelease
 from bot.texts import admin as texts
 from bot.texts.common import fmt_date
-from bot.ttl_cache import MISSING, TtlCache
+from bot.ttl_cache import MISSING, TtlCache, nobody_to_tell
 
 WindowState = Literal["scheduled", "open", "closed"]
 END_OF_DAY = time(23, 59, 59)
@@ -102,9 +103,11 @@ class WindowService:
         self._unclosed_rows: TtlCache[str, tuple[SurveyWindow, ...]] = TtlCache(
             WINDOW_CACHE_TTL, size=64
         )
+        self.changed: Callable[[], Awaitable[None]] = nobody_to_tell
+        """Tells the other instances (bot/coordination.py) after a window opened or closed."""
 
-    def _forget(self) -> None:
-        """A window was opened or closed here: the cached rows go at once."""
+    def forget_cached(self) -> None:
+        """A window was opened or closed (here or on another instance): the cached rows go."""
         self._rows.clear()
         self._unclosed_rows.clear()
 
@@ -166,6 +169,7 @@ class WindowService:
         except IntegrityError:
             # Another admin opened one at the same moment: the unique index kept only theirs.
             raise WindowError(texts.WINDOW_OPENED_MEANWHILE.format(kind=kind)) from None
+        await self.changed()
         return view
 
     async def _insert_window(
@@ -198,7 +202,7 @@ class WindowService:
         )
         session.add(window)
         await session.flush()
-        self._forget()
+        self.forget_cached()
         return self.view(window)
 
     async def _unclosed(self, session: AsyncSession, kind: str) -> list[SurveyWindow]:
@@ -216,8 +220,9 @@ class WindowService:
             if window.closed_at is not None:
                 raise WindowError(texts.WINDOW_ALREADY_CLOSED.format(id=window_id))
             await self._finalize(session, window, min(self.clock.now(), window.closes_at))
-            self._forget()
+            self.forget_cached()
             view = self.view(window)
+        await self.changed()
         await self._release.scrub()
         return view
 
@@ -233,8 +238,9 @@ class WindowService:
             for window in due:
                 if await self._finalize(session, window, window.closes_at):
                     closed.append(self.view(window))
-        self._forget()
+        self.forget_cached()
         if closed:
+            await self.changed()
             await self._release.scrub()
         return closed
 

@@ -7,7 +7,10 @@ import asyncio
 import contextlib
 import time
 
-from bot.coordination import Coordination
+import pytest
+
+from bot.coordination import CHANGES, Coordination
+from tests.support.waits import CEILING, wait_until
 
 
 async def test_one_persons_updates_never_overlap_across_instances(
@@ -106,3 +109,32 @@ async def test_a_stopping_poller_lets_the_updates_it_took_finish() -> None:
     await stuck.submit(1, 4)
     await stuck.close(grace=0.01)  # past the grace period the rest is cancelled
     assert 4 not in done
+
+
+async def test_a_change_on_one_instance_clears_the_others_cache(
+    coordination_pair: tuple[Coordination, Coordination],
+) -> None:
+    """An admin removes a staff member on one instance: the other drops its cached staff list
+    at once instead of trusting it for another STAFF_CACHE_TTL."""
+    first, second = coordination_pair
+    if first.redis is None:
+        pytest.skip("one process clears its own cache directly")
+    forgotten: list[str] = []
+    second.on_change("staff", lambda: forgotten.append("staff"))
+    second.on_change("windows", lambda: forgotten.append("windows"))
+    listening = asyncio.create_task(second.listen())
+    try:
+        subscribers = 0
+
+        async def subscribed() -> None:
+            nonlocal subscribers
+            while not subscribers:
+                subscribers = dict(await first.redis.pubsub_numsub(CHANGES)).get(CHANGES.encode(), 0)
+                await asyncio.sleep(0)
+
+        await asyncio.wait_for(subscribed(), CEILING)
+        await first.changed("staff")
+        await wait_until(lambda: forgotten == ["staff"])
+    finally:
+        listening.cancel()
+        await asyncio.gather(listening, return_exceptions=True)
