@@ -249,6 +249,8 @@ async def first_to_finish(coroutines: list[Coroutine[Any, Any, None]]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # argparse's usage line, headings and errors in Russian (see texts.ARGPARSE).
+    argparse._ = lambda text: texts.ARGPARSE.get(text, text)  # type: ignore[attr-defined]
     parser = argparse.ArgumentParser(prog="python -m bot", description="Бот обратной связи")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="применить миграции и запустить бота (long polling)")

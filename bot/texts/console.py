@@ -141,3 +141,24 @@ FILE_IMPOSSIBLE_DATE = (
     "{path}: невозможная дата {value}; пишите существующие даты в виде ГГГГ-ММ-ДД"
 )
 FILE_BAD_VALUE = "{path}: неверное значение ({reason})"
+
+ARGPARSE = {
+    "usage: ": "использование: ",
+    "positional arguments": "команды и аргументы",
+    "options": "параметры",
+    "show this help message and exit": "показать эту справку и выйти",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: ошибка: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "аргумент %(argument_name)s: %(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "нет такого значения: %(value)r (можно: %(choices)s)"
+    ),
+    "the following arguments are required: %s": "не хватает аргументов: %s",
+    "unrecognized arguments: %s": "лишние аргументы: %s",
+    "invalid %(type)s value: %(value)r": "неверное значение (%(type)s): %(value)r",
+    "expected one argument": "нужно одно значение",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "неоднозначный параметр %(option)s: подходят %(matches)s"
+    ),
+}
+"""argparse's own words (usage, errors) as `python -m bot` prints them; argparse looks each up
+through gettext at the moment it prints, so `bot.__main__` puts this table in its place."""

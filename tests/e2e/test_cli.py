@@ -101,3 +101,18 @@ def test_demo_prints_a_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert abs(shown - sum(values) / len(values)) <= 0.06
     level = "высокий" if shown > 71 else "низкий" if shown < 70 else "пограничное"
     assert overall[2] == level
+
+
+def test_the_command_line_speaks_russian(capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse's own words too: the usage line, the headings and its errors."""
+    with pytest.raises(SystemExit) as shown:
+        cli.main(["--help"])
+    assert shown.value.code == 0
+    printed = capsys.readouterr().out
+    assert "использование: python -m bot" in printed and "показать эту справку" in printed
+    assert "usage" not in printed and "show this help" not in printed
+    with pytest.raises(SystemExit) as refused:
+        cli.main(["export"])
+    assert refused.value.code == 2
+    error = capsys.readouterr().err
+    assert "ошибка: не хватает аргументов: target" in error and "error" not in error
