@@ -111,6 +111,11 @@ class WindowService:
         self._rows.clear()
         self._unclosed_rows.clear()
 
+    async def _committed_change(self) -> None:
+        """After the commit, so no reader can cache the state from before it again."""
+        self.forget_cached()
+        await self.changed()
+
     def today(self) -> date:
         return self.clock.now().astimezone(self.tz).date()
 
@@ -169,7 +174,7 @@ class WindowService:
         except IntegrityError:
             # Another admin opened one at the same moment: the unique index kept only theirs.
             raise WindowError(texts.WINDOW_OPENED_MEANWHILE.format(kind=kind)) from None
-        await self.changed()
+        await self._committed_change()
         return view
 
     async def _insert_window(
@@ -202,7 +207,6 @@ class WindowService:
         )
         session.add(window)
         await session.flush()
-        self.forget_cached()
         return self.view(window)
 
     async def _unclosed(self, session: AsyncSession, kind: str) -> list[SurveyWindow]:
@@ -220,9 +224,8 @@ class WindowService:
             if window.closed_at is not None:
                 raise WindowError(texts.WINDOW_ALREADY_CLOSED.format(id=window_id))
             await self._finalize(session, window, min(self.clock.now(), window.closes_at))
-            self.forget_cached()
             view = self.view(window)
-        await self.changed()
+        await self._committed_change()
         await self._release.scrub()
         return view
 
@@ -238,9 +241,8 @@ class WindowService:
             for window in due:
                 if await self._finalize(session, window, window.closes_at):
                     closed.append(self.view(window))
-        self.forget_cached()
         if closed:
-            await self.changed()
+            await self._committed_change()
             await self._release.scrub()
         return closed
 
