@@ -12,6 +12,7 @@ from bot.devtools.fake_telegram import FakeTelegram
 from bot.devtools.fake_vk import FakeVk
 from bot.devtools.harness import RunningBot
 from tests.support.clock import FakeClock
+from tests.support.database import ADMIN, WORK_CHAT
 
 
 @pytest.fixture
@@ -52,4 +53,16 @@ async def both(
 ) -> AsyncIterator[RunningBot]:
     """Telegram and VK served by one process, as `python -m bot run` with both tokens."""
     async with RunningBot(settings, fake, clock, vk=fake_vk) as bot:
+        yield bot
+
+
+@pytest.fixture
+async def office(
+    settings: Settings, fake: FakeTelegram, clock: FakeClock
+) -> AsyncIterator[RunningBot]:
+    """The bot with a work chat configured, and an employee window open."""
+    with_chat = settings.model_copy(update={"tg_employee_chat_id": WORK_CHAT})
+    async with RunningBot(with_chat, fake, clock) as bot:
+        await bot.say(ADMIN, "/open_survey employee")
+        assert "start=employee" in fake.last(ADMIN).text
         yield bot

@@ -19,7 +19,7 @@ from bot.devtools.fake_vk import FakeVk
 from bot.devtools.harness import RunningBot
 from bot.texts import appeals as texts
 from bot.texts import schedule as schedule_texts
-from tests.support.appeals import confirm_answer, file_appeal
+from tests.support.appeals import confirm_answer, file_appeal, vk_file_appeal
 from tests.support.clock import FakeClock
 from tests.support.database import ADMIN
 
@@ -121,15 +121,7 @@ async def test_forget_anonymises_finished_appeals_like_the_purge(both: RunningBo
 
 
 async def test_vk_forget(both: RunningBot) -> None:
-    await both.vk_say(VK_USER, "обращение")
-    await both.vk_press(VK_USER, "Обращение")
-    await both.vk_press(VK_USER, "Документы и справки")
-    await both.vk_say(VK_USER, "Прошу выдать архивную справку о стаже")
-    await both.vk_press(VK_USER, texts.BUTTON_DONE)
-    await both.vk_press(VK_USER, texts.BUTTON_NO_FILES)
-    await both.vk_say(VK_USER, "Орлова Ольга")
-    await both.vk_press(VK_USER, texts.BUTTON_SKIP)
-    await both.vk_press(VK_USER, texts.BUTTON_CONSENT)
+    await vk_file_appeal(both, VK_USER, text="Прошу выдать архивную справку о стаже")
     await both.vk_say(VK_USER, "/forget")
     assert "Согласие отозвано" in both.vk_server.last(VK_USER).text
     assert await both.services.appeals.contact(Person("vk", VK_USER)) is None

@@ -21,10 +21,9 @@ from bot.devtools.fake_vk import FakeVk
 from bot.devtools.harness import RunningBot
 from bot.texts import survey as texts
 from tests.support.clock import FakeClock
-from tests.support.database import ADMIN
+from tests.support.database import ADMIN, WORK_CHAT
 from tests.support.employees import NOT_SATISFIED, SATISFIED, Answers, complete_employee
 
-WORK_CHAT = -1001234567890
 EMPLOYEE = 700
 CITIZEN = 500
 VK_USER = 600
@@ -71,16 +70,6 @@ def assert_monotonic(seen: list[tuple[int, int]]) -> None:
     assert positions == sorted(positions), positions
     assert totals == sorted(totals, reverse=True), totals
     assert all(p <= t for p, t in seen)
-
-
-@pytest.fixture
-async def office(
-    settings: Settings, fake: FakeTelegram, clock: FakeClock
-) -> AsyncIterator[RunningBot]:
-    with_chat = settings.model_copy(update={"tg_employee_chat_id": WORK_CHAT})
-    async with RunningBot(with_chat, fake, clock) as bot:
-        await bot.say(ADMIN, "/open_survey employee")
-        yield bot
 
 
 @pytest.fixture

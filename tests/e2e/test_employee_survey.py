@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from bot.config import Settings
 from bot.db.models import EmployeeInvite, SurveyAnswer, SurveyDraft
-from bot.devtools.fake_telegram import FakeTelegram
 from bot.devtools.harness import RunningBot
 from bot.texts import employee as employee_texts
 from bot.texts import survey as texts
-from tests.support.clock import FakeClock
 from tests.support.csi_answers import close_open_windows, close_window
-from tests.support.database import ADMIN
+from tests.support.database import ADMIN, WORK_CHAT
 from tests.support.employees import (
     NOT_SATISFIED,
     SATISFIED,
@@ -27,20 +23,7 @@ from tests.support.employees import (
     press_option,
 )
 
-WORK_CHAT = -1001234567890
 EMPLOYEE = 700
-
-
-@pytest.fixture
-async def office(
-    settings: Settings, fake: FakeTelegram, clock: FakeClock
-) -> AsyncIterator[RunningBot]:
-    """The bot with a work chat configured, and an employee window open."""
-    with_chat = settings.model_copy(update={"tg_employee_chat_id": WORK_CHAT})
-    async with RunningBot(with_chat, fake, clock) as bot:
-        await bot.say(ADMIN, "/open_survey employee")
-        assert "start=employee" in fake.last(ADMIN).text
-        yield bot
 
 
 def join(bot: RunningBot, *user_ids: int) -> None:

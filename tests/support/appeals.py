@@ -59,6 +59,30 @@ async def file_appeal(
     return int(confirmation.split("№")[1].split("<")[0])
 
 
+async def vk_file_appeal(
+    bot: RunningBot,
+    user_id: int,
+    *,
+    kind: str = "Обращение",
+    topic: str = "Документы и справки",
+    text: str = "Прошу разъяснить порядок получения справки",
+    name: str = "Орлова Ольга",
+) -> int:
+    """The same dialog on VK, typed words and presses as a VK user makes them. The number."""
+    await bot.vk_say(user_id, "обращение")
+    await bot.vk_press(user_id, kind)
+    await bot.vk_press(user_id, topic)
+    await bot.vk_say(user_id, text)
+    await bot.vk_press(user_id, texts.BUTTON_DONE)
+    await bot.vk_press(user_id, texts.BUTTON_NO_FILES)
+    await bot.vk_say(user_id, name)
+    await bot.vk_press(user_id, texts.BUTTON_SKIP)
+    await bot.vk_press(user_id, texts.BUTTON_CONSENT)
+    confirmation = bot.vk_server.last(user_id).text
+    assert "зарегистрирован" in confirmation, confirmation
+    return int(confirmation.split("№")[1].split()[0].strip(".,<b/>"))
+
+
 def card(bot: RunningBot, number: int) -> Call:
     return next(
         c

@@ -24,6 +24,8 @@ from bot.config import Settings, load_settings
 from bot.db.migrate import upgrade
 
 ADMIN = 1
+WORK_CHAT = -1001234567890
+"""The employees' work chat (TG_EMPLOYEE_CHAT_ID) of the e2e `office` fixture."""
 POSTGRES_ENV = "TEST_POSTGRES_URL"
 
 
