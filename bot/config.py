@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.core.ports import PLATFORMS, Person
+from bot.core.ports import Person
 from bot.surveys.anonymity import MIN_SECRET_BYTES
 from bot.texts import console
 
@@ -162,12 +162,12 @@ class Settings(BaseSettings):
         for part in (p.strip() for p in value.replace(";", ",").split(",")):
             if not part:
                 continue
-            platform, _, user_id = part.partition(":")
-            if platform not in PLATFORMS or not user_id.isdigit():
+            person = Person.from_key(part)
+            if person is None:
                 raise ValueError(
                     f"ожидалось мессенджер:id через запятую (tg:123,vk:456,max:789), а не {part!r}"
                 )
-            people.add(Person(platform, int(user_id)))
+            people.add(person)
         return frozenset(people)
 
     @field_validator("tg_channel_id", "tg_employee_chat_id")

@@ -421,10 +421,12 @@ class AppealService:
                     select(Appeal.number).where(*own, Appeal.state.not_in(OPEN_STATES))
                 )
             )
-            still_open = len(list(await session.scalars(select(Appeal.number).where(*own))))
+            still_open = await session.scalar(
+                select(func.count()).select_from(Appeal).where(*own, Appeal.state.in_(OPEN_STATES))
+            )
             if numbers:
                 await _anonymise(session, numbers, now)
-            return len(numbers), still_open - len(numbers)
+            return len(numbers), still_open or 0
 
     async def record_formal(self, number: int, reg_number: str, reg_date: date) -> AppealView:
         """Staff registered this bot appeal formally (59-FZ, in the body's own system)."""

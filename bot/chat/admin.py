@@ -15,7 +15,7 @@ from bot.chat.messengers import Messengers
 from bot.chat.notifications import Fanout
 from bot.chat.roles import Roles
 from bot.core.actions import Action, Scope, encode
-from bot.core.ports import Button, Outcome, Person, Reply, long_text, split_text
+from bot.core.ports import Button, Outcome, Person, Reply, long_text, text_then_charts
 from bot.reports.export import ReportFile
 from bot.reports.service import ReportService
 from bot.surveys.access import INVITE_PREFIX, MAX_CODES_PER_REQUEST, EmployeeAccess
@@ -157,13 +157,7 @@ class AdminChat:
             return _say(texts.REPORT_USAGE)
         await self._windows.close_due_windows()
         pending = await self._reports.report_then_charts(int(args) if args else None)
-
-        async def charts() -> list[Reply]:
-            pictures = tuple(await pending.draw_charts())
-            return [Reply("", pictures=pictures)] if pictures else []
-
-        # The text goes out now, while the charts are being drawn (that takes longer).
-        return Outcome([Reply(p) for p in split_text(pending.text) or [""]], then=charts)
+        return text_then_charts(pending.text, pending.draw_charts)
 
     async def export(self, person: Person, args: str) -> Outcome:
         """`/export ID`: the window as XLSX; `/export accounting [YEAR]`: the accounting form."""

@@ -29,12 +29,11 @@ class Roles:
 
     async def people(self, platform: str) -> list[Person]:
         """Admins and staff on one messenger, for its per-person command menus."""
-        staff = [m.person_key for m in await self._appeals.staff()]
         found = {p for p in self.admins if p.platform == platform}
-        for key in staff:
-            head, _, user_id = key.partition(":")
-            if head == platform and user_id.isdigit():
-                found.add(Person(platform, int(user_id)))
+        for member in await self._appeals.staff():
+            person = Person.from_key(member.person_key)
+            if person is not None and person.platform == platform:
+                found.add(person)
         return sorted(found, key=lambda p: p.user_id)
 
     async def role(self, person: Person) -> str:

@@ -27,7 +27,7 @@ from bot.appeals.service import ANSWER_MAX, AppealService
 from bot.chat.appeal_intake import TEXT_MAX
 from bot.chat.roles import Roles
 from bot.core.actions import Action, Scope, encode
-from bot.core.ports import PLATFORMS, Button, Outcome, Person, Reply, split_text
+from bot.core.ports import Button, Outcome, Person, Reply, text_then_charts
 from bot.db.models import StaffDialog
 from bot.reports.appeal_charts import appeals_analysis
 from bot.reports.appeal_export import appeals_workbook
@@ -41,12 +41,7 @@ APPEALS_ARGUMENT = "appeals"
 
 def parse_person(raw: str) -> Person | None:
     """`123` (a Telegram id, as ADMIN_IDS), or `vk:456`, `max:789`, `tg:123`."""
-    platform, sep, user_id = raw.partition(":")
-    if not sep:
-        platform, user_id = "tg", raw
-    if platform not in PLATFORMS or not user_id.isdigit():
-        return None
-    return Person(platform, int(user_id))
+    return Person.from_key(raw if ":" in raw else f"tg:{raw}")
 
 
 def _number_and_rest(args: str | None) -> tuple[int | None, str]:
@@ -179,12 +174,7 @@ class StaffChat:
         text, draw_charts = await appeals_analysis(
             self._appeals, period, self._min_group, self._renderer
         )
-
-        async def charts() -> list[Reply]:
-            pictures = tuple(await draw_charts())
-            return [Reply("", pictures=pictures)] if pictures else []
-
-        return Outcome([Reply(p) for p in split_text(text)], then=charts)
+        return text_then_charts(text, draw_charts)
 
     async def _export(self, args: str) -> Outcome:
         """`/export appeals [PERIOD]`: the analysis and the register with personal data."""

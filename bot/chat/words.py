@@ -27,6 +27,7 @@ from bot.chat.roles import Roles, help_for, menu
 from bot.chat.staff import StaffChat
 from bot.core.actions import Scope, parse
 from bot.core.ports import Attachment, Outcome, Person, Reply
+from bot.texts import survey as survey_texts
 from bot.texts.appeals import STALE
 from bot.texts.help import MENU_NOTE
 
@@ -133,6 +134,18 @@ class PrivateChat:
 
 
 STAFF_SCOPES = (Scope.STAFF, Scope.REGISTER)
+
+
+async def route_press(
+    chat: PrivateChat, room: StaffRoom | None, person: Person, data: str | None
+) -> Outcome:
+    """A button press on VK or MAX: in the staff group chat when `room` is given, else in the
+    person's private chat; a press that carries no payload is a stale button."""
+    if not data:
+        return Outcome(toast=survey_texts.STALE_BUTTON)
+    if room is not None:
+        return await room.press(person, data)
+    return await chat.press(person, data)
 
 
 class StaffRoom:

@@ -30,6 +30,15 @@ class Person:
     def key(self) -> str:
         return f"{self.platform}:{self.user_id}"
 
+    @classmethod
+    def from_key(cls, key: str) -> Person | None:
+        """`vk:456` back to the account; None for anything else (a messenger we do not know,
+        an id that is not a number)."""
+        platform, _, user_id = key.partition(":")
+        if platform not in PLATFORMS or not user_id.isdigit():
+            return None
+        return cls(platform, int(user_id))
+
 
 class Picture(Protocol):
     """An image to send (a chart): a PNG and a name for its file."""
@@ -156,6 +165,17 @@ def fit_replies(replies: list[Reply], limit: int = MESSAGE_LIMIT) -> list[Reply]
 def long_text(text: str) -> list[Reply]:
     """A long report as several replies."""
     return [Reply(part) for part in split_text(text)]
+
+
+def text_then_charts(text: str, draw: Callable[[], Awaitable[Sequence[Picture]]]) -> Outcome:
+    """A report's text at once (in parts when long) and its charts as the follow-up step:
+    drawing them takes longer than the text, which never waits for it."""
+
+    async def charts() -> list[Reply]:
+        pictures = tuple(await draw())
+        return [Reply("", pictures=pictures)] if pictures else []
+
+    return Outcome(long_text(text) or [Reply("")], then=charts)
 
 
 @dataclass(frozen=True)

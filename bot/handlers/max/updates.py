@@ -14,13 +14,12 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
-from bot.chat.words import PrivateChat, StaffRoom
+from bot.chat.words import PrivateChat, StaffRoom, route_press
 from bot.core.ports import Attachment, Outcome, Person, send_outcome
 from bot.handlers.max.client import MaxApiError
 from bot.handlers.max.delivery import MaxMessenger
 from bot.handlers.max.render import max_messages
 from bot.texts import logs
-from bot.texts import survey as survey_texts
 
 log = logging.getLogger("bot.max")
 
@@ -95,14 +94,10 @@ class MaxUpdates:
             chat_type_of(update) == DIALOG or self._in_staff_room(update)
         ):
             callback = update.get("callback") or {}
-            action = str(callback.get("payload") or "")
             room = self._staff_room if chat_type_of(update) != DIALOG else None
-            if not action:
-                outcome = Outcome(toast=survey_texts.STALE_BUTTON)
-            elif room is not None:
-                outcome = await room.press(person, action)
-            else:
-                outcome = await self._chat.press(person, action)
+            outcome = await route_press(
+                self._chat, room, person, str(callback.get("payload") or "")
+            )
             recipient = (
                 {"chat_id": self._staff_chat_id}
                 if room is not None and self._staff_chat_id is not None

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.filters import Command, CommandObject, Filter
+from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
 from bot.chat.admin import ADMIN_COMMANDS, AdminChat
-from bot.chat.roles import Roles
 from bot.core.actions import Scope, parse
 from bot.handlers.telegram.citizen import person_of
 from bot.handlers.telegram.delivery import answer_callback, answer_message
-
-
-class IsAdmin(Filter):
-    async def __call__(self, event: Message | CallbackQuery, roles: Roles) -> bool:
-        return event.from_user is not None and roles.is_admin(person_of(event))
 
 
 async def admin_command(message: Message, command: CommandObject, admin_chat: AdminChat) -> None:

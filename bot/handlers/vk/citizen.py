@@ -15,14 +15,13 @@ from functools import partial
 from typing import Any
 
 from bot.appeals.model import Attachment
-from bot.chat.words import PrivateChat, StaffRoom, command_of
+from bot.chat.words import PrivateChat, StaffRoom, command_of, route_press
 from bot.core.ports import Outcome, Person, Reply, send_outcome
 from bot.handlers.vk.client import VkClient
 from bot.handlers.vk.delivery import VkMessenger
 from bot.handlers.vk.render import action_of
 from bot.texts import help as help_texts
 from bot.texts import logs
-from bot.texts import survey as survey_texts
 
 log = logging.getLogger("bot.vk")
 
@@ -100,14 +99,10 @@ class VkCitizen:
         in_staff_room = self._staff_room is not None and peer_id == self._staff_peer
         if not (in_staff_room or 0 < user_id == peer_id < CHAT_PEER_START):
             return
-        action = action_of(obj.get("payload"))
-        person = Person("vk", user_id)
-        if action is None:
-            outcome = Outcome(toast=survey_texts.STALE_BUTTON)
-        elif self._staff_room is not None and in_staff_room:
-            outcome = await self._staff_room.press(person, action)
-        else:
-            outcome = await self._chat.press(person, action)
+        room = self._staff_room if in_staff_room else None
+        outcome = await route_press(
+            self._chat, room, Person("vk", user_id), action_of(obj.get("payload"))
+        )
         await self._answer_event(obj, outcome.toast)
         await send_outcome(partial(self._messenger.send, peer_id), outcome)
 
