@@ -585,11 +585,7 @@ class AppealService:
         message_id = await self._post_to(board, reply, attachments)
         if message_id is not None:
             async with self._sessionmaker() as session, session.begin():
-                await session.merge(
-                    StaffPost(
-                        platform=board.platform, message_id=message_id, appeal_number=view.number
-                    )
-                )
+                await _remember_post(session, board, view.number, message_id)
         return message_id
 
     async def _card_owed(self, view: AppealView, owed: OutboxMessage | None) -> None:
@@ -602,33 +598,45 @@ class AppealService:
 
     async def post_card(self, number: int) -> None:
         """The outbox's delivery of a staff card: errors propagate, so it is retried."""
-        view = await self.get(number)
-        board = self._board_for(view)
-        if board is None:
-            return
-        message_id = await board.post(self._card(view), view.attachments)
-        if message_id is not None:
-            await self._remember_card(board, view.number, message_id)
+        await self._deliver_card(await self.get(number), retried=True)
 
     def _card(self, view: AppealView) -> Reply:
         return render.staff_card(view, self.classifier.title(view.topic), self.tz)
 
-    async def _remember_card(self, board: StaffBoard, number: int, message_id: str) -> None:
-        async with self._sessionmaker() as session, session.begin():
-            await session.merge(
-                StaffPost(platform=board.platform, message_id=message_id, appeal_number=number)
-            )
-            await session.execute(
-                update(Appeal).where(Appeal.number == number).values(staff_message_id=message_id)
-            )
-
     async def _post_card(self, view: AppealView) -> None:
+        await self._deliver_card(view, retried=False)
+
+    async def _deliver_card(self, view: AppealView, *, retried: bool) -> None:
+        """Post the card and remember its message id (a reply to the card finds the appeal).
+        `retried`: the outbox's delivery, whose errors propagate so the worker retries it;
+        otherwise a failure is logged and staff still see the appeal in /appeals."""
         board = self._board_for(view)
         if board is None:
             return
-        message_id = await self._post_to(board, self._card(view), view.attachments)
-        if message_id is not None:
-            await self._remember_card(board, view.number, message_id)
+        card = self._card(view)
+        message_id = (
+            await board.post(card, view.attachments)
+            if retried
+            else await self._post_to(board, card, view.attachments)
+        )
+        if message_id is None:
+            return
+        async with self._sessionmaker() as session, session.begin():
+            await _remember_post(session, board, view.number, message_id)
+            await session.execute(
+                update(Appeal)
+                .where(Appeal.number == view.number)
+                .values(staff_message_id=message_id)
+            )
+
+
+async def _remember_post(
+    session: AsyncSession, board: StaffBoard, number: int, message_id: str
+) -> None:
+    """A staff-chat message that stands for an appeal, so a reply to it is routed by id."""
+    await session.merge(
+        StaffPost(platform=board.platform, message_id=message_id, appeal_number=number)
+    )
 
 
 async def _anonymise(session: AsyncSession, numbers: list[int], now: datetime) -> None:

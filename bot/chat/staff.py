@@ -14,7 +14,7 @@ by `Person.key`, like the citizen's appeal intake, so it survives a restart.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import delete
@@ -32,6 +32,7 @@ from bot.db.models import StaffDialog
 from bot.reports.appeal_charts import appeals_analysis
 from bot.reports.appeal_export import appeals_workbook
 from bot.reports.chart_pool import ChartRenderer
+from bot.surveys.windows import WindowError, parse_date
 from bot.texts import appeals as texts
 
 STAFF_COMMANDS = ("answer", "redirect", "extend", "close", "appeals", "register", "formal")
@@ -131,20 +132,24 @@ class StaffChat:
             return _say(str(exc))
         return _say(done(view))
 
+    def _today(self) -> date:
+        return self._appeals.now().astimezone(self._appeals.tz).date()
+
+    def _day(self, raw: str) -> date | None:
+        """A date as staff type it: «сегодня», or as any date in the bot (`parse_date`)."""
+        raw = raw.strip().lower()
+        if raw in texts.TODAY_WORDS:
+            return self._today()
+        try:
+            return parse_date(raw)
+        except WindowError:
+            return None
+
     async def _formal(self, number: int | None, rest: str) -> Outcome:
         """`/formal N номер дата`: the appeal was registered formally; the card shows it."""
         reg_number, _, raw_date = rest.rpartition(" ")
-        raw_date = raw_date.strip().lower()
-        today = self._appeals.now().astimezone(self._appeals.tz).date()
-        try:
-            reg_date = (
-                today
-                if raw_date in texts.TODAY_WORDS
-                else datetime.strptime(raw_date, "%d.%m.%Y").date()
-            )
-        except ValueError:
-            return _say(texts.FORMAL_USAGE)
-        if number is None or not reg_number.strip():
+        reg_date = self._day(raw_date)
+        if reg_date is None or number is None or not reg_number.strip():
             return _say(texts.FORMAL_USAGE)
         return await self._do(
             lambda: self._appeals.record_formal(number, reg_number, reg_date),
@@ -367,15 +372,10 @@ class StaffChat:
         return _say(texts.REGISTER_DATE)
 
     async def _register_date(self, person: Person, dialog: dict[str, Any], raw: str) -> Outcome:
-        raw = raw.lower()
-        today = self._appeals.now().astimezone(self._appeals.tz).date()
-        try:
-            received = (
-                today if raw in texts.TODAY_WORDS else datetime.strptime(raw, "%d.%m.%Y").date()
-            )
-        except ValueError:
+        received = self._day(raw)
+        if received is None:
             return _say(texts.REGISTER_BAD_DATE)
-        if received > today:
+        if received > self._today():
             return _say(texts.REGISTER_FUTURE_DATE)
         await self._drop(person)
         view = await self._appeals.register(

@@ -145,6 +145,8 @@ async def test_staff_registers_phone_appeal(running: RunningBot) -> None:
     await running.press(ADMIN, "Обращение")
     await running.press(ADMIN, "Нарушение сроков")
     await running.say(ADMIN, "Звонила заявительница: справка не готова вторую неделю")
+    await running.say(ADMIN, "вчера вечером")
+    assert running.fake.last(ADMIN).text == texts.REGISTER_BAD_DATE  # the dialog keeps its place
     await running.say(ADMIN, "31.12.2026")
     assert running.fake.last(ADMIN).text == texts.REGISTER_FUTURE_DATE
     await running.say(ADMIN, "22.12.2026")
