@@ -240,6 +240,7 @@ def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
         roles=services.roles,
         admin_chat=services.admin_chat,
         staff_chat=services.staff_chat,
+        staff_room=StaffRoom(services.staff_chat),
         min_group_size=services.settings.min_group_size,
         chat=services.chat,
         windows=services.windows,

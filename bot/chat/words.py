@@ -156,17 +156,21 @@ class StaffRoom:
     def __init__(self, staff: StaffChat) -> None:
         self._staff = staff
 
-    async def text(self, person: Person, text: str, reply_to: str | None) -> Outcome:
+    async def text(
+        self, person: Person, text: str, reply_to: str | None, display: str | None = None
+    ) -> Outcome:
+        """`display`: the name the messenger shows for the person (Telegram gives one), for
+        the staff chat's notes; their account otherwise."""
         slash = command_of(text)
         if slash is not None:
             name, argument = slash
-            outcome = await self._staff.command(person, name, argument, person.key)
+            outcome = await self._staff.command(person, name, argument, display or person.key)
         else:
             outcome = await self._staff.text(person, text, reply_to)
         return outcome if outcome is not None else Outcome()
 
-    async def press(self, person: Person, data: str) -> Outcome:
+    async def press(self, person: Person, data: str, display: str | None = None) -> Outcome:
         pressed = parse(data)
         if pressed is None or pressed.scope not in STAFF_SCOPES:
             return Outcome(toast=STALE)
-        return await self._staff.action(person, pressed, person.key)
+        return await self._staff.action(person, pressed, display or person.key)

@@ -1,9 +1,8 @@
-"""Staff in Telegram: the staff group (TG_STAFF_CHAT_ID) and private commands, each a call to
-`StaffChat`; what it does not take falls through to the admin and citizen routers."""
+"""Staff in Telegram: the staff group (TG_STAFF_CHAT_ID) through `StaffRoom`, as on VK and
+MAX, and private commands, each a call to `StaffChat`; what it does not take in a private chat
+falls through to the admin and citizen routers."""
 
 from __future__ import annotations
-
-import contextlib
 
 from aiogram import F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
@@ -11,6 +10,7 @@ from aiogram.filters import Command, CommandObject, Filter
 from aiogram.types import CallbackQuery, Message
 
 from bot.chat.staff import STAFF_COMMANDS, StaffChat
+from bot.chat.words import StaffRoom
 from bot.core.actions import Scope, parse
 from bot.core.ports import Outcome
 from bot.handlers.telegram.citizen import person_of
@@ -46,20 +46,32 @@ async def staff_command(message: Message, command: CommandObject, staff_chat: St
     await _answer_or_skip(message, outcome)
 
 
-async def staff_text(message: Message, staff_chat: StaffChat) -> None:
-    """A reply to an appeal's post (by its message id) or the next step of a staff dialog."""
+def _reply_to(message: Message) -> str | None:
+    """The id of the bot's message this one replies to (an appeal's post), if any."""
     replied = message.reply_to_message
     from_bot = replied is not None and replied.from_user is not None and replied.from_user.is_bot
-    reply_to = str(replied.message_id) if replied is not None and from_bot else None
+    return str(replied.message_id) if replied is not None and from_bot else None
+
+
+async def staff_text(message: Message, staff_chat: StaffChat) -> None:
+    """A reply to an appeal's post (by its message id) or the next step of a staff dialog."""
     await _answer_or_skip(
-        message, await staff_chat.text(person_of(message), message.text, reply_to)
+        message, await staff_chat.text(person_of(message), message.text, _reply_to(message))
     )
 
 
-async def group_text(message: Message, staff_chat: StaffChat) -> None:
-    """In the staff group, whatever StaffChat does not take is the colleagues' own chat."""
-    with contextlib.suppress(SkipHandler):
-        await staff_text(message, staff_chat)
+async def group_message(message: Message, staff_room: StaffRoom) -> None:
+    """The staff group, as on VK and MAX (`StaffRoom`): what it does not take is the
+    colleagues' own chat and gets no answer."""
+    outcome = await staff_room.text(
+        person_of(message), message.text or "", _reply_to(message), _display(message)
+    )
+    await answer_message(message, outcome)
+
+
+async def group_pressed(callback: CallbackQuery, staff_room: StaffRoom) -> None:
+    outcome = await staff_room.press(person_of(callback), callback.data or "", _display(callback))
+    await answer_callback(callback, outcome)
 
 
 async def staff_pressed(callback: CallbackQuery, staff_chat: StaffChat) -> None:
@@ -78,9 +90,8 @@ def make_router() -> Router:
     group = Router(name="staff-group")
     group.message.filter(InStaffChat())
     group.callback_query.filter(InStaffChat())
-    group.callback_query.register(staff_pressed, buttons)
-    group.message.register(staff_command, Command(*COMMANDS))
-    group.message.register(group_text, F.text, ~F.text.startswith("/"))
+    group.callback_query.register(group_pressed, buttons)
+    group.message.register(group_message, F.text)
 
     private = Router(name="staff-private")
     private.message.filter(F.chat.type == "private")
