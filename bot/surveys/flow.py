@@ -86,6 +86,15 @@ class SurveyFlow:
         self.questionnaire = questionnaire
         self.steps = questionnaire.steps()
         self._by_key = {step.key: step for step in self.steps}
+        # Most steps are asked whatever the answers; only the others need `is_visible`, which
+        # every press runs over all steps several times.
+        self._conditional = frozenset(
+            step.index
+            for step in self.steps
+            if step.question.when is not None
+            or (step.question.rows_when is not None and step.row is not None)
+            or step.scale in (OTHER_SCALE, "importance")
+        )
 
     def step(self, key: str) -> Step:
         return self._by_key[key]
@@ -120,8 +129,13 @@ class SurveyFlow:
         # "Not applicable" on a criterion's score makes asking its importance pointless.
         return not (step.scale == "importance" and answers.get(f"{question.id}/score", 0) is None)
 
-    def visible_steps(self, answers: dict[str, Value]) -> list[Step]:
-        return [s for s in self.steps if self.is_visible(s, answers)]
+    def visible_steps(self, answers: dict[str, Value], *, unknown: bool = False) -> list[Step]:
+        conditional = self._conditional
+        return [
+            s
+            for s in self.steps
+            if s.index not in conditional or self.is_visible(s, answers, unknown=unknown)
+        ]
 
     def current_step(self, draft: Draft) -> Step | None:
         """The first visible step without an answer; None when the survey is complete."""
@@ -135,7 +149,7 @@ class SurveyFlow:
         that may still be asked (a condition not yet decided counts as met), so answering can
         only lower it; the position counts the questions asked before this one, so moving on
         can only raise it."""
-        maybe = [s for s in self.steps if self.is_visible(s, draft.answers, unknown=True)]
+        maybe = self.visible_steps(draft.answers, unknown=True)
         questions = list(dict.fromkeys(_question_of(s) for s in maybe))
         before = {_question_of(s) for s in maybe if s.index < step.index}
         before.discard(_question_of(step))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -174,8 +175,9 @@ class Step:
     row: Row | None = None
     scale: str = ""
 
-    @property
+    @cached_property
     def key(self) -> str:
+        """Computed once per step: every press looks up many keys (visibility, pruning)."""
         return "/".join(
             p for p in (self.question.id, self.row.id if self.row else "", self.scale) if p
         )

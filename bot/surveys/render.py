@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from bot.core.actions import Scope, encode, parse
 from bot.core.ports import Button, Reply
 from bot.surveys.flow import DONE, NOT_APPLICABLE, SKIP, Draft, SurveyFlow
@@ -24,7 +26,11 @@ BACK_VALUE = "back"
 
 def step_action(window_id: int, step: Step, value: str) -> str:
     """Button payload naming the window and step, so a stale button can be recognised."""
-    return encode(Scope.SURVEY, str(window_id), step.index, value)
+    return _action(window_id, step.index, value)
+
+
+def _action(window_id: int, index: int, value: str) -> str:
+    return encode(Scope.SURVEY, str(window_id), index, value)
 
 
 def parse_step_action(action: str) -> tuple[int, int, str] | None:
@@ -59,13 +65,20 @@ def parse_resume_action(action: str) -> tuple[int, str] | None:
 
 def rating_rows(window_id: int, step: Step, allow_na: bool) -> list[list[Button]]:
     """1-10 as two rows of five: fits a phone, and VK's inline keyboard limits."""
+    return [list(row) for row in _rating_rows(window_id, step.index, allow_na)]
+
+
+@lru_cache(maxsize=1024)
+def _rating_rows(window_id: int, index: int, allow_na: bool) -> tuple[tuple[Button, ...], ...]:
+    """The same eleven buttons for everyone at this step, built once (most presses are
+    ratings)."""
     rows = [
-        [Button(str(n), step_action(window_id, step, str(n))) for n in range(start, start + 5)]
+        tuple(Button(str(n), _action(window_id, index, str(n))) for n in range(start, start + 5))
         for start in (1, 6)
     ]
     if allow_na:
-        rows.append([Button(texts.NOT_APPLICABLE, step_action(window_id, step, NOT_APPLICABLE))])
-    return rows
+        rows.append((Button(texts.NOT_APPLICABLE, _action(window_id, index, NOT_APPLICABLE)),))
+    return tuple(rows)
 
 
 BUTTON_TEXT_MAX = 30
