@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app import Services, build_services
 from bot.config import load_settings
 from bot.db.migrate import upgrade
+from bot.db.session import create_sessionmaker
 from bot.reports import charts
 from bot.reports.survey_stats import choice_counts, numeric_stats, text_counts
 from bot.surveys.questionnaire import (
@@ -139,8 +140,8 @@ async def one_report(services: Services, window_id: int) -> dict[str, float]:
     """One `/report` as the admin gets it, next to the bare SQL aggregates, in the same round:
     the time until the text is ready to send, and until the charts are drawn too. Two floors:
     the numeric aggregate alone (the floor of earlier sessions' figures) and every aggregate
-    the text needs (the one the ratios are against)."""
-    async with services.sessionmaker() as session:
+    the text needs (the one the ratios are against), both read where reports read."""
+    async with create_sessionmaker(services.reader)() as session:
         started = time.perf_counter()
         await numeric_stats(session, window_id)
         numeric = time.perf_counter() - started
@@ -178,7 +179,7 @@ async def measure(
     reports = services.reports
     times: dict[str, float] = {"chart workers (count)": services.chart_renderer.workers}
     try:
-        async with services.sessionmaker() as session:
+        async with create_sessionmaker(services.reader)() as session:
             await bare_aggregates(session, window_id)  # warm the page cache, as a live bot has
 
         # The renderer's workers are started with the bot (`python -m bot run`); draw once so

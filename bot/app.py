@@ -41,7 +41,7 @@ from bot.claims import JobClaims
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, SettingsError
 from bot.coordination import Coordination
-from bot.db.session import create_engine, create_sessionmaker
+from bot.db.session import create_engine, create_reader_engine, create_sessionmaker
 from bot.handlers.backoff import Backoff
 from bot.handlers.max import MaxBot, build_max
 from bot.handlers.max.client import REQUESTS_PER_SECOND
@@ -78,6 +78,8 @@ class Services:
     settings: Settings
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
+    reader: AsyncEngine
+    """Where reports read (`create_reader_engine`); the engine itself on PostgreSQL."""
     clock: Clock
     windows: WindowService
     surveys: SurveyService
@@ -100,6 +102,8 @@ class Services:
     async def close(self) -> None:
         self.chart_renderer.close()
         await self.coordination.close()
+        if self.reader is not self.engine:
+            await self.reader.dispose()
         await self.engine.dispose()
 
 
@@ -112,6 +116,7 @@ def build_services(
     resources = resources or load_resources(settings)
     engine = create_engine(settings.database_url)
     sessionmaker = create_sessionmaker(engine)
+    reader = create_reader_engine(settings.database_url, engine)
     anonymizer = Anonymizer(resources.secret)
     release = ResponseRelease(engine, anonymizer, settings.min_group_size)
     windows = WindowService(
@@ -147,7 +152,7 @@ def build_services(
     outbox.post_card = appeals.post_card
     chart_renderer = ChartRenderer(settings.chart_workers)
     reports = ReportService(
-        sessionmaker,
+        create_sessionmaker(reader),
         windows,
         settings.min_group_size,
         appeals,
@@ -174,6 +179,7 @@ def build_services(
         settings=settings,
         engine=engine,
         sessionmaker=sessionmaker,
+        reader=reader,
         clock=clock,
         windows=windows,
         surveys=surveys,

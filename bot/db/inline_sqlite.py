@@ -16,9 +16,11 @@ import asyncio
 import sqlite3
 from collections.abc import Callable, Generator
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
+
+T = TypeVar("T")
 
 
 class _RunAtOnce:
@@ -50,6 +52,14 @@ class InlineConnection(aiosqlite.Connection):
         if self._connection is None:
             raise ValueError("Connection closed")
         return fn(*args, **kwargs)
+
+    async def in_thread(self, call: Callable[[sqlite3.Connection], T]) -> T:
+        """One long call (a WAL checkpoint copies the log into the database and syncs both)
+        in a worker thread, so the loop serves other updates meanwhile. The caller has the
+        engine's only connection checked out: nothing else uses it until this returns."""
+        if self._connection is None:
+            raise ValueError("Connection closed")
+        return await asyncio.to_thread(call, self._connection)
 
     async def _connect(self) -> InlineConnection:
         if self._connection is None:

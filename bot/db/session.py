@@ -38,6 +38,10 @@ overflow under 50 people, against 3 and 13 ms without the churn). Two instances 
 PostgreSQL's default 100 connections."""
 
 
+READERS = 2
+"""SQLite connections for reports (see `create_reader_engine`): two admins' reports at once."""
+
+
 def ensure_sqlite_dir(database_url: str) -> None:
     """A new user's default URL points into data/, which does not exist in a fresh clone."""
     url = make_url(database_url)
@@ -87,6 +91,35 @@ def create_engine(database_url: str) -> AsyncEngine:
         pool_timeout=30,
         pool_recycle=1800,
     )
+
+
+def _reader_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    dbapi_connection.isolation_level = None  # transactions start in _begin_deferred
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def _begin_deferred(connection: Connection) -> None:
+    """A report's queries read one snapshot, and take no lock a writer would wait for."""
+    connection.exec_driver_sql("BEGIN")
+
+
+def create_reader_engine(database_url: str, engine: AsyncEngine) -> AsyncEngine:
+    """Where reports and exports read. With SQLite they get connections of their own, in
+    aiosqlite's worker threads: the aggregate of a big window takes half a second and its export
+    seconds, which on the writer's one connection, run on the event loop's thread, would hold
+    up every survey press for as long (WAL lets readers and the writer work at once, and
+    sqlite3 lets go of the GIL while it reads). PostgreSQL's pool serves both already: the same
+    engine. A database in memory exists for one connection only: the same engine too."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return engine
+    reader = create_async_engine(database_url, pool_size=READERS, max_overflow=0, pool_timeout=60)
+    event.listen(reader.sync_engine, "connect", _reader_pragmas)
+    event.listen(reader.sync_engine, "begin", _begin_deferred)
+    return reader
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:

@@ -15,10 +15,12 @@ from __future__ import annotations
 import logging
 import random
 import secrets
+import sqlite3
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from bot.db.inline_sqlite import InlineConnection
 from bot.db.models import (
     SurveyAnswer,
     SurveyPendingResponse,
@@ -111,10 +113,10 @@ class ResponseRelease:
             async with self._engine.connect() as conn:
                 if self._engine.dialect.name == "sqlite":
                     raw = await conn.get_raw_connection()
-                    cursor = await raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                    busy, _, _ = await cursor.fetchone()
-                    await cursor.close()
-                    if busy:
+                    driver = raw.driver_connection
+                    assert isinstance(driver, InlineConnection), "session.py opens SQLite so"
+                    # Off the loop: copying and syncing the log takes tens of milliseconds.
+                    if await driver.in_thread(_checkpoint):
                         log.warning(logs.WAL_CHECKPOINT_PARTIAL)
                 elif self._engine.dialect.name == "postgresql":
                     autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
@@ -122,3 +124,9 @@ class ResponseRelease:
                         await autocommit.exec_driver_sql(f"VACUUM {table}")
         except Exception:
             log.exception(logs.SCRUB_FAILED)
+
+
+def _checkpoint(connection: sqlite3.Connection) -> bool:
+    """Copy the WAL into the database and truncate it; True if a reader kept part of it."""
+    busy, _, _ = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return bool(busy)

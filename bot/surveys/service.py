@@ -332,9 +332,7 @@ class SurveyService:
         data = self._anon.unseal(key, row.payload)
         return Draft.from_dict(data) if data is not None else None
 
-    def _save(
-        self, session: AsyncSession, key: str, draft: Draft, row: SurveyDraft | None
-    ) -> None:
+    def _save(self, session: AsyncSession, key: str, draft: Draft, row: SurveyDraft | None) -> None:
         """Seal the draft into its row, already read in this transaction, or into a new one
         (a merge would read the row a second time)."""
         payload = self._anon.seal(key, draft.to_dict())

@@ -95,9 +95,7 @@ UPDATES_CUT_AT_STOP = (
 LEVEL_NAMES = {10: "ОТЛАДКА", 20: "ИНФО", 30: "ВНИМАНИЕ", 40: "ОШИБКА", 50: "СБОЙ"}
 """The levels as each log line names them (logging's DEBUG ... CRITICAL)."""
 LEASE_NOT_RENEWED = "Задание %s: аренда не продлена, следующая попытка через треть срока"
-CHANGE_NOT_ANNOUNCED = (
-    "Redis: другие экземпляры не оповещены об изменении «%s», их кэш истечёт сам"
-)
+CHANGE_NOT_ANNOUNCED = "Redis: другие экземпляры не оповещены об изменении «%s», их кэш истечёт сам"
 CHANGES_NOT_HEARD = (
     "Redis: подписка на изменения прервалась, кэши сброшены, новая попытка через %.0f с"
 )

@@ -4,9 +4,10 @@ All expected values are computed by hand in the comments."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
+from sqlalchemy import event
 
 from bot.app import Services, build_services
 from bot.config import Settings
@@ -116,3 +117,33 @@ async def test_matrix_row_answered_by_four_is_hidden_in_a_window_of_five(
     assert not unit.hidden and unit.total == 5 and unit.satisfied_share == pytest.approx(0.8)
     assert office.hidden and office.counts == [] and office.satisfied_share is None
     assert all(row is not office for _, _, row in report.lowest)
+
+
+async def test_report_aggregates_read_beside_the_writer_on_sqlite(services: Services) -> None:
+    """On SQLite the writer is one connection on the event loop's thread: an aggregate of a big
+    window run there would hold up every survey press for its half second. Reports read through
+    connections of their own; on PostgreSQL the pool serves both."""
+    people: list[dict[str, int | str]] = [
+        {"info//score": 8, "info//importance": 9, "documents//score": 7, "documents//importance": 8}
+    ] * MIN_GROUP
+    view = await services.windows.open_window("csi")
+    await add_responses(services, view.id, people)
+    await services.windows.close_window(view.id)
+    statements: dict[str, list[str]] = {"writer": [], "reader": []}
+
+    def on(name: str) -> Callable[..., None]:
+        def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+            statements[name].append(statement)
+
+        return record
+
+    sqlite = services.engine.dialect.name == "sqlite"
+    assert (services.reader is not services.engine) == sqlite
+    if sqlite:
+        event.listen(services.engine.sync_engine, "before_cursor_execute", on("writer"))
+        event.listen(services.reader.sync_engine, "before_cursor_execute", on("reader"))
+    report = await services.reports.window_report(view.id)
+    assert "ИУК" in report.text or "CSI" in report.text, report.text
+    if sqlite:
+        assert any("survey_answers" in s for s in statements["reader"]), statements
+        assert not any("survey_answers" in s for s in statements["writer"]), statements["writer"]
