@@ -14,8 +14,7 @@ from bot.texts import survey as texts
 from tests.support.cli import not_russian
 from tests.support.clock import FakeClock
 from tests.support.database import ADMIN
-from tests.support.instances import start_instance, wait_for_start
-from tests.support.waits import wait_until
+from tests.support.instances import say, start_instance, wait_for_start
 
 CITIZEN = 800
 
@@ -34,13 +33,6 @@ async def test_resume_after_restart(
         await bot.press(CITIZEN, texts.BACK)
         await bot.press(CITIZEN, texts.BACK)
         assert "Вопрос 2 из" in fake.last(CITIZEN).text  # history survived too
-
-
-async def say(fake: FakeTelegram, user_id: int, text: str, replies: int = 1) -> None:
-    """`bot run` handles updates as tasks, so wait for the replies rather than the poll."""
-    before = len(fake.sent(user_id))
-    await fake.push(fake.message_update(user_id, text))
-    await wait_until(lambda: len(fake.sent(user_id)) >= before + replies)
 
 
 def stop(process: asyncio.subprocess.Process, signal_number: int) -> None:

@@ -16,7 +16,7 @@ from bot.devtools.fake_telegram import TOKEN, FakeTelegram
 from bot.webhooks import TELEGRAM_SECRET_HEADER
 from tests.support.cli import cli_env
 from tests.support.database import ADMIN
-from tests.support.waits import STARTUP_CEILING, wait_until
+from tests.support.waits import CEILING, STARTUP_CEILING, wait_until
 
 SECRET = "test-webhook-secret"
 
@@ -71,6 +71,14 @@ async def wait_for_start(
     assert process.returncode is None, log.read_text(errors="replace")[-3000:]
 
 
+async def say(fake: FakeTelegram, user_id: int, text: str, replies: int = 1) -> None:
+    """To a polling bot: `bot run` handles updates as tasks, so wait for the replies rather
+    than the poll."""
+    before = len(fake.sent(user_id))
+    await fake.push(fake.message_update(user_id, text))
+    await wait_until(lambda: len(fake.sent(user_id)) >= before + replies)
+
+
 async def healthy(http: aiohttp.ClientSession, port: int) -> bool:
     try:
         async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
@@ -86,6 +94,16 @@ async def wait_healthy(http: aiohttp.ClientSession, port: int) -> None:
         if loop.time() > deadline:
             raise AssertionError(f"instance on {port} never became healthy")
         await asyncio.sleep(0.1)
+
+
+async def wait_refusing(http: aiohttp.ClientSession, port: int) -> None:
+    """Until the instance on `port` no longer takes requests (it is stopping)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + CEILING
+    while await healthy(http, port):
+        if loop.time() > deadline:
+            raise AssertionError(f"instance on {port} still takes requests")
+        await asyncio.sleep(0.02)
 
 
 class Balancer:
