@@ -16,7 +16,7 @@ from bot.devtools.fake_telegram import TOKEN, FakeTelegram
 from bot.webhooks import TELEGRAM_SECRET_HEADER
 from tests.support.cli import cli_env
 from tests.support.database import ADMIN
-from tests.support.waits import CEILING, STARTUP_CEILING, wait_until
+from tests.support.waits import STARTUP_CEILING, wait_for, wait_until
 
 SECRET = "test-webhook-secret"
 
@@ -88,22 +88,16 @@ async def healthy(http: aiohttp.ClientSession, port: int) -> bool:
 
 
 async def wait_healthy(http: aiohttp.ClientSession, port: int) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + STARTUP_CEILING
-    while not await healthy(http, port):
-        if loop.time() > deadline:
-            raise AssertionError(f"instance on {port} never became healthy")
-        await asyncio.sleep(0.1)
+    await wait_for(lambda: healthy(http, port), STARTUP_CEILING)
 
 
 async def wait_refusing(http: aiohttp.ClientSession, port: int) -> None:
     """Until the instance on `port` no longer takes requests (it is stopping)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + CEILING
-    while await healthy(http, port):
-        if loop.time() > deadline:
-            raise AssertionError(f"instance on {port} still takes requests")
-        await asyncio.sleep(0.02)
+
+    async def refusing() -> bool:
+        return not await healthy(http, port)
+
+    await wait_for(refusing)
 
 
 class Balancer:
