@@ -60,7 +60,12 @@ async def run_polling(settings: Settings, resources: Resources | None = None) ->
         services.chart_renderer.start()  # so the first /report does not wait for the workers
         pollers = [m.run() for m in (max_bot, vk) if m is not None]
         if bot is not None and dispatcher is not None:
-            pollers.append(dispatcher.start_polling(bot, handle_signals=False))
+            # aiogram would close the bot's HTTP session as its polling ends, cutting the Bot
+            # API calls of the updates still in hand (their replies lost, the poll confirmed):
+            # the session closes below, once they finished.
+            pollers.append(
+                dispatcher.start_polling(bot, handle_signals=False, close_bot_session=False)
+            )
         if not settings.all_admins:
             log.warning(texts.NO_ADMINS_WARNING)
         # Windows open and close, reports, the digest and the purge run with any messenger.
@@ -77,6 +82,8 @@ async def run_polling(settings: Settings, resources: Resources | None = None) ->
     finally:
         # Telegram's updates in hand run as aiogram's tasks, which outlive its polling: their
         # poll is confirmed, so they finish before the database and the sessions close.
+        if services.coordination.in_hand:
+            log.info(logs.UPDATES_IN_HAND_AT_STOP, services.coordination.in_hand)
         if not await services.coordination.drained(SHUTDOWN_SECONDS):
             log.warning(logs.UPDATES_CUT_AT_STOP, SHUTDOWN_SECONDS)
         if scheduler is not None:

@@ -118,6 +118,11 @@ class Coordination:
             if self._busy == 0:
                 self._idle.set()
 
+    @property
+    def in_hand(self) -> int:
+        """How many updates are being handled (or waiting for their person's lock) now."""
+        return self._busy
+
     async def drained(self, timeout: float) -> bool:
         """Wait until no update is being handled (the process is stopping and the pollers have
         ended; an update in hand was already confirmed to its messenger), at most `timeout`

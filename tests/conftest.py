@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from redis import Redis
 
 from bot.config import Settings
 from bot.coordination import Coordination
@@ -43,18 +44,33 @@ def settings(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     return bot_settings(database_url)
 
 
-def _worker_redis_url(url: str, worker: str) -> str:
+def _worker_redis_url() -> str | None:
     """TEST_REDIS_URL's database belongs to tests/e2e/test_instances.py, which empties it; each
-    xdist worker (gw0, gw1, ...) takes the next databases for itself, so tests that empty theirs
-    never race one another."""
+    pytest process (xdist's gw0, gw1, ..., or a run without xdist) takes the next databases for
+    itself, so tests that empty theirs never race one another. None without TEST_REDIS_URL."""
+    url = os.environ.get("TEST_REDIS_URL")
+    if url is None:
+        return None
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     base, _, number = url.rpartition("/")
     offset = 1 + (int(worker[2:]) if worker.startswith("gw") else 0)
     return f"{base}/{(int(number) if number.isdigit() else 0) + offset}"
 
 
+@pytest.fixture
+def redis_url() -> str:
+    """This process's own Redis database, emptied; the test is skipped without TEST_REDIS_URL."""
+    url = _worker_redis_url()
+    if url is None:
+        pytest.skip("TEST_REDIS_URL is not set")
+    with Redis.from_url(url) as redis:
+        redis.flushdb()
+    return url
+
+
 @pytest.fixture(params=["memory", "redis"])
 async def coordination_pair(
-    request: pytest.FixtureRequest, worker_id: str
+    request: pytest.FixtureRequest,
 ) -> AsyncIterator[tuple[Coordination, Coordination]]:
     """Two instances' views of the coordination: one object in memory, or (with
     TEST_REDIS_URL) two clients of one emptied Redis database."""
@@ -62,13 +78,9 @@ async def coordination_pair(
         one = Coordination()
         yield one, one
         return
-    url = os.environ.get("TEST_REDIS_URL")
-    if url is None:
-        pytest.skip("TEST_REDIS_URL is not set")
-    first = Coordination.from_url(_worker_redis_url(url, worker_id))
-    second = Coordination.from_url(_worker_redis_url(url, worker_id))
-    assert first.redis is not None
-    await first.redis.flushdb()
+    url = request.getfixturevalue("redis_url")
+    first = Coordination.from_url(url)
+    second = Coordination.from_url(url)
     yield first, second
     await first.close()
     await second.close()

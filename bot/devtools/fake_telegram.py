@@ -3,7 +3,8 @@
 The real bot talks HTTP to it (`TELEGRAM_API_URL`), so everything between aiogram and the
 network is exercised. It serves `getUpdates` long polling from a queue the caller fills, records
 every call the bot makes, answers them with plausible objects, and can be told to fail a method
-with 429 "retry after" a number of times.
+with 429 "retry after" a number of times, or to keep a method's calls unanswered until released
+(a bot caught in the middle of its updates, e.g. when it is told to stop).
 """
 
 from __future__ import annotations
@@ -144,6 +145,8 @@ class FakeTelegram:
         self._confirmed = 0
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
+        self._gates: dict[str, asyncio.Event] = {}
+        self._held: dict[str, int] = {}
         self.base_url = ""
 
     async def start(self) -> str:
@@ -172,6 +175,18 @@ class FakeTelegram:
 
     def clear(self) -> None:
         self.calls.clear()
+
+    # --- holding the bot in the middle of its work ----------------------------------------
+    def hold(self, method: str) -> None:
+        """Calls of `method` wait unanswered until `release(method)`."""
+        self._gates[method] = asyncio.Event()
+
+    def held(self, method: str) -> int:
+        """How many calls of `method` are waiting for `release`."""
+        return self._held.get(method, 0)
+
+    def release(self, method: str) -> None:
+        self._gates.pop(method).set()
 
     # --- updates the bot will receive -----------------------------------------------------
     async def push(self, update: dict[str, Any], *, wait: float = PUSH_CEILING) -> None:
@@ -248,6 +263,13 @@ class FakeTelegram:
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
             )
         params = await self._params(request)
+        gate = self._gates.get(method)
+        if gate is not None:
+            self._held[method] = self.held(method) + 1
+            try:
+                await gate.wait()
+            finally:
+                self._held[method] -= 1
         retry = self.failures.get(method)
         if retry:
             seconds = retry.pop(0)

@@ -4,15 +4,11 @@ balancer). Runs when TEST_POSTGRES_URL and TEST_REDIS_URL are set (.ci/run sets 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import os
 import signal
-import socket
-import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import asyncpg
@@ -26,26 +22,18 @@ from bot.db.models import SurveyPendingResponse, SurveyResponse, SurveyWindow, W
 from bot.db.session import create_engine, create_sessionmaker
 from bot.devtools.fake_telegram import FakeTelegram
 from bot.surveys.windows import WindowService
-from bot.webhooks import TELEGRAM_SECRET_HEADER
 from tests.support.clock import FakeClock
 from tests.support.database import ADMIN
+from tests.support.instances import Balancer, free_port, start_instance, wait_healthy
 from tests.support.waits import wait_until
 
-PROJECT = Path(__file__).resolve().parents[2]
 POSTGRES = os.environ.get("TEST_POSTGRES_URL")
 REDIS = os.environ.get("TEST_REDIS_URL")
-SECRET = "test-webhook-secret"
 PEOPLE = 100
 
 pytestmark = pytest.mark.skipif(
     not (POSTGRES and REDIS), reason="TEST_POSTGRES_URL and TEST_REDIS_URL are not set"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -63,76 +51,6 @@ async def database() -> AsyncIterator[str]:
         await conn.close()
     await asyncio.to_thread(upgrade, url)
     yield url
-
-
-async def start_instance(database: str, fake: FakeTelegram, cwd: Path, port: int) -> Any:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(PROJECT),
-        "BOT_TOKEN": "123456:TEST",
-        "TELEGRAM_API_URL": fake.base_url,
-        "DATABASE_URL": database,
-        "REDIS_URL": REDIS or "",
-        "ADMIN_IDS": str(ADMIN),
-        "ANON_SECRET": "test-secret-test-secret",
-        "WEBHOOK_URL": "https://bot.example.test",
-        "WEBHOOK_SECRET": SECRET,
-        "WEBHOOK_HOST": "127.0.0.1",
-        "WEBHOOK_PORT": str(port),
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=cwd, env=env,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-    )  # fmt: skip
-
-
-async def healthy(http: aiohttp.ClientSession, port: int) -> bool:
-    try:
-        async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
-            return response.status == 200
-    except aiohttp.ClientError:
-        return False
-
-
-async def wait_healthy(http: aiohttp.ClientSession, port: int) -> None:
-    for _ in range(1200):
-        if await healthy(http, port):
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"instance on {port} never became healthy")
-
-
-class Balancer:
-    """Posts an update to an instance, as Telegram does, and redelivers it to the other
-    instance when the first did not acknowledge it (refused connection, 5xx)."""
-
-    def __init__(self, http: aiohttp.ClientSession, ports: list[int]) -> None:
-        self.http = http
-        self.ports = ports
-        self.dead: set[int] = set()
-        self._ids = itertools.count(1)
-
-    async def post(self, port: int, update: dict[str, Any], secret: str | None = SECRET) -> int:
-        headers = {TELEGRAM_SECRET_HEADER: secret} if secret else {}
-        async with self.http.post(
-            f"http://127.0.0.1:{port}/telegram", json=update, headers=headers
-        ) as response:
-            return response.status
-
-    async def deliver(self, preferred: int, body: dict[str, Any]) -> None:
-        update = {"update_id": next(self._ids), **body}
-        order = [preferred] + [p for p in self.ports if p != preferred]
-        for _ in range(50):
-            for port in order:
-                if port in self.dead:
-                    continue
-                try:
-                    if await self.post(port, update) == 200:
-                        return
-                except aiohttp.ClientError:
-                    pass
-            await asyncio.sleep(0.2)
-        raise AssertionError("update never acknowledged")
 
 
 async def answer_survey(fake: FakeTelegram, lb: Balancer, user_id: int, port: int) -> None:
@@ -184,7 +102,10 @@ async def test_two_instances_share_the_work_and_lose_nothing(database: str, tmp_
     fake = FakeTelegram()
     await fake.start()
     ports = [free_port(), free_port()]
-    processes = [await start_instance(database, fake, tmp_path, port) for port in ports]
+    processes = [
+        await start_instance(database, REDIS, fake, tmp_path / f"bot-{port}.log", port)
+        for port in ports
+    ]
     try:
         async with aiohttp.ClientSession() as http:
             for port in ports:

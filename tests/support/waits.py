@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 CEILING = 180.0
 """Seconds to wait for an event before failing: far beyond what it takes on a quiet machine, so
@@ -18,6 +18,15 @@ async def wait_until(predicate: Callable[[], object], timeout: float = CEILING) 
     """Poll `predicate` until it holds; fail after `timeout` seconds."""
     deadline = asyncio.get_running_loop().time() + timeout
     while not predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.02)
+
+
+async def wait_for(check: Callable[[], Awaitable[object]], timeout: float = CEILING) -> None:
+    """As `wait_until`, for a check that has to ask over the network (a request, a query)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not met in time")
         await asyncio.sleep(0.02)
