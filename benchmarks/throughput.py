@@ -463,6 +463,9 @@ async def bench_one_process(
         bare_target(api_url, with_io=True),
         await survey_target(api_url, database_url, args.redis_url),
     ]
+    from bot.app import settle_heap
+
+    settle_heap()  # as `python -m bot run` does once it has started
     report: dict[str, Any] = {"saturated": [], "loads": {}}
     first_id = 10_000
     try:
@@ -495,7 +498,10 @@ def _instance(
     """One of several survey processes: saturate with its own citizens, report back."""
 
     async def main() -> None:
+        from bot.app import settle_heap
+
         target = await survey_target(api_url, database_url, args.redis_url)
+        settle_heap()
         try:
             await saturate(target, 5, 0.5, 5_000_000 + index * 1_000_000)
             out.put("ready")

@@ -35,6 +35,7 @@ async def run_polling(settings: Settings, resources: Resources | None = None) ->
         connect_max,
         connect_telegram,
         connect_vk,
+        settle_heap,
     )
     from bot.handlers.telegram.menu import publish_commands
 
@@ -68,6 +69,7 @@ async def run_polling(settings: Settings, resources: Resources | None = None) ->
             )
         if not settings.all_admins:
             log.warning(texts.NO_ADMINS_WARNING)
+        settle_heap()
         # Windows open and close, reports, the digest and the purge run with any messenger.
         scheduler = build_scheduler(services)
         await scheduler.start()
@@ -143,6 +145,7 @@ async def run_webhooks(settings: Settings, resources: Resources | None = None) -
         connect_max,
         connect_telegram,
         connect_vk,
+        settle_heap,
     )
     from bot.handlers.telegram.menu import publish_commands
     from bot.webhooks import MAX_UPDATE_TYPES, build_web_app
@@ -183,6 +186,7 @@ async def run_webhooks(settings: Settings, resources: Resources | None = None) -
             max_handler=max_bot.on_event if max_bot is not None else None,
             scheduler=scheduler,
         )
+        settle_heap()
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
         await runner.setup()
         host, port = settings.webhook_host, settings.webhook_port

@@ -6,6 +6,7 @@ call these builders with their own settings, clock and API address.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -105,6 +106,17 @@ class Services:
         if self.reader is not self.engine:
             await self.reader.dispose()
         await self.engine.dispose()
+
+
+def settle_heap() -> None:
+    """Take what start-up built out of the garbage collector's sight (`gc.freeze`).
+
+    Modules, settings, services, aiogram's routers and pydantic's classes, some 360,000
+    objects, live as long as the process; a full collection walked them all and stopped the
+    event loop for 0.2-0.4 s, several times a minute under a crowd (the largest part of p99 at
+    200 updates/s). Frozen, a collection walks only what the updates since created."""
+    gc.collect()
+    gc.freeze()
 
 
 def build_services(
