@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from bot.claims import LEASE as CLAIM_LEASE
 from bot.config import Settings
 from bot.core.ports import Person
-from bot.db.models import ReminderSubscriber, SurveyParticipation, SurveyWindow
+from bot.db.models import JobClaim, ReminderSubscriber, SurveyParticipation, SurveyWindow
 from bot.devtools.fake_telegram import BOT_USERNAME, FakeTelegram
 from bot.devtools.harness import RunningBot
 from bot.outbox import GRACE, LEASE
@@ -419,13 +420,21 @@ async def test_report_of_a_window_closed_before_the_outbox_carried_reports_is_ow
     two_admins: Settings, fake: FakeTelegram, clock: FakeClock
 ) -> None:
     """A window closed by the previous version (closed, no "report" event, no outbox rows):
-    the next pass owes its report as a close now would, and only once."""
+    the next pass owes its report as a close now would, and only once; not while an instance
+    of that version still holds the report's claim (it may be sending it the old way)."""
     async with RunningBot(two_admins, fake, clock) as bot:
         await bot.say(ADMIN, "/open_survey csi")
         async with bot.services.sessionmaker() as session, session.begin():
             row = await session.get(SurveyWindow, 1)
             assert row is not None
             row.closed_at = clock.now()
+            session.add(
+                JobClaim(
+                    name="window:1:report", holder="old:1", expires_at=clock.now() + CLAIM_LEASE
+                )
+            )
+        assert await due(bot.services.jobs) == []
+        clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)  # it died without finishing
         assert await due(bot.services.jobs) == ["1:report"]
         assert await due(bot.services.jobs) == []
         clock.advance(hours=1)
