@@ -138,8 +138,8 @@ class WindowService:
         await self.changed()
 
     async def _deliver(self, owed: list[OutboxMessage]) -> None:
-        """Once the commit that closed windows is in, their reports (after the scrub where
-        there is one: the report's reads would hold it back)."""
+        """Once the commit that closed windows is in, their reports: before the scrub, which
+        then also clears what the delivery wrote, so nothing of the close is left behind."""
         if owed and self.report_debt is not None:
             await self.report_debt.deliver_report(owed)
 
@@ -257,8 +257,8 @@ class WindowService:
             owed = await self._finalize(session, window, min(self.clock.now(), window.closes_at))
             view = self.view(window)
         await self._committed_change()
-        await self._release.scrub()
         await self._deliver(owed or [])
+        await self._release.scrub()
         return view
 
     async def close_due_windows(self) -> list[WindowView]:
@@ -278,8 +278,8 @@ class WindowService:
                     owed += owes
         if closed:
             await self._committed_change()
-            await self._release.scrub()
             await self._deliver(owed)
+            await self._release.scrub()
         return closed
 
     async def _finalize(
