@@ -178,9 +178,12 @@ def build_services(
         subscribers,
         reports.window_report,
         notifications,
+        outbox,
         external_last_day_reminder=settings.external_last_day_reminder,
         body=body,
     )
+    windows.report_debt = jobs
+    outbox.post_report = jobs.report_to
     roles = Roles(settings.all_admins, appeals)
     coordination = Coordination.from_url(settings.redis_url)
     windows.changed = partial(coordination.changed, "windows")

@@ -7,9 +7,11 @@ written when the job finishes, and a claim still unfinished after its lease is t
 next instance that looks (`retake`, called on every scheduler tick). A job that raises
 releases its claim at once, so the next tick on any instance tries again.
 
-Survey window events (invitation, reminders, report) use the same claims through `claim`,
+Survey window events (invitation, reminders, publication) use the same claims through `claim`,
 `finish` and `release`, named `window:<id>:<event>`: their own agenda, recomputed on every
-tick, finds an unfinished one again and `claim` takes it over once the lease has passed.
+tick, finds an unfinished one again and `claim` takes it over once the lease has passed. (A
+window's report is owed by its close through the outbox; only the report of a window closed
+by the previous version is still claimed, to owe it once.)
 """
 
 from __future__ import annotations

@@ -12,6 +12,13 @@ A staff card is owed the same way (`add_card`): its row names the appeal, and de
 staff chat with its photos and records the card's message id for reply routing. Such a row has
 `platform` CARD and the appeal's number in `user_id` (the table predates cards; a column of its
 own would need a migration for no other gain).
+
+The report of a closed window is owed the same way (`add_report`), one row per admin, written
+in the transaction that closes the window: a row's `platform` and `user_id` are the admin's and
+its payload names the window (`{"report": 7}`), so a failure is retried for that admin alone and
+the others get it once. Delivering it (`post_report`, the window jobs') renders the report then:
+a closed window's data no longer changes, and the chart renderer keeps the images it drew for
+the first admin, so the next ones cost no drawing.
 """
 
 from __future__ import annotations
@@ -19,8 +26,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -41,8 +49,13 @@ INTERVAL = 5.0
 CARD = "card"
 """`platform` of a row that owes the staff card of appeal number `user_id`."""
 
+REPORT = "report"
+"""The payload key of a row that owes an admin the report of the window it names."""
+
 CardPoster = Callable[[int], Awaitable[None]]
 """Posts the card of an appeal to its staff chat and records its message id; raises if not."""
+ReportPoster = Callable[[Person, int], Awaitable[None]]
+"""Sends an admin the report of a closed window (by its id); raises if it did not arrive."""
 
 
 def _encode(replies: list[Reply]) -> str:
@@ -60,10 +73,10 @@ def _encode(replies: list[Reply]) -> str:
     )
 
 
-def _decode(payload: str) -> list[Reply]:
+def _replies(items: list[dict[str, Any]]) -> list[Reply]:
     return [
         Reply(item["text"], [[Button(*b) for b in row] for row in item["buttons"]])
-        for item in json.loads(payload)
+        for item in items
     ]
 
 
@@ -78,6 +91,7 @@ class Outbox:
         self._sender = sender
         self._now = now
         self.post_card: CardPoster | None = None
+        self.post_report: ReportPoster | None = None
 
     def add(self, session: AsyncSession, person: Person, replies: list[Reply]) -> OutboxMessage:
         """Owe `replies` to `person`, inside the caller's transaction."""
@@ -103,9 +117,34 @@ class Outbox:
         session.add(row)
         return row
 
+    def add_report(
+        self, session: AsyncSession, window_id: int, admins: Iterable[Person]
+    ) -> list[OutboxMessage]:
+        """Owe each admin the report of a window, inside the transaction that closes it."""
+        rows = [
+            OutboxMessage(
+                platform=admin.platform,
+                user_id=admin.user_id,
+                payload=json.dumps({REPORT: window_id}),
+                attempts=0,
+                next_at=self._now() + GRACE,
+            )
+            for admin in admins
+        ]
+        session.add_all(rows)
+        return rows
+
     async def deliver(self, row: OutboxMessage) -> bool:
         """Send a row just committed; a failure is left to the worker."""
         return await self._send(row.id, row.next_at)
+
+    async def deliver_each(self, rows: Iterable[OutboxMessage]) -> int:
+        """Send rows just committed, one after another (a report's charts are drawn for the
+        first admin and found in the renderer's cache by the next); returns how many arrived."""
+        sent = 0
+        for row in rows:
+            sent += await self.deliver(row)
+        return sent
 
     async def deliver_due(self, limit: int = 50) -> int:
         """Send what is due (failed earlier, or never sent because its process died)."""
@@ -159,12 +198,7 @@ class Outbox:
             return False  # another instance (or the worker) has it
         platform, user_id, payload, attempts = found
         try:
-            if platform == CARD:
-                if self.post_card is None:
-                    raise RuntimeError("no staff card poster registered")
-                await self.post_card(user_id)
-            else:
-                await self._sender.send(Person(platform, user_id), _decode(payload))
+            await self._post(platform, user_id, payload)
         except Exception:
             pause = min(timedelta(seconds=30) * 2 ** (attempts - 1), timedelta(hours=4))
             log.warning(logs.OUTBOX_NOT_DELIVERED, row_id, attempts)
@@ -180,3 +214,19 @@ class Outbox:
                 update(OutboxMessage).where(OutboxMessage.id == row_id).values(sent_at=self._now())
             )
         return True
+
+    async def _post(self, platform: str, user_id: int, payload: str) -> None:
+        """What a claimed row owes, by its kind: a staff card, a window's report, or texts."""
+        if platform == CARD:
+            if self.post_card is None:
+                raise RuntimeError("no staff card poster registered")
+            await self.post_card(user_id)
+            return
+        content = json.loads(payload)
+        person = Person(platform, user_id)
+        if isinstance(content, dict):
+            if self.post_report is None:
+                raise RuntimeError("no report poster registered")
+            await self.post_report(person, content[REPORT])
+            return
+        await self._sender.send(person, _replies(content))

@@ -74,18 +74,30 @@ class Fanout:
         """The notes of every community inviter, for the admin who opened the survey."""
         return [await inviter.invite(title, kind) for inviter in self.inviters]
 
+    def reachable_admins(self) -> list[Person]:
+        """The admins on a messenger this process runs: whom `to_admins` writes to."""
+        return [a for a in self.admins if self._messengers.get(a.platform) is not None]
+
     async def to_admins(self, text: str, pictures: Sequence[Picture] = ()) -> None:
         """Raises when no admin could be reached, so the caller's claim is released and the
         message retried later instead of being lost."""
         replies = admin_replies(text, pictures)
-        results = []
-        for admin in self.admins:
-            messenger = self._messengers.get(admin.platform)
-            if messenger is None:
-                continue
-            results.append(await messenger.deliver(admin.user_id, replies))
+        results = [await self._deliver(a, replies) for a in self.reachable_admins()]
         if results and Delivery.SENT not in results:
             raise ConnectionError("no admin could be reached")
+
+    async def to_admin(self, admin: Person, text: str, pictures: Sequence[Picture] = ()) -> None:
+        """One admin's copy, as `to_admins` sends it; raises unless its text arrived, so the
+        outbox retries this admin alone."""
+        delivery = await self._deliver(admin, admin_replies(text, pictures))
+        if delivery is not Delivery.SENT:
+            raise ConnectionError(f"admin not reached: {delivery.value}")
+
+    async def _deliver(self, admin: Person, replies: list[Reply]) -> Delivery:
+        messenger = self._messengers.get(admin.platform)
+        if messenger is None:
+            raise LookupError(f"no messenger for platform {admin.platform!r}")
+        return await messenger.deliver(admin.user_id, replies)
 
     async def to_people(
         self, people: list[Person], text: str, button: str, kind: str

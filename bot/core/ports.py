@@ -282,6 +282,14 @@ class Notifications(Protocol):
         """Every admin on their messenger; raises if no admin could be reached."""
         ...
 
+    def reachable_admins(self) -> list[Person]:
+        """The admins `to_admins` writes to: those on a messenger this process runs."""
+        ...
+
+    async def to_admin(self, admin: Person, text: str, pictures: Sequence[Picture] = ()) -> None:
+        """One admin on their messenger; raises unless the text arrived."""
+        ...
+
     async def to_people(
         self, people: list[Person], text: str, button: str, kind: str
     ) -> list[Person]:

@@ -9,6 +9,13 @@ in `survey_window_events` together with the claim's `done_at`, so a restart, a s
 second instance never repeats a finished one. A side effect that fails is released and tried
 again on the next call; one whose instance died midway is taken over by the first call after
 the lease has passed.
+
+The report of a closed window is not such a side effect but a debt of the close: the closing
+transaction records the "report" event and writes one outbox row per admin (`owe_report`), the
+rows are delivered right after the commit, and the outbox worker retries whichever admin could
+not be reached, alone (`report_to` renders the report at delivery). The agenda's "report" is
+left only for a window closed without that (by a version before the outbox carried reports):
+it owes the report the same way, once, on the next pass.
 """
 
 from __future__ import annotations
@@ -23,8 +30,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.body import Body
 from bot.claims import JobClaims
-from bot.core.ports import Notifications
-from bot.db.models import PlanReminder, SurveyWindow, WindowEvent
+from bot.core.ports import Notifications, Person
+from bot.db.models import OutboxMessage, PlanReminder, SurveyWindow, WindowEvent
+from bot.outbox import Outbox
 from bot.reports.window import WindowReport
 from bot.surveys.plan import FrequencyPlan, PlanPeriod
 from bot.surveys.reminders import ReminderList
@@ -52,6 +60,7 @@ class WindowJobs:
         subscribers: ReminderList,
         build_report: BuildReport,
         notifier: Notifications,
+        outbox: Outbox,
         *,
         external_last_day_reminder: bool = False,
         body: Body | None = None,
@@ -67,6 +76,7 @@ class WindowJobs:
         self._subscribers = subscribers
         self._build_report = build_report
         self._external_last_day = external_last_day_reminder
+        self._outbox = outbox
         self.notifier = notifier
 
     # --- the agenda ------------------------------------------------------------------------
@@ -129,10 +139,11 @@ class WindowJobs:
 
     # --- performing ------------------------------------------------------------------------
     async def run_due(self) -> list[str]:
-        """Perform everything due by now; returns `window:event` keys performed by this call."""
-        await self._windows.close_due_windows()
+        """Perform everything due by now; returns `window:event` keys performed by this call
+        (`window:report` for a window this call closed, whose close owed the report)."""
+        closed = await self._windows.close_due_windows()
         now = self._windows.clock.now()
-        performed: list[str] = []
+        performed = [f"{view.id}:report" for view in closed]
         for window, done in await self._unfinished():
             for event, at in self.agenda(window, done):
                 if event != "close" and at <= now and await self._perform(window, event):
@@ -159,6 +170,8 @@ class WindowJobs:
         return posted
 
     async def _perform(self, window: SurveyWindow, event: str) -> bool:
+        if event == "report":
+            return await self._owe_missed_report(window)
         name = self._claim_name(window.id, event)
         if not await self._claims.claim(name):
             return False
@@ -170,6 +183,48 @@ class WindowJobs:
             await self._claims.release(name)
             return False
         await self._done(window.id, event)
+        return True
+
+    # --- the report a close owes --------------------------------------------------------------
+    def owe_report(self, session: AsyncSession, window_id: int) -> list[OutboxMessage]:
+        """In the closing transaction: the "report" event leaves the agenda, and each admin
+        `to_admins` would reach is owed the report (`report_to` sends it)."""
+        now = self._windows.clock.now()
+        session.add(WindowEvent(window_id=window_id, event="report", done_at=now))
+        return self._outbox.add_report(session, window_id, self.notifier.reachable_admins())
+
+    async def deliver_report(self, owed: list[OutboxMessage]) -> None:
+        await self._outbox.deliver_each(owed)
+
+    async def report_to(self, admin: Person, window_id: int) -> None:
+        """The outbox's delivery of a closed window's report to one admin: the publication
+        deadline, the report's text, then its charts. Errors propagate, so it is retried."""
+        window = await self._windows.get(window_id)
+        if window is None:
+            raise LookupError(f"no survey window {window_id}")
+        publish_by = self._windows.view(window).publish_by
+        report = await self._build_report(window_id)
+        await self.notifier.to_admin(
+            admin, f"{texts.report_on_close(publish_by)}\n\n{report.text}", report.charts
+        )
+
+    async def _owe_missed_report(self, window: SurveyWindow) -> bool:
+        """A closed window whose close owed no report (closed by an older version, or by a
+        window service without `report_debt`): owe it now, once. The claim waits out an older
+        instance still sending it the old way; the event's primary key keeps it to one debt."""
+        name = self._claim_name(window.id, "report")
+        if not await self._claims.claim(name):
+            return False
+        try:
+            async with self._sessionmaker() as session, session.begin():
+                owed = self.owe_report(session, window.id)
+                await self._claims.finish(session, name)
+        except Exception:
+            log.exception(logs.WINDOW_EVENT_FAILED, window.id, "report")
+            await self._claims.release(name)
+            return False
+        log.info(logs.MISSED_REPORT_OWED, window.id, len(owed))
+        await self.deliver_report(owed)
         return True
 
     @staticmethod
@@ -233,13 +288,6 @@ class WindowJobs:
             people, texts.unfinished_reminder(window.title), texts.CONTINUE_BUTTON, window.kind
         )
 
-    async def _report(self, window: SurveyWindow) -> None:
-        publish_by = self._windows.view(window).publish_by
-        report = await self._build_report(window.id)
-        await self.notifier.to_admins(
-            f"{texts.report_on_close(publish_by)}\n\n{report.text}", report.charts
-        )
-
     async def _publication(self, window: SurveyWindow) -> None:
         publish_by = self._windows.view(window).publish_by
         report = await self._build_report(window.id)
@@ -250,7 +298,6 @@ class WindowJobs:
         "invite": _invite,
         "midpoint": _midpoint,
         "last_day": _last_day,
-        "report": _report,
         "publication": _publication,
     }
 

@@ -3,6 +3,9 @@
 A window is open from 00:00 of its first day to 23:59:59 of its last working day in the body's
 time zone; its state follows from those times and `closed_at`, so a window whose end has passed
 refuses answers even before the closing job has run.
+
+Closing a window owes the admins its report: the closing transaction writes it to the outbox
+(`ReportDebt`), and it is delivered right after the commit.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Literal
+from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, insert, select, update
@@ -20,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import Clock
 from bot.db.models import (
+    OutboxMessage,
     SurveyDraft,
     SurveyLapsedDraft,
     SurveyParticipation,
@@ -77,6 +81,19 @@ class WindowView:
     publish_by: date
 
 
+class ReportDebt(Protocol):
+    """The report a close owes the admins (`bot.surveys.jobs.WindowJobs`)."""
+
+    def owe_report(self, session: AsyncSession, window_id: int) -> list[OutboxMessage]:
+        """Write what is owed, in the closing transaction: it commits with the close or not
+        at all."""
+        ...
+
+    async def deliver_report(self, owed: list[OutboxMessage]) -> None:
+        """Deliver it once the close has committed; what fails is left to the outbox worker."""
+        ...
+
+
 WINDOW_CACHE_TTL = 5.0
 """Seconds a window row read for a survey press is trusted. Changes made here clear it at
 once; a window closed on another instance may still take a few intermediate answers, never a
@@ -105,6 +122,10 @@ class WindowService:
         )
         self.changed: Callable[[], Awaitable[None]] = nobody_to_tell
         """Tells the other instances (bot/coordination.py) after a window opened or closed."""
+        self.report_debt: ReportDebt | None = None
+        """Set by the composition root. Without it a close owes nothing itself, and the
+        window jobs owe the report on their next pass (as for a window closed before the
+        report went through the outbox)."""
 
     def forget_cached(self) -> None:
         """A window was opened or closed (here or on another instance): the cached rows go."""
@@ -115,6 +136,12 @@ class WindowService:
         """After the commit, so no reader can cache the state from before it again."""
         self.forget_cached()
         await self.changed()
+
+    async def _deliver(self, owed: list[OutboxMessage]) -> None:
+        """Once the commit that closed windows is in, their reports: before the scrub, which
+        then also clears what the delivery wrote, so nothing of the close is left behind."""
+        if owed and self.report_debt is not None:
+            await self.report_debt.deliver_report(owed)
 
     def today(self) -> date:
         return self.clock.now().astimezone(self.tz).date()
@@ -168,13 +195,15 @@ class WindowService:
         if start < today:
             raise WindowError(texts.DATE_IN_PAST.format(day=fmt_date(start)))
         end = self.last_day(questionnaire, start)
+        owed: list[OutboxMessage] = []
         try:
             async with self._sessionmaker() as session, session.begin():
-                view = await self._insert_window(session, kind, questionnaire, start, end)
+                view = await self._insert_window(session, kind, questionnaire, start, end, owed)
         except IntegrityError:
             # Another admin opened one at the same moment: the unique index kept only theirs.
             raise WindowError(texts.WINDOW_OPENED_MEANWHILE.format(kind=kind)) from None
         await self._committed_change()
+        await self._deliver(owed)
         return view
 
     async def _insert_window(
@@ -184,7 +213,9 @@ class WindowService:
         questionnaire: Questionnaire,
         start: date,
         end: date,
+        owed: list[OutboxMessage],
     ) -> WindowView:
+        """`owed`: receives what closing an overdue window of the kind owes."""
         for other in await self._unclosed(session, kind):
             other_view = self.view(other)
             if other_view.state != "closed":
@@ -193,7 +224,7 @@ class WindowService:
                 )
             # Its end has passed but the closing job has not run yet: close it now, so the
             # one-unclosed-window-per-questionnaire rule of the database holds.
-            await self._finalize(session, other, other.closes_at)
+            owed += await self._finalize(session, other, other.closes_at) or []
         window = SurveyWindow(
             kind=kind,
             audience=questionnaire.audience,
@@ -223,15 +254,17 @@ class WindowService:
                 raise WindowError(texts.WINDOW_NOT_FOUND.format(id=window_id))
             if window.closed_at is not None:
                 raise WindowError(texts.WINDOW_ALREADY_CLOSED.format(id=window_id))
-            await self._finalize(session, window, min(self.clock.now(), window.closes_at))
+            owed = await self._finalize(session, window, min(self.clock.now(), window.closes_at))
             view = self.view(window)
         await self._committed_change()
+        await self._deliver(owed or [])
         await self._release.scrub()
         return view
 
     async def close_due_windows(self) -> list[WindowView]:
         """Close every window whose last day has passed; returns the ones closed by this call."""
         closed: list[WindowView] = []
+        owed: list[OutboxMessage] = []
         async with self._sessionmaker() as session, session.begin():
             due = await session.scalars(
                 select(SurveyWindow).where(
@@ -239,18 +272,24 @@ class WindowService:
                 )
             )
             for window in due:
-                if await self._finalize(session, window, window.closes_at):
+                owes = await self._finalize(session, window, window.closes_at)
+                if owes is not None:
                     closed.append(self.view(window))
+                    owed += owes
         if closed:
             await self._committed_change()
+            await self._deliver(owed)
             await self._release.scrub()
         return closed
 
-    async def _finalize(self, session: AsyncSession, window: SurveyWindow, at: datetime) -> bool:
-        """Mark closed, release the finished surveys still pending (however few), and destroy
+    async def _finalize(
+        self, session: AsyncSession, window: SurveyWindow, at: datetime
+    ) -> list[OutboxMessage] | None:
+        """Mark closed, release the finished surveys still pending (however few), destroy
         what could still tie people to the window: salt, marks, unfinished drafts (of which
         only the keyed hash stays, without the window, to tell the person their answers were
-        not counted). The conditional UPDATE makes a concurrent second close a no-op."""
+        not counted), and owe the admins the report. The conditional UPDATE makes a concurrent
+        second close a no-op. Returns what the close owes, None if it was not this close."""
         result = await session.execute(
             update(SurveyWindow)
             .where(SurveyWindow.id == window.id, SurveyWindow.closed_at.is_(None))
@@ -258,7 +297,7 @@ class WindowService:
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
-            return False
+            return None
         await self._release.release(session, window.id, rest=True)
         await session.execute(
             delete(SurveyParticipation).where(SurveyParticipation.window_id == window.id)
@@ -270,7 +309,9 @@ class WindowService:
         await session.execute(insert(SurveyLapsedDraft).from_select(["person_key"], unfinished))
         await session.execute(delete(SurveyDraft).where(SurveyDraft.window_id == window.id))
         await session.refresh(window)
-        return True
+        if self.report_debt is None:
+            return []
+        return self.report_debt.owe_report(session, window.id)
 
     async def cached(self, session: AsyncSession, window_id: int) -> SurveyWindow | None:
         """The window of a survey press, from memory when read in the last few seconds

@@ -1,5 +1,6 @@
 """Messages owed by a state change survive a crash between the commit and the send, are retried
-after a failure, and are sent once even with two instances' workers."""
+after a failure, and are sent once even with two instances' workers; a window's report is owed
+to each admin apart."""
 
 from __future__ import annotations
 
@@ -62,5 +63,37 @@ async def test_a_failed_send_is_retried_later(settings: Settings) -> None:
         now[0] += timedelta(seconds=31)
         assert await outbox.deliver_due() == 1
         assert sender.sent == [(CITIZEN, [NOTICE])]
+    finally:
+        await engine.dispose()
+
+
+async def test_a_report_is_owed_to_each_admin_and_retried_for_the_one_it_missed(
+    settings: Settings,
+) -> None:
+    engine = create_engine(settings.database_url)
+    sessionmaker = create_sessionmaker(engine)
+    now = [datetime(2026, 12, 24, 9, 0, tzinfo=UTC)]
+    admins = [Person("tg", 1), Person("vk", 2), Person("max", 3)]
+    posted: list[tuple[Person, int]] = []
+    unreachable = {Person("vk", 2)}
+
+    async def post_report(admin: Person, window_id: int) -> None:
+        if admin in unreachable:
+            raise ConnectionError("VK unreachable")
+        posted.append((admin, window_id))
+
+    outbox = Outbox(sessionmaker, Recorder(), now=lambda: now[0])
+    outbox.post_report = post_report
+    try:
+        async with sessionmaker() as session, session.begin():
+            rows = outbox.add_report(session, 7, admins)
+        assert await outbox.deliver_each(rows) == 2
+        assert posted == [(Person("tg", 1), 7), (Person("max", 3), 7)]
+        unreachable.clear()
+        now[0] += timedelta(seconds=31)
+        assert await outbox.deliver_due() == 1
+        now[0] += GRACE * 10
+        assert await outbox.deliver_due() == 0
+        assert sorted(posted, key=lambda p: p[0].user_id) == [(a, 7) for a in admins]
     finally:
         await engine.dispose()

@@ -13,11 +13,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from bot.claims import LEASE as CLAIM_LEASE
 from bot.config import Settings
 from bot.core.ports import Person
-from bot.db.models import ReminderSubscriber, SurveyParticipation, SurveyWindow
+from bot.db.models import JobClaim, ReminderSubscriber, SurveyParticipation, SurveyWindow
 from bot.devtools.fake_telegram import BOT_USERNAME, FakeTelegram
 from bot.devtools.harness import RunningBot
+from bot.outbox import GRACE, LEASE
 from bot.surveys.jobs import WindowJobs
 from bot.texts import survey as survey_texts
 from tests.support.clock import MOSCOW_NOON, FakeClock
@@ -29,6 +31,7 @@ MOSCOW = ZoneInfo("Europe/Moscow")
 CHANNEL = -1001
 WORK_CHAT = -2002
 REPORT_MARK = "Опрос завершён"
+SECOND_ADMIN = 3
 STAFF_YAML = """\
 id: staff
 title: Опрос сотрудников
@@ -302,49 +305,142 @@ async def test_optional_last_day_post_for_citizens(
         assert len(fake.sent(CHANNEL)) == 2  # the invitation, then this
 
 
-async def test_report_not_lost_when_admins_unreachable(
-    settings: Settings, fake: FakeTelegram, clock: FakeClock
-) -> None:
-    async with RunningBot(settings, fake, clock) as bot:
-        await bot.say(ADMIN, "/open_survey csi")
-        clock.set(msk(2027, 1, 16, 8))
-        fake.blocked.add(ADMIN)
-        assert await due(bot.services.jobs) == []
-        fake.blocked.clear()
-        assert await due(bot.services.jobs) == ["1:report"]
-        assert sum(REPORT_MARK in t for t in admin_texts(fake)) == 1
+@pytest.fixture
+def two_admins(settings: Settings) -> Settings:
+    return settings.model_copy(update={"admin_ids": frozenset({ADMIN, SECOND_ADMIN})})
+
+
+def reports_to(fake: FakeTelegram, admin: int) -> list[str]:
+    return [c.text for c in fake.sent(admin) if REPORT_MARK in c.text]
+
+
+def albums_to(fake: FakeTelegram, admin: int) -> int:
+    return sum(c.method == "sendMediaGroup" for c in fake.sent(admin))
+
+
+async def five_answers_then_the_close(bot: RunningBot, clock: FakeClock) -> None:
+    """A CSI window with enough answers for charts, its last day over."""
+    await bot.say(ADMIN, "/open_survey csi")
+    for n in range(5):
+        await complete_csi(bot, 900 + n, 8 + n % 2, 9)
+    clock.set(msk(2027, 1, 16, 8))
 
 
 class Killed(BaseException):
-    """The process dies mid-send: no `except Exception` of the bot catches it, so nothing
-    releases or finishes the claim, exactly as after a SIGKILL."""
+    """The process dies: no `except Exception` of the bot catches it, so nothing releases,
+    finishes or reschedules anything, exactly as after a SIGKILL."""
 
 
-async def test_report_left_half_done_by_a_dead_instance_is_redone_once_after_the_lease(
-    settings: Settings, fake: FakeTelegram, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+async def test_report_owed_by_a_close_that_died_at_its_commit_reaches_each_admin_once(
+    two_admins: Settings, fake: FakeTelegram, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async with RunningBot(settings, fake, clock) as bot:
-        jobs = bot.services.jobs
-        await bot.say(ADMIN, "/open_survey csi")
-        clock.set(msk(2027, 1, 16, 8))
+    async with RunningBot(two_admins, fake, clock) as bot:
+        await five_answers_then_the_close(bot, clock)
 
-        async def dies(*args: object, **kwargs: object) -> None:
+        async def dies() -> None:
             raise Killed
 
-        with monkeypatch.context() as patch:
-            patch.setattr(jobs.notifier, "to_admins", dies)
-            with pytest.raises(Killed):
-                await jobs.run_due()
-        assert not any(REPORT_MARK in t for t in admin_texts(fake))
+        # `changed` runs right after the closing commit: the process dies before any send.
+        monkeypatch.setattr(bot.services.windows, "changed", dies)
+        with pytest.raises(Killed):
+            await bot.services.jobs.run_due()
+        assert (await window(bot, 1)).closed_at is not None
 
-        clock.advance(minutes=14)  # the dead holder's lease (15 min) still runs
-        assert await due(jobs) == []
-        clock.advance(minutes=2)
-        assert await due(jobs) == ["1:report"]
-        assert await due(jobs) == []
+    assert reports_to(fake, ADMIN) == reports_to(fake, SECOND_ADMIN) == []
+    async with RunningBot(two_admins, fake, clock) as bot:  # the restart
+        assert await due(bot.services.jobs) == [], "the close owes it: the agenda has no report"
+        outbox = bot.services.outbox
+        assert await outbox.deliver_due() == 0, "a new row first waits for its inline send"
+        clock.advance(seconds=GRACE.total_seconds() + 1)
+        assert await outbox.deliver_due() == 2
+        for admin in (ADMIN, SECOND_ADMIN):
+            (report,) = reports_to(fake, admin)
+            assert "Общий индекс CSI" in report and "до 05.02.2027" in report
+            assert albums_to(fake, admin) == 1, "the charts, drawn at delivery"
         clock.advance(hours=1)
-        assert await due(jobs) == []
-        assert sum(REPORT_MARK in t for t in admin_texts(fake)) == 1
+        assert await outbox.deliver_due() == 0
+        assert await due(bot.services.jobs) == []
+    assert [len(reports_to(fake, a)) for a in (ADMIN, SECOND_ADMIN)] == [1, 1]
+
+
+async def test_report_cut_off_midway_by_a_crash_goes_to_the_rest_only(
+    two_admins: Settings, fake: FakeTelegram, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with RunningBot(two_admins, fake, clock) as bot:
+        await five_answers_then_the_close(bot, clock)
+        notifier = bot.services.notifications
+        sends = notifier.to_admin
+
+        async def dies_at_the_second(admin: Person, text: str, pictures: object) -> None:
+            if admin.user_id == SECOND_ADMIN:
+                raise Killed
+            await sends(admin, text, pictures)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(notifier, "to_admin", dies_at_the_second)
+        with pytest.raises(Killed):
+            await bot.services.jobs.run_due()
+    assert len(reports_to(fake, ADMIN)) == 1 and reports_to(fake, SECOND_ADMIN) == []
+
+    async with RunningBot(two_admins, fake, clock) as bot:  # the restart
+        outbox = bot.services.outbox
+        assert await outbox.deliver_due() == 0, "the dead sender's lease still runs"
+        clock.advance(seconds=LEASE.total_seconds() + 1)
+        assert await outbox.deliver_due() == 1
+        assert await outbox.deliver_due() == 0
+        assert await due(bot.services.jobs) == []
+    assert [len(reports_to(fake, a)) for a in (ADMIN, SECOND_ADMIN)] == [1, 1]
+    assert albums_to(fake, ADMIN) == albums_to(fake, SECOND_ADMIN) == 1
+
+
+async def test_report_an_admin_missed_is_retried_for_that_admin_alone(
+    two_admins: Settings, fake: FakeTelegram, clock: FakeClock
+) -> None:
+    async with RunningBot(two_admins, fake, clock) as bot:
+        await five_answers_then_the_close(bot, clock)
+        fake.blocked.add(SECOND_ADMIN)
+        assert await due(bot.services.jobs) == ["1:report"]
+        assert len(reports_to(fake, ADMIN)) == 1 and reports_to(fake, SECOND_ADMIN) == []
+
+        outbox = bot.services.outbox
+        clock.advance(seconds=29)
+        assert await outbox.deliver_due() == 0, "the retry waits its pause"
+        clock.advance(seconds=2)
+        assert await outbox.deliver_due() == 0, "still blocked: tried again, later"
+        fake.blocked.clear()
+        clock.advance(minutes=2)
+        assert await outbox.deliver_due() == 1
+        clock.advance(hours=4)
+        assert await outbox.deliver_due() == 0
+        assert await due(bot.services.jobs) == []
+    assert [len(reports_to(fake, a)) for a in (ADMIN, SECOND_ADMIN)] == [1, 1]
+    assert albums_to(fake, ADMIN) == albums_to(fake, SECOND_ADMIN) == 1
+
+
+async def test_report_of_a_window_closed_before_the_outbox_carried_reports_is_owed_once(
+    two_admins: Settings, fake: FakeTelegram, clock: FakeClock
+) -> None:
+    """A window closed by the previous version (closed, no "report" event, no outbox rows):
+    the next pass owes its report as a close now would, and only once; not while an instance
+    of that version still holds the report's claim (it may be sending it the old way)."""
+    async with RunningBot(two_admins, fake, clock) as bot:
+        await bot.say(ADMIN, "/open_survey csi")
+        async with bot.services.sessionmaker() as session, session.begin():
+            row = await session.get(SurveyWindow, 1)
+            assert row is not None
+            row.closed_at = clock.now()
+            session.add(
+                JobClaim(
+                    name="window:1:report", holder="old:1", expires_at=clock.now() + CLAIM_LEASE
+                )
+            )
+        assert await due(bot.services.jobs) == []
+        clock.advance(seconds=CLAIM_LEASE.total_seconds() + 1)  # it died without finishing
+        assert await due(bot.services.jobs) == ["1:report"]
+        assert await due(bot.services.jobs) == []
+        clock.advance(hours=1)
+        assert await bot.services.outbox.deliver_due() == 0
+        assert await due(bot.services.jobs) == []
+    assert [len(reports_to(fake, a)) for a in (ADMIN, SECOND_ADMIN)] == [1, 1]
 
 
 async def test_apscheduler_fires_the_close_in_real_time(

@@ -19,7 +19,8 @@ from bot.db.types import UtcDateTime
 
 class WindowEvent(Base):
     """A side effect of a window that was performed; while it is being performed, its
-    `job_claims` row (`window:<id>:<event>`) holds it."""
+    `job_claims` row (`window:<id>:<event>`) holds it. "report" is written by the closing
+    transaction with the report's outbox rows: from then on the outbox owes it."""
 
     __tablename__ = "survey_window_events"
 
@@ -58,7 +59,7 @@ class ReminderSubscriber(Base):
 
 class JobClaim(Base):
     """A run of a daily job (`daily:appeals-digest:2026-12-24`), a window's side effect
-    (`window:3:report`) or a plan reminder (`plan:...`) claimed by one instance.
+    (`window:3:invite`) or a plan reminder (`plan:...`) claimed by one instance.
 
     A claim has a lease: if the instance that holds it dies before
     `done_at` is written, another instance takes the run over once `expires_at` has passed.
@@ -73,8 +74,9 @@ class JobClaim(Base):
 
 
 class OutboxMessage(Base):
-    """A message a state change owes a person (the citizen told their appeal was answered),
-    written in the change's transaction and kept until delivered (`sent_at`)."""
+    """A message a state change owes someone (the citizen told their appeal was answered, a
+    staff card, an admin's report of a closed window), written in the change's transaction and
+    kept until delivered (`sent_at`); see bot/outbox.py."""
 
     __tablename__ = "outbox"
     __table_args__ = (
