@@ -85,10 +85,17 @@ class AdminChat:
         if pressed.verb != CLOSE or window_id is None:
             return Outcome(toast=texts.STALE)
         try:
-            view = await self._windows.close_window(window_id)
+            view, aftermath = await self._windows.close_window_then(window_id)
         except WindowError as exc:
             return Outcome([Reply(str(exc), edit=True)])
-        return Outcome([Reply(texts.window_closed(view.id, view.respondents), edit=True)])
+
+        async def report() -> list[Reply]:
+            await aftermath()  # the report reaches every admin through the outbox
+            return []
+
+        return Outcome(
+            [Reply(texts.window_closed(view.id, view.respondents), edit=True)], then=report
+        )
 
     # --- survey windows ----------------------------------------------------------------------
     def _kind(self, typed: str) -> str:

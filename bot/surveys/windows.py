@@ -247,7 +247,17 @@ class WindowService:
         return list(rows)
 
     async def close_window(self, window_id: int) -> WindowView:
-        """Close now (early) or confirm a close that fell due; idempotent for closed windows."""
+        """Close now (early) or confirm a close that fell due, the report delivered."""
+        view, aftermath = await self.close_window_then(window_id)
+        await aftermath()
+        return view
+
+    async def close_window_then(
+        self, window_id: int
+    ) -> tuple[WindowView, Callable[[], Awaitable[None]]]:
+        """Close, and the step that delivers the report and scrubs, for the caller to await
+        once it has answered: the admin who pressed «Закрыть» first sees the window closed,
+        then its report. Raises WindowError for an unknown or closed window."""
         async with self._sessionmaker() as session, session.begin():
             window = await session.get(SurveyWindow, window_id)
             if window is None:
@@ -257,9 +267,12 @@ class WindowService:
             owed = await self._finalize(session, window, min(self.clock.now(), window.closes_at))
             view = self.view(window)
         await self._committed_change()
-        await self._deliver(owed or [])
-        await self._release.scrub()
-        return view
+
+        async def aftermath() -> None:
+            await self._deliver(owed or [])
+            await self._release.scrub()
+
+        return view, aftermath
 
     async def close_due_windows(self) -> list[WindowView]:
         """Close every window whose last day has passed; returns the ones closed by this call."""
