@@ -24,7 +24,7 @@ from bot.devtools.fake_telegram import FakeTelegram
 from bot.surveys.windows import WindowService
 from tests.support.clock import FakeClock
 from tests.support.database import ADMIN
-from tests.support.instances import Balancer, free_port, start_instance, wait_healthy
+from tests.support.instances import Balancer, start_webhook_instances, wait_healthy
 from tests.support.waits import wait_until
 
 POSTGRES = os.environ.get("TEST_POSTGRES_URL")
@@ -101,15 +101,11 @@ async def test_two_instances_share_the_work_and_lose_nothing(database: str, tmp_
     ).open_window("csi")
     fake = FakeTelegram()
     await fake.start()
-    ports = [free_port(), free_port()]
-    processes = [
-        await start_instance(database, REDIS, fake, tmp_path / f"bot-{port}.log", port)
-        for port in ports
-    ]
+    instances = await start_webhook_instances(database, REDIS, fake, tmp_path)
+    ports, processes = list(instances), list(instances.values())
     try:
         async with aiohttp.ClientSession() as http:
-            for port in ports:
-                await wait_healthy(http, port)
+            await wait_healthy(http, *ports)
             lb = Balancer(http, ports)
 
             # Without the secret (or with a wrong one) a webhook request is refused.

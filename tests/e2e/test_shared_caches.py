@@ -25,7 +25,7 @@ from bot.texts import admin as admin_texts
 from bot.texts import appeals as appeal_texts
 from bot.texts import survey as survey_texts
 from tests.support.database import ADMIN, postgres_url
-from tests.support.instances import Balancer, free_port, start_instance, wait_healthy
+from tests.support.instances import Balancer, start_webhook_instances, wait_healthy
 from tests.support.waits import wait_for
 
 pytestmark = pytest.mark.skipif(
@@ -53,16 +53,12 @@ async def listeners(redis_url: str) -> int:
 async def test_a_change_on_one_instance_is_seen_on_the_other_at_once(
     database_url: str, redis_url: str, fake: FakeTelegram, tmp_path: Path
 ) -> None:
-    ports = [free_port(), free_port()]
+    instances = await start_webhook_instances(database_url, redis_url, fake, tmp_path)
+    ports, processes = list(instances), list(instances.values())
     admins, citizens = ports  # the admin's instance and the one the others talk to
-    processes = [
-        await start_instance(database_url, redis_url, fake, tmp_path / f"bot-{port}.log", port)
-        for port in ports
-    ]
     try:
         async with aiohttp.ClientSession() as http:
-            for port in ports:
-                await wait_healthy(http, port)
+            await wait_healthy(http, *ports)
 
             async def both_listen() -> bool:
                 return await listeners(redis_url) == len(ports)

@@ -24,9 +24,9 @@ from bot.texts import console, logs
 from tests.support.database import ADMIN, postgres_url
 from tests.support.instances import (
     Balancer,
-    free_port,
     say,
     start_instance,
+    start_webhook_instances,
     wait_for_start,
     wait_healthy,
     wait_refusing,
@@ -66,17 +66,12 @@ async def stopped(process: asyncio.subprocess.Process, log: Path) -> str:
 async def test_a_stopped_webhook_instance_answers_every_request_in_flight(
     database_url: str, redis_url: str, fake: FakeTelegram, tmp_path: Path
 ) -> None:
-    ports = [free_port(), free_port()]
+    processes = await start_webhook_instances(database_url, redis_url, fake, tmp_path)
+    ports = list(processes)
     stopping, staying = ports
-    logs_of = {port: tmp_path / f"bot-{port}.log" for port in ports}
-    processes = {
-        port: await start_instance(database_url, redis_url, fake, logs_of[port], port)
-        for port in ports
-    }
     try:
         async with aiohttp.ClientSession() as http:
-            for port in ports:
-                await wait_healthy(http, port)
+            await wait_healthy(http, *ports)
             lb = Balancer(http, ports)
             people = range(900, 900 + PEOPLE)
             await lb.deliver(staying, fake.message_update(ADMIN, "/open_survey csi"))
@@ -99,7 +94,7 @@ async def test_a_stopped_webhook_instance_answers_every_request_in_flight(
             fake.release(HELD)
 
             assert await asyncio.gather(*presses) == [200] * PEOPLE
-            printed = await stopped(processes[stopping], logs_of[stopping])
+            printed = await stopped(processes[stopping], tmp_path / f"bot-{stopping}.log")
             assert console.STOPPING in printed
             assert all(shown_question(fake, p).startswith("Вопрос 2 из") for p in people)
             # The answers were stored: the next press, on the other instance, goes on from there.

@@ -87,8 +87,21 @@ async def healthy(http: aiohttp.ClientSession, port: int) -> bool:
         return False
 
 
-async def wait_healthy(http: aiohttp.ClientSession, port: int) -> None:
-    await wait_for(lambda: healthy(http, port), STARTUP_CEILING)
+async def start_webhook_instances(
+    database: str, redis: str | None, fake: FakeTelegram, folder: Path, count: int = 2
+) -> dict[int, asyncio.subprocess.Process]:
+    """`count` instances serving webhooks on free ports (the keys, in start order), each
+    printing into `folder`/bot-<port>.log."""
+    ports = [free_port() for _ in range(count)]
+    return {
+        port: await start_instance(database, redis, fake, folder / f"bot-{port}.log", port)
+        for port in ports
+    }
+
+
+async def wait_healthy(http: aiohttp.ClientSession, *ports: int) -> None:
+    for port in ports:
+        await wait_for(lambda port=port: healthy(http, port), STARTUP_CEILING)
 
 
 async def wait_refusing(http: aiohttp.ClientSession, port: int) -> None:
