@@ -5,7 +5,8 @@ connection (a pool of one, handed out in arrival order), so in-process writers q
 failing with "database is locked"; every transaction starts with `BEGIN IMMEDIATE`, so a
 transaction that reads and then writes never meets a newer snapshot written by another process
 (an error no busy timeout can wait out), and the busy timeout makes other processes (the CLI)
-wait their turn. What still fails with a lock is retried by `retry_on_lock`.
+wait their turn. What still fails with a lock is retried by `retry_on_lock`. Reports and
+exports read through connections of their own (`create_reader_engine`), beside the writer.
 """
 
 from __future__ import annotations
