@@ -19,7 +19,8 @@ While a subscription exists, `push` POSTs the update to its URL with the secret 
 
 Tests inject updates (`push`), inspect what the bot sent (`sent`, `last`, `uploads`) and make
 MAX misbehave: errors for the next calls of an endpoint (429, 503, `attachment.not.ready`),
-answers lost after the call took effect, broken long polls.
+answers lost after the call took effect, broken long polls, calls held unanswered until
+released.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from bot.devtools.holds import Holds
 from bot.devtools.loopback import PUSH_CEILING, serve_on_loopback
 
 TOKEN = "max-test-token"
@@ -121,6 +123,8 @@ class FakeMax:
     """endpoint -> how many of its next calls take effect but answer HTTP 502."""
     broken_polls: int = 0
     """How many of the next long polls answer HTTP 500 with no JSON."""
+    holds: Holds = field(default_factory=Holds)
+    """Endpoints ("POST /answers") whose calls wait unanswered until the test releases them."""
 
     def __post_init__(self) -> None:
         self.messages: list[MaxSent] = []
@@ -320,6 +324,7 @@ class FakeMax:
         if key.startswith("GET /chats/"):
             key = "GET /chats/members"
         self.calls.append(key)
+        await self.holds.passing(key)
         planned = self.errors.get(key)
         if planned:
             failure = planned.pop(0)

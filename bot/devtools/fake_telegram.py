@@ -21,6 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.devtools.holds import Holds
 from bot.devtools.loopback import PUSH_CEILING, serve_on_loopback
 
 BOT_ID = 5000000001
@@ -137,6 +138,8 @@ class FakeTelegram:
     blocked: set[int] = field(default_factory=set)
     """Users who blocked the bot: sending them anything fails with 403."""
     token: str = TOKEN
+    holds: Holds = field(default_factory=Holds)
+    """Methods whose calls wait unanswered until the test releases them."""
 
     def __post_init__(self) -> None:
         self._pending: list[dict[str, Any]] = []
@@ -145,8 +148,6 @@ class FakeTelegram:
         self._confirmed = 0
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
-        self._gates: dict[str, asyncio.Event] = {}
-        self._held: dict[str, int] = {}
         self.base_url = ""
 
     async def start(self) -> str:
@@ -175,18 +176,6 @@ class FakeTelegram:
 
     def clear(self) -> None:
         self.calls.clear()
-
-    # --- holding the bot in the middle of its work ----------------------------------------
-    def hold(self, method: str) -> None:
-        """Calls of `method` wait unanswered until `release(method)`."""
-        self._gates[method] = asyncio.Event()
-
-    def held(self, method: str) -> int:
-        """How many calls of `method` are waiting for `release`."""
-        return self._held.get(method, 0)
-
-    def release(self, method: str) -> None:
-        self._gates.pop(method).set()
 
     # --- updates the bot will receive -----------------------------------------------------
     async def push(self, update: dict[str, Any], *, wait: float = PUSH_CEILING) -> None:
@@ -263,13 +252,7 @@ class FakeTelegram:
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
             )
         params = await self._params(request)
-        gate = self._gates.get(method)
-        if gate is not None:
-            self._held[method] = self.held(method) + 1
-            try:
-                await gate.wait()
-            finally:
-                self._held[method] -= 1
+        await self.holds.passing(method)
         retry = self.failures.get(method)
         if retry:
             seconds = retry.pop(0)

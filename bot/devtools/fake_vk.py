@@ -4,7 +4,7 @@ It serves the Bots Long Poll endpoint from a queue the caller fills (an update c
 once the bot asks for the next `ts`), records every method call, deduplicates `messages.send` by
 `random_id` and `wall.post` by `guid` as VK does, and can be told to misbehave: API errors (6
 "too many requests") for the next calls of a method, answers lost after the call took effect,
-slow answers, long-poll `failed` codes and broken long-poll answers.
+calls held unanswered until released, long-poll `failed` codes and broken long-poll answers.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.devtools.holds import Holds
 from bot.devtools.loopback import PUSH_CEILING, serve_on_loopback
 
 GROUP_ID = 77000001
@@ -101,9 +102,8 @@ class FakeVk:
     """peer id of a community conversation -> user ids in it (messages.getConversationMembers)."""
     uploads: list[tuple[str, str, bytes]] = field(default_factory=list)
     """(kind "photo"/"doc", file name, bytes) of every file uploaded to an upload server."""
-    holds: dict[str, asyncio.Event] = field(default_factory=dict)
-    """method -> an event its next call waits for before answering (a VK that hangs until the
-    test lets it go); `held` lists the methods that got that far."""
+    holds: Holds = field(default_factory=Holds)
+    """Methods whose calls wait unanswered until the test releases them (a VK that hangs)."""
     tokens: frozenset[str] = frozenset({GROUP_TOKEN, USER_TOKEN})
 
     def __post_init__(self) -> None:
@@ -118,7 +118,6 @@ class FakeVk:
         self._runner: web.AppRunner | None = None
         self.base_url = ""
         self.longpoll_servers_given = 0
-        self.held: list[str] = []
 
     async def start(self) -> str:
         app = web.Application()
@@ -233,10 +232,7 @@ class FakeVk:
         if params.pop("access_token", None) not in self.tokens:
             self.calls.append(VkCall(f"{method}:error5", params))
             return web.json_response({"error": {"error_code": 5, "error_msg": ERROR_MESSAGES[5]}})
-        hold = self.holds.pop(method, None)
-        if hold is not None:
-            self.held.append(method)
-            await hold.wait()
+        await self.holds.passing(method)
         errors = self.errors.get(method)
         if errors:
             code = errors.pop(0)

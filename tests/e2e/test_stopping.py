@@ -78,20 +78,20 @@ async def test_a_stopped_webhook_instance_answers_every_request_in_flight(
             for person in people:
                 await lb.deliver(staying, fake.message_update(person, "/start csi"))
 
-            fake.hold(HELD)
+            fake.holds.hold(HELD)
             presses = [
                 asyncio.create_task(
                     lb.post(stopping, lb.numbered(first_question_press(fake, person)))
                 )
                 for person in people
             ]
-            await wait_until(lambda: fake.held(HELD) == PEOPLE)
+            await wait_until(lambda: fake.holds.held(HELD) == PEOPLE)
             processes[stopping].send_signal(signal.SIGTERM)
             await wait_refusing(http, stopping)
             # A newcomer's update is not taken by the stopping instance: the other one has it.
             assert await lb.deliver(stopping, fake.message_update(950, "/start csi")) == staying
             assert "Вопрос 1 из" in fake.last(950).text
-            fake.release(HELD)
+            fake.holds.release(HELD)
 
             assert await asyncio.gather(*presses) == [200] * PEOPLE
             printed = await stopped(processes[stopping], tmp_path / f"bot-{stopping}.log")
@@ -124,10 +124,10 @@ async def test_a_stopped_polling_bot_finishes_the_updates_it_took(
         for person in people:
             await say(fake, person, "/start csi", replies=2)
 
-        fake.hold(HELD)
+        fake.holds.hold(HELD)
         for person in people:  # each returns once the bot confirmed the poll that carried it
             await fake.push(first_question_press(fake, person))
-        await wait_until(lambda: fake.held(HELD) == PEOPLE)
+        await wait_until(lambda: fake.holds.held(HELD) == PEOPLE)
         process.send_signal(signal.SIGTERM)
         # The pollers have ended and the process waits for the updates in hand (a process
         # that cut them short finds none in hand and exits).
@@ -136,7 +136,7 @@ async def test_a_stopped_polling_bot_finishes_the_updates_it_took(
             lambda: process.returncode is not None or in_hand in log.read_text(encoding="utf-8")
         )
         assert in_hand in log.read_text(encoding="utf-8"), log.read_text(encoding="utf-8")[-3000:]
-        fake.release(HELD)
+        fake.holds.release(HELD)
 
         printed = await stopped(process, log)
         assert console.POLLING_STOPPING in printed

@@ -300,14 +300,13 @@ async def test_opening_a_survey_posts_on_the_vk_wall_with_a_user_token(
 
 
 async def test_slow_vk_does_not_stall_telegram(both: RunningBot) -> None:
-    release = asyncio.Event()
-    both.vk_server.holds["messages.send"] = release  # VK hangs until the test lets it go
+    both.vk_server.holds.hold("messages.send")  # VK hangs until the test lets it go
     vk_user = asyncio.create_task(both.vk_say(VK_USER, "начать"))
-    await wait_until(lambda: "messages.send" in both.vk_server.held)
+    await wait_until(lambda: both.vk_server.holds.held("messages.send") > 0)
     await both.say(VK_USER, "/start")  # answered while the VK reply is stuck
     assert both.fake.last(VK_USER).text == texts.welcome_nothing_open(UNNAMED_BODY)
     assert not both.vk_server.sent(VK_USER)
-    release.set()
+    both.vk_server.holds.release("messages.send")
     await vk_user
     assert both.vk_server.last(VK_USER).text == texts.welcome_nothing_open(UNNAMED_BODY)
 
