@@ -29,6 +29,9 @@ class PerKeyOrder:
         self._log = log
         self._concurrent = concurrent
         self._tails: dict[Hashable, asyncio.Task[None]] = {}
+        self._in_hand: set[asyncio.Task[None]] = set()
+        """Every update taken and not finished: a person's later updates wait behind the
+        earlier ones, and all of them are the process's to finish when it stops."""
 
     async def submit(self, key: Hashable, update: Any) -> None:
         if not self._concurrent:
@@ -37,16 +40,22 @@ class PerKeyOrder:
         previous = self._tails.get(key)
         task = asyncio.create_task(self._after(previous, key, update))
         self._tails[key] = task
+        self._in_hand.add(task)
         task.add_done_callback(lambda done: self._forget(key, done))
 
     async def close(self, grace: float = DRAIN_SECONDS) -> None:
         """The process is stopping: the updates already taken finish (their poll was
         confirmed, so the messenger will not send them again), for up to `grace` seconds;
-        what is still running then is cancelled."""
-        tasks = list(self._tails.values())
+        what is still running then is cancelled. Both are logged with the lines Telegram's
+        updates get (bot/__main__.py): the operator sees what the stop waits for, and a cut
+        is never silent."""
+        tasks = list(self._in_hand)
         if not tasks:
             return
+        self._log.info(logs.UPDATES_IN_HAND_AT_STOP, len(tasks))
         _, late = await asyncio.wait(tasks, timeout=grace)
+        if late:
+            self._log.warning(logs.UPDATES_CUT_AT_STOP, grace)
         for task in late:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -57,6 +66,7 @@ class PerKeyOrder:
         await self._handle(key, update)
 
     def _forget(self, key: Hashable, task: asyncio.Task[None]) -> None:
+        self._in_hand.discard(task)
         if self._tails.get(key) is task:
             del self._tails[key]
 
