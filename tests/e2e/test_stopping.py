@@ -12,24 +12,30 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
+from abc import ABC, abstractmethod
 from pathlib import Path
 
 import aiohttp
 import pytest
 
 from bot.config import Settings
+from bot.devtools.fake_max import TOKEN as MAX_TOKEN
+from bot.devtools.fake_max import FakeMax
 from bot.devtools.fake_telegram import FakeTelegram
+from bot.devtools.fake_vk import GROUP_TOKEN as VK_GROUP_TOKEN
+from bot.devtools.fake_vk import FakeVk
+from bot.devtools.holds import Holds
 from bot.texts import console, logs
 from tests.support.database import ADMIN, postgres_url
 from tests.support.instances import (
     Balancer,
-    say,
     start_instance,
     start_webhook_instances,
-    wait_for_start,
     wait_healthy,
     wait_refusing,
+    wait_started,
 )
 from tests.support.waits import CEILING, wait_until
 
@@ -112,22 +118,193 @@ async def test_a_stopped_webhook_instance_answers_every_request_in_flight(
             await process.wait()
 
 
+class Polled(ABC):
+    """A messenger a `python -m bot run` polls, with its fake server: how a test sets it up,
+    speaks in it and sees what the bot showed there."""
+
+    held: str
+    """The call a survey press makes after its answer was stored and before the next question
+    shows: holding it keeps every press of a burst in the middle of its handling."""
+    at_once: int = PEOPLE
+    """How many presses can wait in `held` together."""
+    telegram: FakeTelegram | None = None
+
+    @property
+    @abstractmethod
+    def holds(self) -> Holds: ...
+
+    @abstractmethod
+    def env(self) -> dict[str, str]:
+        """The settings that switch this messenger on and make ADMIN its admin."""
+
+    @abstractmethod
+    def polling(self) -> bool: ...
+
+    @abstractmethod
+    async def push(self, person: int, text: str) -> None:
+        """A message from `person`; "/start csi" is the survey's link."""
+
+    @abstractmethod
+    def texts(self, person: int) -> list[str]:
+        """What the person sees, oldest first (an edited message counts where it was edited)."""
+
+    @abstractmethod
+    async def press(self, person: int, label: str) -> None:
+        """Press `label` on the newest message that carries it; returns once the bot took it."""
+
+    async def say(self, person: int, text: str, until: str) -> None:
+        """A message, and wait for the reply that contains `until` (the bot handles updates
+        as tasks: its poll is confirmed before the reply)."""
+        await self.push(person, text)
+        await wait_until(lambda: any(until in shown for shown in self.texts(person)))
+
+    def question(self, person: int) -> int:
+        """The number of the question the person was asked last."""
+        asked = [found for text in self.texts(person) if (found := QUESTION.search(text))]
+        return int(asked[-1][1])
+
+
+QUESTION = re.compile(r"Вопрос (\d+) из")
+
+
+class PolledTelegram(Polled):
+    held = HELD
+
+    def __init__(self, fake: FakeTelegram) -> None:
+        self.fake = self.telegram = fake
+
+    @property
+    def holds(self) -> Holds:
+        return self.fake.holds
+
+    def env(self) -> dict[str, str]:
+        return {}
+
+    def polling(self) -> bool:
+        return any(c.method == "getMe" for c in self.fake.calls)
+
+    async def push(self, person: int, text: str) -> None:
+        await self.fake.push(self.fake.message_update(person, text))
+
+    def texts(self, person: int) -> list[str]:
+        return [c.text for c in self.fake.sent(person)]
+
+    async def press(self, person: int, label: str) -> None:
+        pressed = [c for c in self.fake.sent(person) if label in c.labels][-1]
+        data = pressed.button(label)["callback_data"]
+        await self.fake.push(self.fake.callback_update(person, data, pressed.message_id))
+
+
+class PolledVk(Polled):
+    held = "messages.sendMessageEventAnswer"
+    """The press's answer to VK (stops the button's spinner): after the answer was stored, before
+    the next question goes out with messages.send (bot/handlers/vk/citizen.py `_pressed`)."""
+    at_once = 1
+    """vk-api sends one call at a time (under its lock): one press waits in `held`, the rest
+    wait for vk-api, with their answers stored."""
+
+    def __init__(self, server: FakeVk) -> None:
+        self.server = server
+
+    @property
+    def holds(self) -> Holds:
+        return self.server.holds
+
+    def env(self) -> dict[str, str]:
+        return {
+            "VK_GROUP_TOKEN": VK_GROUP_TOKEN,
+            "VK_GROUP_ID": str(self.server.group_id),
+            "VK_API_URL": self.server.base_url,
+            "ADMINS": f"vk:{ADMIN}",
+        }
+
+    def polling(self) -> bool:
+        return self.server.longpoll_servers_given > 0
+
+    async def push(self, person: int, text: str) -> None:
+        command, _, link = text.partition(" ")
+        if command == "/start":  # a link vk.me/<community>?ref=csi
+            await self.server.push(self.server.message_new(person, ref=link))
+        else:
+            await self.server.push(self.server.message_new(person, text))
+
+    def texts(self, person: int) -> list[str]:
+        return [c.text for c in self.server.sent(person)]
+
+    async def press(self, person: int, label: str) -> None:
+        pressed = [c for c in self.server.sent(person) if label in c.labels][-1]
+        await self.server.push(self.server.message_event(person, pressed.payload(label)))
+
+
+class PolledMax(Polled):
+    held = "POST /answers"
+    """The press's answer to MAX, which carries the next question as its edit of the pressed
+    message: it is made after the answer was stored (bot/handlers/max/updates.py
+    `answer_press`), so until it is answered the person does not see the next question."""
+
+    def __init__(self, server: FakeMax) -> None:
+        self.server = server
+
+    @property
+    def holds(self) -> Holds:
+        return self.server.holds
+
+    def env(self) -> dict[str, str]:
+        return {
+            "MAX_BOT_TOKEN": MAX_TOKEN,
+            "MAX_API_URL": self.server.base_url,
+            "ADMINS": f"max:{ADMIN}",
+        }
+
+    def polling(self) -> bool:
+        return self.server.polls > 0
+
+    async def push(self, person: int, text: str) -> None:
+        command, _, link = text.partition(" ")
+        if command == "/start":  # a link max.ru/<bot>?start=csi
+            await self.server.push(self.server.bot_started(person, link))
+        else:
+            await self.server.push(self.server.message_created(person, text))
+
+    def texts(self, person: int) -> list[str]:
+        return [m.text for m in sorted(self.server.sent(person), key=lambda m: m.order)]
+
+    async def press(self, person: int, label: str) -> None:
+        pressed = self.server.with_button(label, person)
+        await self.server.push(self.server.message_callback(person, pressed, label))
+
+
+@pytest.fixture(params=["telegram", "vk", "max"])
+def polled(
+    request: pytest.FixtureRequest, fake: FakeTelegram, fake_vk: FakeVk, fake_max: FakeMax
+) -> Polled:
+    """Each messenger alone in its process (VK and MAX with Telegram off)."""
+    messengers = {
+        "telegram": PolledTelegram(fake),
+        "vk": PolledVk(fake_vk),
+        "max": PolledMax(fake_max),
+    }
+    return messengers[request.param]
+
+
 async def test_a_stopped_polling_bot_finishes_the_updates_it_took(
-    settings: Settings, fake: FakeTelegram, tmp_path: Path
+    settings: Settings, polled: Polled, tmp_path: Path
 ) -> None:
     log = tmp_path / "bot.log"
-    process = await start_instance(settings.database_url, None, fake, log)
+    process = await start_instance(
+        settings.database_url, None, polled.telegram, log, **polled.env()
+    )
     try:
-        await wait_for_start(process, fake, log)
+        await wait_started(process, log, polled.polling)
         people = range(900, 900 + PEOPLE)
-        await say(fake, ADMIN, "/open_survey csi")
+        await polled.say(ADMIN, "/open_survey csi", until="Окно №1")
         for person in people:
-            await say(fake, person, "/start csi", replies=2)
+            await polled.say(person, "/start csi", until="Вопрос 1 из")
 
-        fake.holds.hold(HELD)
+        polled.holds.hold(polled.held)
         for person in people:  # each returns once the bot confirmed the poll that carried it
-            await fake.push(first_question_press(fake, person))
-        await wait_until(lambda: fake.holds.held(HELD) == PEOPLE)
+            await polled.press(person, "8")
+        await wait_until(lambda: polled.holds.held(polled.held) == polled.at_once)
         process.send_signal(signal.SIGTERM)
         # The pollers have ended and the process waits for the updates in hand (a process
         # that cut them short finds none in hand and exits).
@@ -136,11 +313,11 @@ async def test_a_stopped_polling_bot_finishes_the_updates_it_took(
             lambda: process.returncode is not None or in_hand in log.read_text(encoding="utf-8")
         )
         assert in_hand in log.read_text(encoding="utf-8"), log.read_text(encoding="utf-8")[-3000:]
-        fake.holds.release(HELD)
+        polled.holds.release(polled.held)
 
         printed = await stopped(process, log)
         assert console.POLLING_STOPPING in printed
-        assert all(shown_question(fake, p).startswith("Вопрос 2 из") for p in people)
+        assert [polled.question(p) for p in people] == [2] * PEOPLE
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)

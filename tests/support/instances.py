@@ -1,5 +1,6 @@
 """Real `python -m bot run` processes against the fake Telegram server: in webhook mode behind a
-`Balancer` (as several instances behind a load balancer), or polling."""
+`Balancer` (as several instances behind a load balancer), or polling (Telegram, or with Telegram
+off VK or MAX, set in `env`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncio
 import itertools
 import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,20 +32,17 @@ def free_port() -> int:
 async def start_instance(
     database: str,
     redis: str | None,
-    fake: FakeTelegram,
+    fake: FakeTelegram | None,
     log: Path,
     port: int | None = None,
     **env: str,
 ) -> asyncio.subprocess.Process:
     """`python -m bot run` in `log`'s folder, printing into `log`: with `port` it serves webhooks
-    there, without it polls the fake. `env` adds or overrides settings."""
-    settings = {
-        "BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": fake.base_url,
-        "DATABASE_URL": database,
-        "ADMIN_IDS": str(ADMIN),
-        "ANON_SECRET": "test-secret-test-secret",
-    }
+    there, without it polls the fake. `env` adds or overrides settings; without `fake`, Telegram
+    is off and `env` names the messenger and its admins."""
+    settings = {"DATABASE_URL": database, "ANON_SECRET": "test-secret-test-secret"}
+    if fake is not None:
+        settings |= {"BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": fake.base_url, "ADMIN_IDS": str(ADMIN)}
     if redis is not None:
         settings["REDIS_URL"] = redis
     if port is not None:
@@ -63,11 +62,16 @@ async def start_instance(
 async def wait_for_start(
     process: asyncio.subprocess.Process, fake: FakeTelegram, log: Path
 ) -> None:
-    """Until the bot polls (it has called getMe); a bot that died fails at once with its log."""
-    await wait_until(
-        lambda: process.returncode is not None or any(c.method == "getMe" for c in fake.calls),
-        timeout=STARTUP_CEILING,
-    )
+    """Until the bot polls Telegram (it has called getMe)."""
+    await wait_started(process, log, lambda: any(c.method == "getMe" for c in fake.calls))
+
+
+async def wait_started(
+    process: asyncio.subprocess.Process, log: Path, started: Callable[[], object]
+) -> None:
+    """Until `started` holds (the bot reached its messenger); a bot that died fails at once with
+    its log."""
+    await wait_until(lambda: process.returncode is not None or started(), timeout=STARTUP_CEILING)
     assert process.returncode is None, log.read_text(errors="replace")[-3000:]
 
 
