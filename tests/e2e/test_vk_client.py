@@ -7,6 +7,7 @@ import asyncio
 import time
 
 import pytest
+import requests
 
 from bot.devtools.fake_vk import GROUP_TOKEN, FakeVk
 from bot.handlers.backoff import Backoff
@@ -64,3 +65,20 @@ async def test_each_person_is_served_in_order_and_people_in_parallel() -> None:
     await asyncio.gather(*list(poller._order._tails.values()))
     assert log.index("end 1.1") < log.index("start 1.2")  # one person: in order
     assert log.index("start 2.1") < log.index("end 1.1")  # another person: not kept waiting
+
+
+async def test_a_call_vk_never_answers_times_out_instead_of_hanging(fake_vk: FakeVk) -> None:
+    """vk-api sets no timeout: a call VK never answers would hold its thread, and the process
+    waits for that thread as it exits. Ours gives up after the timeout, retries, then raises."""
+    fake_vk.holds.hold("messages.send")
+    api = make_vk_api(GROUP_TOKEN, fake_vk.base_url, timeout=0.2)
+    client = VkClient(api, Backoff(first=0.01, attempts=2))
+    try:
+        with pytest.raises(requests.Timeout):
+            await asyncio.wait_for(
+                client.call("messages.send", peer_id=1, message="x", random_id=1), CEILING
+            )
+        assert fake_vk.holds.held("messages.send") == 2  # tried twice, both still unanswered
+    finally:
+        fake_vk.holds.release("messages.send")
+        client.close()

@@ -36,11 +36,30 @@ RETRYABLE_API_ERRORS = {TOO_MANY_RPS_CODE, 10}  # 6: too many requests, 10: VK i
 log = logging.getLogger("bot.vk")
 
 
-class RewriteHost(HTTPAdapter):
+CALL_TIMEOUT = 30.0
+"""Seconds a VK API call may take. vk-api sets no timeout on its calls, and its thread, which
+the process waits for as it exits, would hang with a call VK never answers; a call that times
+out is retried like any network error. The long poll passes its own, longer one."""
+
+
+class TimeoutAdapter(HTTPAdapter):
+    """Gives every request without a timeout of its own `timeout` seconds."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__()
+        self._timeout = timeout
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self._timeout
+        return super().send(request, *args, **kwargs)
+
+
+class RewriteHost(TimeoutAdapter):
     """Sends requests meant for the official API host to another base URL (a proxy, the fake)."""
 
-    def __init__(self, target: str) -> None:
-        super().__init__()
+    def __init__(self, target: str, timeout: float) -> None:
+        super().__init__(timeout)
         self._target = target.rstrip("/")
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
@@ -50,7 +69,13 @@ class RewriteHost(HTTPAdapter):
         return super().send(request, *args, **kwargs)
 
 
-def make_vk_api(token: str, api_url: str = DEFAULT_VK_API_URL, *, group: bool = True) -> VkApi:
+def make_vk_api(
+    token: str,
+    api_url: str = DEFAULT_VK_API_URL,
+    *,
+    group: bool = True,
+    timeout: float = CALL_TIMEOUT,
+) -> VkApi:
     """A community (`VkApiGroup`, 20 calls/s) or user (`VkApi`, 3 calls/s) API object.
 
     vk-api's own error-6 handler sleeps and retries without limit or backoff; `VkClient` does
@@ -58,8 +83,10 @@ def make_vk_api(token: str, api_url: str = DEFAULT_VK_API_URL, *, group: bool = 
     """
     session = requests.Session()
     session.headers["User-Agent"] = "feedback-bot"
+    session.mount("https://", TimeoutAdapter(timeout))
+    session.mount("http://", TimeoutAdapter(timeout))
     if api_url.rstrip("/") != LIBRARY_API_URL:
-        session.mount(LIBRARY_API_URL, RewriteHost(api_url))
+        session.mount(LIBRARY_API_URL, RewriteHost(api_url, timeout))
     factory = VkApiGroup if group else VkApi
     vk = factory(token=token, api_version=API_VERSION, session=session, config=MemoryConfig)
     vk.error_handlers.pop(TOO_MANY_RPS_CODE, None)
