@@ -128,10 +128,8 @@ class Polled(ABC):
     at_once: int = PEOPLE
     """How many presses can wait in `held` together."""
     telegram: FakeTelegram | None = None
-
-    @property
-    @abstractmethod
-    def holds(self) -> Holds: ...
+    holds: Holds
+    """The fake server's holds (`held` is held there)."""
 
     @abstractmethod
     def env(self) -> dict[str, str]:
@@ -172,10 +170,7 @@ class PolledTelegram(Polled):
 
     def __init__(self, fake: FakeTelegram) -> None:
         self.fake = self.telegram = fake
-
-    @property
-    def holds(self) -> Holds:
-        return self.fake.holds
+        self.holds = fake.holds
 
     def env(self) -> dict[str, str]:
         return {}
@@ -205,10 +200,7 @@ class PolledVk(Polled):
 
     def __init__(self, server: FakeVk) -> None:
         self.server = server
-
-    @property
-    def holds(self) -> Holds:
-        return self.server.holds
+        self.holds = server.holds
 
     def env(self) -> dict[str, str]:
         return {
@@ -244,10 +236,7 @@ class PolledMax(Polled):
 
     def __init__(self, server: FakeMax) -> None:
         self.server = server
-
-    @property
-    def holds(self) -> Holds:
-        return self.server.holds
+        self.holds = server.holds
 
     def env(self) -> dict[str, str]:
         return {
