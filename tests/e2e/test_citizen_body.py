@@ -19,7 +19,7 @@ from bot.devtools.fake_vk import FakeVk
 from bot.devtools.harness import RunningBot
 from bot.texts import appeals as texts
 from bot.texts import schedule as schedule_texts
-from tests.support.appeals import confirm_answer, file_appeal, vk_file_appeal
+from tests.support.appeals import confirm_answer, file_appeal
 from tests.support.clock import FakeClock
 from tests.support.database import ADMIN
 
@@ -121,7 +121,9 @@ async def test_forget_anonymises_finished_appeals_like_the_purge(both: RunningBo
 
 
 async def test_vk_forget(both: RunningBot) -> None:
-    await vk_file_appeal(both, VK_USER, text="Прошу выдать архивную справку о стаже")
+    await file_appeal(
+        both, VK_USER, on="vk", name="Орлова Ольга", text="Прошу выдать архивную справку о стаже"
+    )
     await both.vk_say(VK_USER, "/forget")
     assert "Согласие отозвано" in both.vk_server.last(VK_USER).text
     assert await both.services.appeals.contact(Person("vk", VK_USER)) is None

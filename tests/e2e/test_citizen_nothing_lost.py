@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from bot.devtools.harness import RunningBot
 from bot.texts import appeals as texts
 from bot.texts import survey as survey_texts
-from tests.support.appeals import confirm_answer, file_appeal, vk_file_appeal
+from tests.support.appeals import confirm_answer, file_appeal
 from tests.support.csi_answers import last_text
 from tests.support.database import ADMIN
 
@@ -138,8 +138,13 @@ async def test_complaint_outcome_is_told_to_the_citizen(both: RunningBot) -> Non
     assert "приносим извинения за задержку" in told
 
     vk = both.vk_server
-    vk_number = await vk_file_appeal(
-        both, VK_USER, kind="Жалоба", text="Мне отказали в выдаче справки без причины"
+    vk_number = await file_appeal(
+        both,
+        VK_USER,
+        on="vk",
+        name="Орлова Ольга",
+        kind="Жалоба",
+        text="Мне отказали в выдаче справки без причины",
     )
     await both.say(
         ADMIN, f"/answer {vk_number} Отказ законен: справка выдаётся по месту жительства"
@@ -168,7 +173,9 @@ async def test_low_rating_asks_what_was_wrong_and_counts_it(both: RunningBot) ->
     assert both.fake.last(CITIZEN).text != texts.ASK_RATING_REASON
 
     vk = both.vk_server
-    vk_number = await vk_file_appeal(both, VK_USER, text="Прошу разъяснить порядок записи на приём")
+    vk_number = await file_appeal(
+        both, VK_USER, on="vk", name="Орлова Ольга", text="Прошу разъяснить порядок записи на приём"
+    )
     await both.say(ADMIN, f"/answer {vk_number} Запись по телефону")
     await confirm_answer(both, ADMIN)
     await both.vk_press(VK_USER, "2")

@@ -22,6 +22,7 @@ from bot.texts import appeals as appeal_texts
 from bot.texts import employee as employee_texts
 from bot.texts.common import plain_text
 from tests.e2e.test_vk import complete_csi_vk
+from tests.support.appeals import file_appeal
 from tests.support.clock import FakeClock
 
 VK_ADMIN = 900
@@ -91,29 +92,13 @@ async def test_vk_admin_opens_reports_with_charts_and_exports(
     assert any(t.startswith("Опрос завершён") for t in said[closed + 1 :]), said[closed:]
 
 
-async def file_vk_appeal(bot: RunningBot, user: int) -> int:
-    fake = bot.vk_server
-    await bot.vk_say(user, "обращение")
-    await bot.vk_press(user, "Обращение")
-    await bot.vk_press(user, "Документы и справки")
-    await bot.vk_say(user, "Прошу разъяснить порядок получения справки")
-    await bot.vk_press(user, appeal_texts.BUTTON_DONE)
-    await bot.vk_press(user, appeal_texts.BUTTON_NO_FILES)
-    await bot.vk_say(user, "Сидорова Анна Петровна")
-    await bot.vk_press(user, appeal_texts.BUTTON_SKIP)
-    await bot.vk_press(user, appeal_texts.BUTTON_CONSENT)
-    confirmation = fake.last(user).text
-    assert "зарегистрирован" in confirmation
-    return int(confirmation.split("№")[1].split()[0].strip(".,"))
-
-
 async def test_vk_appeal_answered_in_vk_staff_chat_after_preview(
     office: RunningBot, fake_vk: FakeVk
 ) -> None:
     await office.vk_say(VK_ADMIN, f"/staff add vk:{COLLEAGUE} Петров П.П., специалист")
     assert "Петров П.П., специалист" in fake_vk.last(VK_ADMIN).text
     citizen = CITIZENS[0]
-    number = await file_vk_appeal(office, citizen)
+    number = await file_appeal(office, citizen, on="vk", name="Сидорова Анна Петровна")
     (card,) = [c for c in fake_vk.sent(STAFF_PEER) if f"№{number}" in c.text]
     assert appeal_texts.BUTTON_ANSWER in card.labels and "peer_ids" in card.params
     before = len(fake_vk.sent(citizen))

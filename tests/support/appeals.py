@@ -29,6 +29,7 @@ async def file_appeal(
     bot: RunningBot,
     user_id: int,
     *,
+    on: str = "tg",
     kind: str = "Обращение",
     topic: str = "Документы и справки",
     text: str = "Прошу разъяснить порядок получения справки",
@@ -36,49 +37,31 @@ async def file_appeal(
     name: str | None = "Иванов Иван Иванович",
     email: str | None = None,
 ) -> int:
-    """File through the whole dialog; `name=None` accepts the remembered contact. The number."""
-    await bot.say(user_id, "/appeal")
-    await bot.press(user_id, kind)
-    await bot.press(user_id, topic)
-    await bot.say(user_id, text)
-    await bot.press(user_id, texts.BUTTON_DONE)
-    for file_id in photos:
-        await bot.say(user_id, **photo(file_id))
-    await bot.press(user_id, texts.BUTTON_DONE if photos else texts.BUTTON_NO_FILES)
-    if name is None:
-        await bot.press(user_id, texts.BUTTON_USE_CONTACT)
+    """File through the whole dialog in Telegram (`on="tg"`, the command) or VK (`on="vk"`,
+    the word a VK user types); `name=None` accepts the remembered contact. The number."""
+    if on == "tg":
+        say, press, last, opening = bot.say, bot.press, bot.fake.last, "/appeal"
     else:
-        await bot.say(user_id, name)
+        say, press, last, opening = bot.vk_say, bot.vk_press, bot.vk_server.last, "обращение"
+    await say(user_id, opening)
+    await press(user_id, kind)
+    await press(user_id, topic)
+    await say(user_id, text)
+    await press(user_id, texts.BUTTON_DONE)
+    for file_id in photos:
+        assert on == "tg", "photos are Telegram file ids"
+        await say(user_id, **photo(file_id))
+    await press(user_id, texts.BUTTON_DONE if photos else texts.BUTTON_NO_FILES)
+    if name is None:
+        await press(user_id, texts.BUTTON_USE_CONTACT)
+    else:
+        await say(user_id, name)
         if email is None:
-            await bot.press(user_id, texts.BUTTON_SKIP)
+            await press(user_id, texts.BUTTON_SKIP)
         else:
-            await bot.say(user_id, email)
-    await bot.press(user_id, texts.BUTTON_CONSENT)
-    confirmation = bot.fake.last(user_id).text
-    assert "зарегистрирован" in confirmation, confirmation
-    return int(confirmation.split("№")[1].split("<")[0])
-
-
-async def vk_file_appeal(
-    bot: RunningBot,
-    user_id: int,
-    *,
-    kind: str = "Обращение",
-    topic: str = "Документы и справки",
-    text: str = "Прошу разъяснить порядок получения справки",
-    name: str = "Орлова Ольга",
-) -> int:
-    """The same dialog on VK, typed words and presses as a VK user makes them. The number."""
-    await bot.vk_say(user_id, "обращение")
-    await bot.vk_press(user_id, kind)
-    await bot.vk_press(user_id, topic)
-    await bot.vk_say(user_id, text)
-    await bot.vk_press(user_id, texts.BUTTON_DONE)
-    await bot.vk_press(user_id, texts.BUTTON_NO_FILES)
-    await bot.vk_say(user_id, name)
-    await bot.vk_press(user_id, texts.BUTTON_SKIP)
-    await bot.vk_press(user_id, texts.BUTTON_CONSENT)
-    confirmation = bot.vk_server.last(user_id).text
+            await say(user_id, email)
+    await press(user_id, texts.BUTTON_CONSENT)
+    confirmation = last(user_id).text
     assert "зарегистрирован" in confirmation, confirmation
     return int(confirmation.split("№")[1].split()[0].strip(".,<b/>"))
 
