@@ -11,6 +11,7 @@ from bot.devtools.fake_max import FakeMax
 from bot.devtools.fake_telegram import FakeTelegram
 from bot.devtools.fake_vk import FakeVk
 from bot.devtools.harness import RunningBot
+from tests.support.appeals import STAFF_CHAT
 from tests.support.clock import FakeClock
 from tests.support.database import ADMIN, WORK_CHAT
 
@@ -53,6 +54,16 @@ async def both(
 ) -> AsyncIterator[RunningBot]:
     """Telegram and VK served by one process, as `python -m bot run` with both tokens."""
     async with RunningBot(settings, fake, clock, vk=fake_vk) as bot:
+        yield bot
+
+
+@pytest.fixture
+async def staffed(
+    settings: Settings, fake: FakeTelegram, clock: FakeClock
+) -> AsyncIterator[RunningBot]:
+    """The bot with a Telegram staff group, where appeal cards go and staff answer."""
+    with_staff = settings.model_copy(update={"tg_staff_chat_id": STAFF_CHAT})
+    async with RunningBot(with_staff, fake, clock) as bot:
         yield bot
 
 

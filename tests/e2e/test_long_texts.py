@@ -3,7 +3,6 @@ split, and staff learn when a citizen's notice did not arrive."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 
@@ -21,15 +20,6 @@ from tests.support.clock import FakeClock
 from tests.support.database import ADMIN
 
 CITIZEN = 520
-
-
-@pytest.fixture
-async def staffed(
-    settings: Settings, fake: FakeTelegram, clock: FakeClock
-) -> AsyncIterator[RunningBot]:
-    with_staff = settings.model_copy(update={"tg_staff_chat_id": STAFF_CHAT})
-    async with RunningBot(with_staff, fake, clock) as bot:
-        yield bot
 
 
 async def test_fake_refuses_messages_over_the_limit_like_telegram(staffed: RunningBot) -> None:
