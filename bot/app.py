@@ -46,6 +46,7 @@ from bot.db.session import create_engine, create_reader_engine, create_sessionma
 from bot.handlers.backoff import Backoff
 from bot.handlers.max import MaxBot, build_max
 from bot.handlers.max.client import REQUESTS_PER_SECOND
+from bot.handlers.positions import PollPositions
 from bot.handlers.telegram import get_routers
 from bot.handlers.telegram.broadcast import Broadcaster
 from bot.handlers.telegram.delivery import TelegramMessenger, TelegramOutlet
@@ -341,6 +342,7 @@ def build_vk_bot(
         settings,
         private_chat(services),
         StaffRoom(services.staff_chat),
+        positions=PollPositions(services.sessionmaker),
         wait=wait,
         backoff=backoff,
         concurrent=concurrent,
@@ -433,6 +435,7 @@ def build_max_bot(
         services.settings,
         private_chat(services),
         StaffRoom(services.staff_chat),
+        positions=PollPositions(services.sessionmaker),
         wait=wait,
         backoff=backoff,
         concurrent=concurrent,

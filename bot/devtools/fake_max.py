@@ -3,8 +3,9 @@
 
 Faithful to the official OpenAPI schema (max-messenger/max-bot-api-client-go, schema.yaml and
 stabs/) where the bot relies on it: the token only in the `Authorization` header (401
-`verify.token` otherwise, also for a token in the query), `GET /updates` with `marker`,
-`timeout` and `types`, `bot_started` / `message_created` / `message_callback` updates,
+`verify.token` otherwise, also for a token in the query), `GET /updates` with `marker` (none:
+the latest update only), `timeout` and `types`, `bot_started` / `message_created` /
+`message_callback` updates,
 `POST /messages?user_id=|chat_id=` with NewMessageBody (4000 characters at most, inline
 keyboard limits checked), `POST /answers?callback_id=` that edits the pressed message,
 `POST /uploads` then the upload URL then the token in an attachment, and
@@ -136,7 +137,6 @@ class FakeMax:
         self._updates: list[tuple[int, dict[str, Any]]] = []
         self._seq = itertools.count(1)
         self._order = itertools.count(1)
-        self._last_marker = 0
         self._confirmed = 0
         self._callbacks: dict[str, str] = {}
         self._changed = asyncio.Condition()
@@ -367,7 +367,9 @@ class FakeMax:
 
     async def _get_updates(self, request: web.Request) -> web.Response:
         query = request.query
-        marker = int(query["marker"]) if query.get("marker") else self._last_marker
+        # Without a marker MAX hands over its latest update only (dev.max.ru, GET /updates).
+        newest = max((n for n, _ in self._updates), default=0)
+        marker = int(query["marker"]) if query.get("marker") else max(newest, 1)
         wait = min(float(query.get("timeout") or 0), LONGPOLL_WAIT_CAP)
         types = set(query["types"].split(",")) if query.get("types") else None
         if self.broken_polls:
@@ -377,7 +379,6 @@ class FakeMax:
             self.polls += 1
             # Everything before the marker is committed: those updates were handled.
             self._confirmed = max(self._confirmed, marker - 1)
-            self._last_marker = max(self._last_marker, marker)
             self._changed.notify_all()
             if not any(n >= marker for n, _ in self._updates) and wait:
                 with contextlib.suppress(TimeoutError):

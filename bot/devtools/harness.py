@@ -100,8 +100,8 @@ class RunningBot:
             await self.max.connect()
             await self.max.publish_commands()
             self._max_task = asyncio.create_task(self.max.run())
-            # An update pushed before the first poll would still come, as on MAX; waiting
-            # keeps a test's first update from racing the bot's start.
+            # Until the first poll, a fresh bot (no stored marker) would get MAX's latest update
+            # only, as on MAX: a test's updates wait for it.
             while not self.max.poller.polls:
                 await asyncio.sleep(0.01)
         if self._fake is not None:

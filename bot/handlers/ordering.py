@@ -29,6 +29,9 @@ class PerKeyOrder:
         self._log = log
         self._concurrent = concurrent
         self._tails: dict[Hashable, asyncio.Task[None]] = {}
+        self.closed = False
+        """Set as the stop begins: a batch a poll still brings after it is not taken (and its
+        position not stored), so the next run reads it again."""
         self._in_hand: set[asyncio.Task[None]] = set()
         """Every update taken and not finished: a person's later updates wait behind the
         earlier ones, and all of them are the process's to finish when it stops."""
@@ -49,6 +52,7 @@ class PerKeyOrder:
         what is still running then is cancelled. Both are logged with the lines Telegram's
         updates get (bot/__main__.py): the operator sees what the stop waits for, and a cut
         is never silent."""
+        self.closed = True
         tasks = list(self._in_hand)
         if not tasks:
             return

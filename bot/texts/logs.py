@@ -25,6 +25,7 @@ VK_CALL_GAVE_UP = "VK: метод %s не выполнен, попыток: %d (
 VK_OVERLOADED_AT_START = "VK перегружен при запуске (groups.getById), ссылки на бота ведут на %s"
 VK_PRESS_ANSWER_FAILED = "VK: нажатие кнопки %s не подтверждено, ответ отправляется сообщением"
 VK_LONGPOLL_CONNECTED = "VK: long poll подключён (группа %s)"
+VK_LONGPOLL_RESUMED = "VK: long poll продолжает с места остановки (ts=%s)"
 VK_LONGPOLL_FAILED_CODE = "VK: long poll ответил failed=%s, подключение восстанавливается"
 VK_LONGPOLL_ERROR = "VK: ошибка long poll №%d (%s: %s), повтор через %.1f с"
 VK_DISPATCH_FAILED = "VK: события не переданы на обработку"
@@ -47,6 +48,10 @@ MAX_PRESS_ANSWER_FAILED = "MAX: нажатие %s не подтверждено 
 MAX_CHAT_POST_FAILED = "MAX: сообщение в чат %s не опубликовано"
 MAX_MEMBERS_FAILED = (
     "MAX: участники чата сотрудников %s не получены (%s), сотруднику отказано в доступе"
+)
+MAX_LONGPOLL_RESUMED = "MAX: long poll продолжает с места остановки (marker=%s)"
+POLL_POSITION_NOT_SAVED = (
+    "%s: место чтения long poll не сохранено; при перезапуске часть сообщений может быть потеряна"
 )
 MAX_LONGPOLL_ERROR = "MAX: ошибка long poll №%d (%s: %s), повтор через %.1f с"
 MAX_DELIVERY_FAILED = "MAX: сообщение пользователю %s не доставлено (%s)"

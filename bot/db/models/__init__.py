@@ -11,6 +11,7 @@ from bot.db.models.appeals import (
     StaffPost,
 )
 from bot.db.models.employee import EmployeeInvite
+from bot.db.models.polling import PollPosition
 from bot.db.models.schedule import (
     JobClaim,
     OutboxMessage,
@@ -37,6 +38,7 @@ __all__ = [
     "JobClaim",
     "OutboxMessage",
     "PlanReminder",
+    "PollPosition",
     "ReminderSubscriber",
     "StaffDialog",
     "StaffMember",

@@ -24,6 +24,7 @@ from bot.handlers.max.outlets import MaxMembership, MaxOutlet, MaxStaffBoard
 from bot.handlers.max.polling import MaxPoller
 from bot.handlers.max.render import GLOBAL_MENU_ROLE
 from bot.handlers.max.updates import MaxUpdates
+from bot.handlers.positions import PollPositions
 from bot.texts import console, logs
 from bot.texts import help as help_texts
 
@@ -55,6 +56,8 @@ class MaxBot:
         try:
             me = await self.client.call("GET", "/me", attempts=1)
             self.messenger.username = str(me.get("username") or me.get("user_id") or "")
+            if me.get("user_id") is not None:
+                self.poller.source = f"max:{me['user_id']}"
         except MaxApiError as exc:
             if exc.status in UNAUTHORIZED:
                 raise MaxSetupError(console.MAX_REFUSED.format(error=exc)) from None
@@ -120,6 +123,7 @@ def build_max(
     chat: PrivateChat,
     staff_room: StaffRoom | None = None,
     *,
+    positions: PollPositions,
     wait: int = 30,
     backoff: Backoff | None = None,
     concurrent: bool = True,
@@ -135,5 +139,7 @@ def build_max(
     )
     messenger = MaxMessenger(client)
     citizen = MaxUpdates(chat, messenger, staff_room, settings.max_staff_chat_id)
-    poller = MaxPoller(client, citizen.handle, wait=wait, backoff=backoff, concurrent=concurrent)
+    poller = MaxPoller(
+        client, citizen.handle, positions, wait=wait, backoff=backoff, concurrent=concurrent
+    )
     return MaxBot(settings, client, messenger, poller, citizen.handle)

@@ -1,7 +1,9 @@
 """GET /updates long polling: the `marker` MAX returns commits everything before it, so each
-request carries the last marker and an update is never handed over twice while the process
-runs. The loop never dies: network errors, timeouts and error answers are logged and followed
-by a retry with backoff; each person's updates are handled in order (`PerKeyOrder`)."""
+request carries the last marker and an update is never handed over twice while the process runs.
+The marker is stored too (bot/handlers/positions.py): a poll without one gets MAX's latest
+update only, so a restart reads on from the stored one. The loop never dies: network errors,
+timeouts and error answers are logged and followed by a retry with backoff; each person's
+updates are handled in order (`PerKeyOrder`)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from bot.handlers.backoff import Backoff
 from bot.handlers.max.client import MaxClient
 from bot.handlers.max.updates import user_of
 from bot.handlers.ordering import PerKeyOrder
+from bot.handlers.positions import PollPositions
 from bot.texts import logs
 
 log = logging.getLogger("bot.max")
@@ -36,6 +39,7 @@ class MaxPoller:
         self,
         client: MaxClient,
         handler: Handler,
+        positions: PollPositions,
         *,
         wait: int = 30,
         backoff: Backoff | None = None,
@@ -45,12 +49,20 @@ class MaxPoller:
         self._wait = wait
         self._backoff = backoff or Backoff(first=1.0, cap=60.0)
         self._order = PerKeyOrder(handler, log, concurrent=concurrent)
+        self._positions = positions
+        self.source = "max"
+        """Whose marker this is in `poll_positions`: "max:<bot id>" once GET /me has named the
+        bot (MaxBot.connect), so another bot's token never reads on from this one's marker."""
         self.marker: int | None = None
         self.polls = 0
         """Long-poll requests answered so far (tests wait for the first)."""
 
     async def run(self) -> None:
         failures = 0
+        stored = await self._positions.load(self.source)
+        if stored is not None:
+            self.marker = int(stored)
+            log.info(logs.MAX_LONGPOLL_RESUMED, stored)
         try:
             while True:
                 try:
@@ -81,8 +93,10 @@ class MaxPoller:
                     continue
                 failures = 0
                 self.polls += 1
-                if page.get("marker") is not None:
-                    self.marker = int(page["marker"])
+                marker = page.get("marker")
+                if marker is not None and int(marker) != self.marker:
+                    self.marker = int(marker)
+                    await self._positions.keep(self.source, str(marker))
                 for update in page.get("updates") or []:
                     await self._order.submit(key_of(update), update)
         finally:

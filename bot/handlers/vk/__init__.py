@@ -17,6 +17,7 @@ from bot.body import Body
 from bot.chat.words import PrivateChat, StaffRoom
 from bot.config import Settings, SettingsError
 from bot.handlers.backoff import Backoff
+from bot.handlers.positions import PollPositions
 from bot.handlers.vk.citizen import VkCitizen
 from bot.handlers.vk.client import RETRYABLE_API_ERRORS, VkClient, make_vk_api
 from bot.handlers.vk.delivery import VkMessenger
@@ -82,6 +83,7 @@ def build_vk(
     chat: PrivateChat,
     staff_room: StaffRoom | None = None,
     *,
+    positions: PollPositions,
     wait: int = 25,
     backoff: Backoff | None = None,
     concurrent: bool = True,
@@ -95,6 +97,7 @@ def build_vk(
         vk,
         settings.vk_group_id,
         citizen.handle,
+        positions,
         wait=wait,
         backoff=backoff,
         concurrent=concurrent,

@@ -4,6 +4,8 @@ The thread blocks in `VkBotLongPoll` requests and never touches the loop's objec
 `run_coroutine_threadsafe`, so a stalled long poll cannot stall anything else. The loop never
 dies: network errors, timeouts, bad answers and VK's `failed` codes (1: history lost in part,
 2: key expired, 3: everything lost) are logged and followed by a reconnect with backoff.
+The `ts` after each batch is stored (bot/handlers/positions.py) and a restart reads on from
+it, so what people wrote while the bot was down is read too.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from vk_api.bot_longpoll import VkBotLongPoll
 
 from bot.handlers.backoff import Backoff
 from bot.handlers.ordering import PerKeyOrder
+from bot.handlers.positions import PollPositions
 from bot.texts import logs
 
 log = logging.getLogger("bot.vk")
@@ -68,6 +71,7 @@ class VkPoller:
         vk: VkApiGroup,
         group_id: int,
         handler: Handler,
+        positions: PollPositions,
         *,
         wait: int = 25,
         backoff: Backoff | None = None,
@@ -78,15 +82,18 @@ class VkPoller:
         self._wait = wait
         self._backoff = backoff or Backoff(first=1.0, cap=60.0)
         self._order = PerKeyOrder(handler, log, concurrent=concurrent)
+        self._positions = positions
+        self._source = f"vk:{group_id}"
         self._stop = threading.Event()
 
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
         finished: asyncio.Future[None] = loop.create_future()
+        stored = await self._positions.load(self._source)
 
         def poll() -> None:
             try:
-                self._poll(loop)
+                self._poll(loop, stored)
             finally:
                 if not loop.is_closed():
                     loop.call_soon_threadsafe(lambda: finished.done() or finished.set_result(None))
@@ -104,14 +111,20 @@ class VkPoller:
     def stop(self) -> None:
         self._stop.set()
 
-    def _poll(self, loop: asyncio.AbstractEventLoop) -> None:
+    def _poll(self, loop: asyncio.AbstractEventLoop, stored: str | None) -> None:
+        """`stored`: the `ts` the last run stopped at; VK's fresh server `ts` would skip what
+        was written since (a new key with an old `ts` is how VK itself resumes, failed=2)."""
         longpoll: LongPoll | None = None
         failures = 0
+        kept = stored
         while not self._stop.is_set():
             try:
                 if longpoll is None:
                     longpoll = LongPoll(self._vk, self._group_id, wait=self._wait)
                     log.info(logs.VK_LONGPOLL_CONNECTED, self._group_id)
+                    if stored is not None:
+                        longpoll.ts = stored
+                        log.info(logs.VK_LONGPOLL_RESUMED, stored)
                 elif failures >= RENEW_AFTER_FAILURES:
                     longpoll.update_longpoll_server(update_ts=False)
                 events = longpoll.check()
@@ -128,14 +141,30 @@ class VkPoller:
                 )
                 self._stop.wait(delay)
                 continue
-            if not events:
+            if self._stop.is_set():
+                return  # a batch that came after the stop is left (unstored) to the next run
+            if str(longpoll.ts) == kept:
                 continue
             try:
-                asyncio.run_coroutine_threadsafe(self._dispatch(events), loop).result()
+                taken = asyncio.run_coroutine_threadsafe(
+                    self._take(events, str(longpoll.ts)), loop
+                ).result()
             except RuntimeError:
                 return  # the loop is gone: the process is shutting down
             except Exception:
                 log.exception(logs.VK_DISPATCH_FAILED)
+                continue
+            if taken:
+                kept = str(longpoll.ts)
+
+    async def _take(self, events: list[dict[str, Any]], ts: str) -> bool:
+        """Store where this batch ends, then hand its events over; False once the stop has
+        begun (the batch is then read again by the next run)."""
+        if self._order.closed:
+            return False
+        await self._positions.keep(self._source, ts)
+        await self._dispatch(events)
+        return True
 
     async def _dispatch(self, events: list[dict[str, Any]]) -> None:
         for event in events:
