@@ -8,7 +8,10 @@ the process otherwise (then only one instance may run):
 - a change to what every process caches (survey windows, the staff list) reaches the other
   instances at once (Redis pub/sub), not only when their copy expires.
 
-Keys carry the bot's prefix, so several bots may share one Redis database.
+Each bot (all instances of one body's bot) needs a Redis database of its own: update ids and
+people are keyed by messenger and number only, so two bots in one database would take each
+other's updates for handled. The keys carry the prefix `fbbot:`, so other applications' keys in
+the same database are never touched.
 """
 
 from __future__ import annotations
@@ -37,8 +40,13 @@ SEEN_SECONDS = 24 * 3600
 LOCK_WAIT_SECONDS = 30
 """Past this the update is handled without the shared lock (and a warning): a person is never
 kept waiting by a lock that cannot be had."""
-CHANGES = f"{PREFIX}:changed"
-"""The pub/sub channel on which an instance names what it changed ("windows", "staff")."""
+
+def changes_channel(redis: Redis) -> str:
+    """The pub/sub channel on which an instance names what it changed ("windows", "staff").
+    Redis shares pub/sub among all its databases, so the channel carries the database number:
+    bots kept in other databases of the same server never hear this bot's changes."""
+    return f"{PREFIX}:{redis.connection_pool.connection_kwargs.get('db', 0)}:changed"
+
 RELISTEN_SECONDS = 5.0
 RATE_LIMITS = {"tg": 30, "vk": 20, "max": 30}
 """Calls per second per messenger, over all instances."""
@@ -68,6 +76,7 @@ class Coordination:
         self._idle = asyncio.Event()
         self._idle.set()
         self._forgetters: dict[str, list[Callable[[], None]]] = {}
+        self.changes = changes_channel(redis) if redis is not None else ""
         if redis is not None:  # sent by their digest (EVALSHA), loaded on first use
             self._enter = redis.register_script(_ENTER)
             self._leave = redis.register_script(_LEAVE)
@@ -174,7 +183,7 @@ class Coordination:
         if self.redis is None:
             return
         try:
-            await self.redis.publish(CHANGES, topic)
+            await self.redis.publish(self.changes, topic)
         except Exception:
             log.warning(logs.CHANGE_NOT_ANNOUNCED, topic, exc_info=True)
 
@@ -186,7 +195,7 @@ class Coordination:
         while True:
             try:
                 async with self.redis.pubsub() as pubsub:
-                    await pubsub.subscribe(CHANGES)
+                    await pubsub.subscribe(self.changes)
                     async for message in pubsub.listen():
                         if message["type"] == "message":
                             self._forget(message["data"].decode())

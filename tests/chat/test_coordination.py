@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from bot.coordination import CHANGES, Coordination
+from bot.coordination import Coordination
 from tests.support.waits import CEILING, wait_until
 
 
@@ -129,7 +129,8 @@ async def test_a_change_on_one_instance_clears_the_others_cache(
         async def subscribed() -> None:
             nonlocal subscribers
             while not subscribers:
-                subscribers = dict(await first.redis.pubsub_numsub(CHANGES)).get(CHANGES.encode(), 0)
+                numsub = await first.redis.pubsub_numsub(first.changes)
+                subscribers = dict(numsub).get(first.changes.encode(), 0)
                 await asyncio.sleep(0)
 
         await asyncio.wait_for(subscribed(), CEILING)
@@ -138,3 +139,33 @@ async def test_a_change_on_one_instance_clears_the_others_cache(
     finally:
         listening.cancel()
         await asyncio.gather(listening, return_exceptions=True)
+
+
+async def test_a_bot_in_another_redis_database_does_not_hear_the_change(redis_url: str) -> None:
+    """Redis shares pub/sub among its databases: another body's bot kept in another database
+    of the same server must not drop its caches on every change of this one."""
+    base, _, number = redis_url.rpartition("/")
+    neighbour = Coordination.from_url(f"{base}/{(int(number) + 8) % 16}")  # publishes only
+    first, second = Coordination.from_url(redis_url), Coordination.from_url(redis_url)
+    heard: list[str] = []
+    second.on_change("staff", lambda: heard.append("staff"))
+    second.on_change("windows", lambda: heard.append("windows"))
+    listening = asyncio.create_task(second.listen())
+    try:
+
+        async def subscribed() -> None:
+            while not dict(await first.redis.pubsub_numsub(first.changes)).get(
+                first.changes.encode()
+            ):
+                await asyncio.sleep(0)
+
+        await asyncio.wait_for(subscribed(), CEILING)
+        await neighbour.changed("staff")  # published, and answered, before the next one
+        await first.changed("windows")
+        await wait_until(lambda: "windows" in heard)
+        assert heard == ["windows"]
+    finally:
+        listening.cancel()
+        await asyncio.gather(listening, return_exceptions=True)
+        for coordination in (neighbour, first, second):
+            await coordination.close()

@@ -37,7 +37,7 @@ CITIZEN, NEWCOMER, LATECOMER, CLERK = 700, 701, 702, 703
 
 
 async def listeners(redis_url: str) -> int:
-    """How many clients of this Redis database are subscribed (to CHANGES: the bot subscribes
+    """How many clients of this Redis database are subscribed (to its changes channel: the bot subscribes
     to nothing else). Redis shares pub/sub among its databases; counting by database leaves out
     the instances of other tests on the same server."""
     redis = Redis.from_url(redis_url)
