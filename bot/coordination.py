@@ -40,6 +40,10 @@ SEEN_SECONDS = 24 * 3600
 LOCK_WAIT_SECONDS = 30
 """Past this the update is handled without the shared lock (and a warning): a person is never
 kept waiting by a lock that cannot be had."""
+RELISTEN_SECONDS = 5.0
+RATE_LIMITS = {"tg": 30, "vk": 20, "max": 30}
+"""Calls per second per messenger, over all instances."""
+
 
 def changes_channel(redis: Redis) -> str:
     """The pub/sub channel on which an instance names what it changed ("windows", "staff").
@@ -47,9 +51,6 @@ def changes_channel(redis: Redis) -> str:
     bots kept in other databases of the same server never hear this bot's changes."""
     return f"{PREFIX}:{redis.connection_pool.connection_kwargs.get('db', 0)}:changed"
 
-RELISTEN_SECONDS = 5.0
-RATE_LIMITS = {"tg": 30, "vk": 20, "max": 30}
-"""Calls per second per messenger, over all instances."""
 
 _BUSY, _TAKEN, _SEEN, _TAKEN_ANYWAY = 0, 1, 2, 3
 _ENTER = """
