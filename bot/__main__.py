@@ -147,6 +147,7 @@ async def run_webhooks(settings: Settings, resources: Resources | None = None) -
         connect_vk,
         settle_heap,
     )
+    from bot.handlers.positions import PollPositions
     from bot.handlers.telegram.menu import publish_commands
     from bot.webhooks import MAX_UPDATE_TYPES, build_web_app
 
@@ -160,6 +161,7 @@ async def run_webhooks(settings: Settings, resources: Resources | None = None) -
     runner: web.AppRunner | None = None
     workers: list[asyncio.Task[None]] = []
     try:
+        await PollPositions(services.sessionmaker).forget()
         if max_bot is not None:
             await connect_max(settings, max_bot)
             await max_bot.subscribe(f"{base}/max", secret, MAX_UPDATE_TYPES)

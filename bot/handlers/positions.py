@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import PollPosition
@@ -46,3 +46,10 @@ class PollPositions:
             await self.save(source, position)
         except Exception:
             log.exception(logs.POLL_POSITION_NOT_SAVED, source)
+
+    async def forget(self) -> None:
+        """The bot now takes updates by webhook: what it handles from here on is never read
+        by a long poll, so a position kept from before would make a later switch back to
+        polling read (and answer) those updates a second time. That run starts afresh."""
+        async with self._sessionmaker() as session, session.begin():
+            await session.execute(delete(PollPosition))
