@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.log_lines import configure_logging
 from bot.startup import Resources, check_database, load_resources
 from bot.texts import console as texts
 from bot.texts import logs
@@ -280,15 +281,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("purge", help="обезличить обращения с истёкшим сроком хранения")
     sub.add_parser("digest", help="отправить в чат сотрудников сводку сроков по обращениям")
     args = parser.parse_args(argv)
-    # The libraries' INFO lines (aiogram's "Update id=... is handled", APScheduler's "Added
-    # job", Alembic's plugins) are English routine the body's IT staff need not read: only
-    # warnings and errors of theirs show, and the bot's own lines (Russian) from INFO up.
     for level, name in logs.LEVEL_NAMES.items():
         logging.addLevelName(level, name)
-    logging.basicConfig(
-        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("bot").setLevel(logging.INFO)
+    configure_logging()
 
     try:
         settings = load_settings()

@@ -7,6 +7,8 @@ transaction that reads and then writes never meets a newer snapshot written by a
 (an error no busy timeout can wait out), and the busy timeout makes other processes (the CLI)
 wait their turn. What still fails with a lock is retried by `retry_on_lock`. Reports and
 exports read through connections of their own (`create_reader_engine`), beside the writer.
+Every engine hides the values of its statements from its errors (`hide_parameters`): an
+error is logged, and the values are answers, appeals and contacts.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ def create_engine(database_url: str) -> AsyncEngine:
     if url.get_backend_name() == "sqlite":
         engine = create_async_engine(
             database_url,
+            hide_parameters=True,
             pool_size=1,
             max_overflow=0,
             pool_timeout=BUSY_TIMEOUT_MS / 1000,
@@ -87,6 +90,7 @@ def create_engine(database_url: str) -> AsyncEngine:
     # `retry_on_lock` runs a survey press again on a fresh connection.
     return create_async_engine(
         database_url,
+        hide_parameters=True,
         pool_size=POOL_SIZE,
         max_overflow=0,
         pool_timeout=30,
@@ -117,7 +121,9 @@ def create_reader_engine(database_url: str, engine: AsyncEngine) -> AsyncEngine:
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return engine
-    reader = create_async_engine(database_url, pool_size=READERS, max_overflow=0, pool_timeout=60)
+    reader = create_async_engine(
+        database_url, hide_parameters=True, pool_size=READERS, max_overflow=0, pool_timeout=60
+    )
     event.listen(reader.sync_engine, "connect", _reader_pragmas)
     event.listen(reader.sync_engine, "begin", _begin_deferred)
     return reader
