@@ -17,12 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.body import Body
 from bot.core.ports import Button, Outcome, Person, Reply
 from bot.db.models import (
-    SurveyDraft,
     SurveyLapsedDraft,
     SurveyParticipation,
     SurveyWindow,
 )
 from bot.db.session import is_lock_error, retry_on_lock
+from bot.surveys import drafts
 from bot.surveys.anonymity import Anonymizer
 from bot.surveys.flow import Draft, InvalidAnswer, SurveyFlow
 from bot.surveys.questionnaire import Questionnaire
@@ -78,8 +78,8 @@ class SurveyService:
         async with self._sessionmaker() as session, session.begin():
             if await self._took_part(session, window, person):
                 return Outcome([Reply(texts.ALREADY_TOOK_PART)])
-            row = await session.get(SurveyDraft, key)
-            draft = self._unseal(key, row) if row is not None else None
+            stored = await drafts.read(session, key)
+            draft = self._unseal(key, stored)
             flow = flow_for(window.questionnaire)
             if draft is not None and draft.window_id == window.id and draft.history:
                 return Outcome([self._resume_question(flow, draft)])
@@ -88,7 +88,7 @@ class SurveyService:
                 if refusal is not None:
                     return Outcome([refusal])
                 draft = Draft(window.id)
-                self._save(session, key, draft, row)
+                await self._save(session, key, draft, stored=stored is not None)
             step = flow.current_step(draft)
             assert step is not None, "a saved draft always has a next step"
             intro = Reply(
@@ -115,8 +115,7 @@ class SurveyService:
         """For a bare /start: a survey under way is offered to continue or start over."""
         key = self._anon.draft_key(person)
         async with self._sessionmaker() as session:
-            row = await session.get(SurveyDraft, key)
-            draft = self._unseal(key, row) if row is not None else None
+            draft = self._unseal(key, await drafts.read(session, key))
             if draft is None or not draft.history:
                 return None
             window = await session.get(SurveyWindow, draft.window_id)
@@ -142,18 +141,17 @@ class SurveyService:
         answers so far (they were never stored anywhere else)."""
         key = self._anon.draft_key(person)
         async with self._sessionmaker() as session, session.begin():
-            row = await session.get(SurveyDraft, key)
-            draft = self._unseal(key, row) if row is not None else None
+            draft = self._unseal(key, await drafts.read(session, key))
             window = await session.get(SurveyWindow, window_id)
             if draft is None or draft.window_id != window_id or window is None:
                 return Outcome(toast=texts.STALE_BUTTON)
             if self._windows.state(window) != "open":
-                await session.delete(row)
+                await drafts.remove(session, key)
                 return Outcome([Reply(texts.SURVEY_CLOSED_MEANWHILE, edit=True)])
             flow = flow_for(window.questionnaire)
             if choice == RESTART:
                 draft = Draft(window_id)
-                self._save(session, key, draft, row)
+                await self._save(session, key, draft, stored=True)
             step = flow.current_step(draft)
             assert step is not None
             return Outcome([render_step(flow, draft, step, edit=True)])
@@ -161,14 +159,11 @@ class SurveyService:
     async def in_survey(self, person: Person) -> bool:
         """Whether the person has a survey under way (so their typed text belongs to it)."""
         async with self._sessionmaker() as session:
-            return await session.get(SurveyDraft, self._anon.draft_key(person)) is not None
+            return await drafts.read(session, self._anon.draft_key(person)) is not None
 
     async def cancel(self, person: Person) -> bool:
         async with self._sessionmaker() as session, session.begin():
-            result = await session.execute(
-                delete(SurveyDraft).where(SurveyDraft.person_key == self._anon.draft_key(person))
-            )
-            return result.rowcount > 0
+            return await drafts.remove(session, self._anon.draft_key(person))
 
     async def handle_action(self, person: Person, action: str) -> Outcome | None:
         """A pressed survey button; None if the action is not a survey's."""
@@ -237,8 +232,8 @@ class SurveyService:
         pressed = button is not None
         key = self._anon.draft_key(person)
         async with self._sessionmaker() as session, session.begin():
-            row = await session.get(SurveyDraft, key)
-            if row is None:
+            stored = await drafts.read(session, key)
+            if stored is None:
                 if await self._pop_lapsed(session, key):
                     return Outcome([Reply(texts.SURVEY_CLOSED_MEANWHILE)]), None
                 if not pressed:
@@ -248,15 +243,15 @@ class SurveyService:
                 if window is not None and self._windows.state(window) == "closed":
                     return Outcome([Reply(texts.SURVEY_CLOSED_MEANWHILE)]), None
                 return Outcome(toast=texts.STALE_BUTTON), None
-            draft = self._unseal(key, row)
+            draft = self._unseal(key, stored)
             if draft is None:
-                await session.delete(row)
+                await drafts.remove(session, key)
                 return Outcome([Reply(texts.DRAFT_LOST)]), None
             if pressed and draft.window_id != window_id:
                 return Outcome(toast=texts.STALE_BUTTON), None
             window = await self._windows.cached(session, draft.window_id)
             if window is None or self._windows.state(window) != "open":
-                await session.delete(row)
+                await drafts.remove(session, key)
                 return Outcome([Reply(texts.SURVEY_CLOSED_MEANWHILE)]), None
             flow = flow_for(window.questionnaire)
             step = flow.current_step(draft)
@@ -278,16 +273,16 @@ class SurveyService:
                 # The cached row may be seconds old: the submission checks the window afresh.
                 window = await session.get(SurveyWindow, draft.window_id)
                 if window is None or self._windows.state(window) != "open":
-                    await session.delete(row)
+                    await drafts.remove(session, key)
                     return Outcome([Reply(texts.SURVEY_CLOSED_MEANWHILE)]), None
-                return await self._submit(session, row, window, flow, draft, person, pressed)
-            self._save(session, key, draft, row)
+                return await self._submit(session, key, window, flow, draft, person, pressed)
+            await self._save(session, key, draft, stored=True)
             return Outcome([render_step(flow, draft, following, edit=pressed)]), None
 
     async def _submit(
         self,
         session: AsyncSession,
-        row: SurveyDraft,
+        key: str,
         window: SurveyWindow,
         flow: SurveyFlow,
         draft: Draft,
@@ -307,9 +302,9 @@ class SurveyService:
                 )
                 await session.flush()
         except IntegrityError:
-            await session.delete(row)
+            await drafts.remove(session, key)
             return Outcome([Reply(texts.ALREADY_TOOK_PART)]), None
-        await session.delete(row)
+        await drafts.remove(session, key)
         session.add(self._release.seal(window.id, [vars(r) for r in flow.records(draft)]))
         return Outcome([Reply(texts.SURVEY_DONE, edit=pressed)]), window.id
 
@@ -328,16 +323,15 @@ class SurveyService:
             )
         )
 
-    def _unseal(self, key: str, row: SurveyDraft) -> Draft | None:
-        data = self._anon.unseal(key, row.payload)
+    def _unseal(self, key: str, stored: drafts.StoredDraft | None) -> Draft | None:
+        """The draft, or None: none stored, or one this secret cannot open (DRAFT_LOST)."""
+        if stored is None:
+            return None
+        data = self._anon.unseal(key, stored.payload)
         return Draft.from_dict(data) if data is not None else None
 
-    def _save(self, session: AsyncSession, key: str, draft: Draft, row: SurveyDraft | None) -> None:
-        """Seal the draft into its row, already read in this transaction, or into a new one
-        (a merge would read the row a second time)."""
+    async def _save(self, session: AsyncSession, key: str, draft: Draft, *, stored: bool) -> None:
+        """Seal the draft into its row (`stored`: already read in this transaction, so updated;
+        a merge would read it a second time) or into a new one."""
         payload = self._anon.seal(key, draft.to_dict())
-        if row is None:
-            session.add(SurveyDraft(person_key=key, window_id=draft.window_id, payload=payload))
-        else:
-            row.window_id = draft.window_id
-            row.payload = payload
+        await drafts.write(session, key, draft.window_id, payload, stored=stored)
