@@ -15,7 +15,7 @@ from bot.db.base import Base
 
 
 class PollPosition(Base):
-    """`source` names the feed ("vk:<group id>", "max"); `position` is VK's `ts` or MAX's
+    """`source` names the feed ("vk:<group id>", "max:<bot id>"); `position` is VK's `ts` or MAX's
     `marker` after the last batch the bot took. Nothing here tells who wrote."""
 
     __tablename__ = "poll_positions"
