@@ -15,6 +15,7 @@ from tests.support.cli import not_russian
 from tests.support.clock import FakeClock
 from tests.support.database import ADMIN
 from tests.support.instances import say, start_instance, wait_for_start
+from tests.support.waits import wait_until
 
 CITIZEN = 800
 
@@ -35,6 +36,19 @@ async def test_resume_after_restart(
         assert "Вопрос 2 из" in fake.last(CITIZEN).text  # history survived too
 
 
+def left_behind(folder: Path) -> list[int]:
+    """Processes started for a bot run in `folder`: its chart forkserver and workers carry the
+    folder in their command line (sys.path), and outlive the bot unless they watch it."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and str(folder) in (entry / "cmdline").read_text():
+                found.append(int(entry.name))
+        except OSError:  # it ended while we looked
+            continue
+    return found
+
+
 def stop(process: asyncio.subprocess.Process, signal_number: int) -> None:
     if process.returncode is None:
         process.send_signal(signal_number)
@@ -50,9 +64,12 @@ async def test_kill_9_loses_nothing(settings: Settings, fake: FakeTelegram, tmp_
         await say(fake, CITIZEN, "8")
         await say(fake, CITIZEN, "9")
         assert "Вопрос 3 из" in fake.last(CITIZEN).text
+        await wait_until(lambda: len(left_behind(tmp_path)) > 1)  # the chart workers are up
     finally:
         stop(process, signal.SIGKILL)
         await process.wait()
+    # Nothing of the killed bot runs on: its chart workers and their forkserver end with it.
+    await wait_until(lambda: not left_behind(tmp_path))
     fake.clear()
     process = await start_instance(settings.database_url, None, fake, log)
     try:
