@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import pytest
@@ -23,41 +20,19 @@ from bot.db.models import PollPosition
 from bot.db.session import create_engine
 from bot.devtools.fake_max import FakeMax
 from bot.devtools.fake_telegram import FakeTelegram
-from bot.devtools.fake_vk import GROUP_TOKEN, FakeVk
+from bot.devtools.fake_vk import FakeVk
 from bot.devtools.harness import RunningBot
 from tests.support.clock import FakeClock
 from tests.support.database import ADMIN
 from tests.support.instances import free_port, start_instance, wait_healthy
+from tests.support.polled import Polled, PolledMax, PolledVk
 from tests.support.waits import CEILING
 
 PEOPLE = (901, 902, 903)
 
 
-@dataclass
-class Polled:
-    """One long-polled messenger: the bot's arguments for it, a deep link into the CSI survey
-    as it arrives, and the texts a person was sent."""
-
-    running: dict[str, Any]
-    link: Callable[[int], dict[str, Any]]
-    push: Callable[[dict[str, Any]], Any]
-    texts: Callable[[int], list[str]]
-
-
 def polled(name: str, fake_vk: FakeVk, fake_max: FakeMax) -> Polled:
-    if name == "vk":
-        return Polled(
-            {"vk": fake_vk},
-            lambda user: fake_vk.message_new(user, ref="csi"),
-            fake_vk.push,
-            lambda user: [call.text for call in fake_vk.sent(user)],
-        )
-    return Polled(
-        {"max_fake": fake_max},
-        lambda user: fake_max.bot_started(user, "csi"),
-        fake_max.push,
-        lambda user: [message.text for message in fake_max.sent(user)],
-    )
+    return PolledVk(fake_vk) if name == "vk" else PolledMax(fake_max)
 
 
 @pytest.mark.parametrize("messenger", ["vk", "max"])
@@ -70,16 +45,16 @@ async def test_messages_written_while_the_bot_is_down_are_answered_after_restart
     clock: FakeClock,
 ) -> None:
     feed = polled(messenger, fake_vk, fake_max)
-    async with RunningBot(settings, fake, clock, **feed.running) as bot:
+    async with RunningBot(settings, fake, clock, **feed.running()) as bot:
         await bot.say(ADMIN, "/open_survey csi")
-        await feed.push(feed.link(PEOPLE[0]))
+        await feed.push(PEOPLE[0], "/start csi")
         assert any("Вопрос 1 из" in text for text in feed.texts(PEOPLE[0]))
     answered_before = len(feed.texts(PEOPLE[0]))
     # The bot is down: two more people follow the link. Each push returns once the bot has
     # read past it, so it is left running across the restart.
-    waiting = [asyncio.create_task(feed.push(feed.link(user))) for user in PEOPLE[1:]]
+    waiting = [asyncio.create_task(feed.push(user, "/start csi")) for user in PEOPLE[1:]]
     await asyncio.sleep(0)  # each push queues its update before it first waits
-    async with RunningBot(settings, fake, clock, **feed.running):
+    async with RunningBot(settings, fake, clock, **feed.running()):
         await asyncio.wait_for(asyncio.gather(*waiting), CEILING)
         for user in PEOPLE[1:]:
             assert any("Вопрос 1 из" in text for text in feed.texts(user)), user
@@ -100,10 +75,7 @@ async def test_a_run_by_webhook_drops_the_stored_positions(
         None,
         tmp_path / "bot.log",
         port,
-        VK_GROUP_TOKEN=GROUP_TOKEN,
-        VK_GROUP_ID=str(fake_vk.group_id),
-        VK_API_URL=fake_vk.base_url,
-        ADMINS=f"vk:{ADMIN}",
+        **PolledVk(fake_vk).env(),
     )
     try:
         async with aiohttp.ClientSession() as http:

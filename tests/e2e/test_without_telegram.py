@@ -19,6 +19,7 @@ from bot.devtools.harness import RunningBot
 from bot.texts import appeals as appeal_texts
 from bot.texts import survey as texts
 from bot.texts.common import plain_text
+from tests.support.appeals import file_appeal
 from tests.support.clock import FakeClock
 from tests.support.waits import wait_until
 
@@ -72,21 +73,6 @@ async def csi_on_max(bot: RunningBot, user: int) -> None:
     assert bot.max_server.last(user).text == texts.SURVEY_DONE
 
 
-async def appeal_on_vk(bot: RunningBot, citizen: int) -> int:
-    """A VK citizen files an appeal; its number."""
-    await bot.vk_say(citizen, "обращение")
-    await bot.vk_press(citizen, "Обращение")
-    await bot.vk_press(citizen, "Документы и справки")
-    await bot.vk_say(citizen, "Прошу разъяснить порядок получения справки о составе семьи")
-    await bot.vk_press(citizen, appeal_texts.BUTTON_DONE)
-    await bot.vk_press(citizen, appeal_texts.BUTTON_NO_FILES)
-    await bot.vk_say(citizen, "Петров Пётр Петрович")
-    await bot.vk_press(citizen, appeal_texts.BUTTON_SKIP)
-    await bot.vk_press(citizen, appeal_texts.BUTTON_CONSENT)
-    confirmation = bot.vk_server.last(citizen).text
-    return int(confirmation.split("№")[1].split()[0].strip(".,"))
-
-
 def the_card(bot: RunningBot, number: int) -> MaxSent:
     """The appeal's card in the MAX staff chat; exactly one was posted."""
     cards = [m for m in bot.max_server.sent(chat_id=STAFF_CHAT) if f"№{number}" in m.text]
@@ -121,7 +107,13 @@ async def test_vk_and_max_run_the_whole_cycle(no_telegram: RunningBot, clock: Fa
 
     # A VK citizen's appeal: the card goes to the MAX staff chat.
     citizen = 601
-    number = await appeal_on_vk(bot, citizen)
+    number = await file_appeal(
+        bot,
+        citizen,
+        on="vk",
+        text="Прошу разъяснить порядок получения справки о составе семьи",
+        name="Петров Пётр Петрович",
+    )
     assert "ВКонтакте" in the_card(bot, number).text
 
     # ...and is answered there: /answer, the preview, «Отправить»; the answer reaches VK once.
@@ -142,7 +134,13 @@ async def test_a_reply_to_the_card_in_the_max_staff_chat_answers_the_vk_citizen(
     server = bot.max_server
     await bot.max_say(MAX_ADMIN, f"/staff add max:{MAX_STAFF} Иванова А.А., специалист")
     citizen = 602
-    number = await appeal_on_vk(bot, citizen)
+    number = await file_appeal(
+        bot,
+        citizen,
+        on="vk",
+        text="Прошу разъяснить порядок получения справки о составе семьи",
+        name="Петров Пётр Петрович",
+    )
     card = the_card(bot, number)
 
     answer = "Справку выдают в кабинете 5 по будням"
