@@ -107,13 +107,7 @@ async def test_vk_and_max_run_the_whole_cycle(no_telegram: RunningBot, clock: Fa
 
     # A VK citizen's appeal: the card goes to the MAX staff chat.
     citizen = 601
-    number = await file_appeal(
-        bot,
-        citizen,
-        on="vk",
-        text="Прошу разъяснить порядок получения справки о составе семьи",
-        name="Петров Пётр Петрович",
-    )
+    number = await file_appeal(bot, citizen, on="vk")
     assert "ВКонтакте" in the_card(bot, number).text
 
     # ...and is answered there: /answer, the preview, «Отправить»; the answer reaches VK once.
@@ -134,13 +128,7 @@ async def test_a_reply_to_the_card_in_the_max_staff_chat_answers_the_vk_citizen(
     server = bot.max_server
     await bot.max_say(MAX_ADMIN, f"/staff add max:{MAX_STAFF} Иванова А.А., специалист")
     citizen = 602
-    number = await file_appeal(
-        bot,
-        citizen,
-        on="vk",
-        text="Прошу разъяснить порядок получения справки о составе семьи",
-        name="Петров Пётр Петрович",
-    )
+    number = await file_appeal(bot, citizen, on="vk")
     card = the_card(bot, number)
 
     answer = "Справку выдают в кабинете 5 по будням"
