@@ -11,10 +11,11 @@ process, so its CPU is not counted) two reference bots take the same stream of u
 
 For each bot it reports the saturated rate (closed loop, `--people` citizens at once, no think
 time; the three bots take turns in `--turns` slices, so a drift of the machine's speed meets
-them all, and the survey / bare-io ratio is given per turn too), CPU ms per update (this process: the bot, aiogram, SQLAlchemy, the driver and the load
-generator), SQL statements per update, updates that failed, and p50/p99 latency at fixed
-offered loads (open loop: one update every 1/rate s, each to an idle citizen). Databases:
-SQLite (a temporary file) and PostgreSQL (`--pg-url`, dropped and re-created).
+them all, and the survey / bare-io ratio is given per turn too), CPU ms per update (this
+process: the bot, aiogram, SQLAlchemy, the driver and the load generator), SQL statements per
+update, updates that failed, and p50/p99 latency at fixed offered loads (open loop: one
+update every 1/rate s, each to an idle citizen). Databases: SQLite (a temporary file) and
+PostgreSQL (`--pg-url`, dropped and re-created).
 
 `--instances N` (or `--redis-url`) runs the survey bot in N processes of its own against one
 PostgreSQL (and Redis, if given), saturated with `--people` citizens split between them, and
