@@ -27,6 +27,7 @@ from bot.devtools.fake_telegram import Call, FakeTelegram
 from bot.devtools.fake_vk import GROUP_TOKEN, FakeVk, VkCall
 from bot.handlers.backoff import Backoff
 from bot.handlers.max import MaxBot
+from bot.handlers.ordering import UPDATES_IN_HAND
 from bot.handlers.vk import VkBot
 from bot.scheduler import WindowScheduler
 from bot.texts import vk as vk_texts
@@ -118,6 +119,7 @@ class RunningBot:
                     handle_as_tasks=self.concurrent,
                     polling_timeout=1,
                     handle_signals=False,
+                    tasks_concurrency_limit=UPDATES_IN_HAND,  # as `python -m bot run`
                 )
             )
             # Until polling has started, stop_polling() would refuse: wait for it, so a block

@@ -16,6 +16,15 @@ from bot.texts import logs
 
 Handler = Callable[[Any], Awaitable[None]]
 
+UPDATES_IN_HAND = 100
+"""At most this many updates (one batch more, at the end of a poll) are taken and not yet
+finished in a process; a poll for more waits until some finish. Without the bound a crowd
+beyond what the bot can serve piled up taken updates without end, and those waiting longer
+than the database's pool timeout (15 s) failed and were lost, their polls long confirmed
+(`benchmarks/throughput.py` feeds updates with no bound: 289 of 2,500 offered at 250/s for
+10 s failed so on SQLite). With it the excess waits unread at the messenger, which keeps it. 100 is twice the crowd under which one process already
+serves as many updates per second as it can (`benchmarks/throughput.py`)."""
+
 DRAIN_SECONDS = 30.0
 """How long a stopping bot lets the updates in hand finish (systemd's default stop timeout
 is 90 s)."""
@@ -25,6 +34,7 @@ class PerKeyOrder:
     def __init__(self, handler: Handler, log: logging.Logger, *, concurrent: bool = True) -> None:
         """`concurrent=False` handles every update before returning (tests see the effect of
         an update as soon as the poll that carried it is confirmed)."""
+        self.limit = UPDATES_IN_HAND
         self._handler = handler
         self._log = log
         self._concurrent = concurrent
@@ -45,6 +55,16 @@ class PerKeyOrder:
         self._tails[key] = task
         self._in_hand.add(task)
         task.add_done_callback(lambda done: self._forget(key, done))
+
+    async def room(self) -> None:
+        """Wait until fewer than `limit` updates are in hand. A poller calls it after taking
+        a batch, before it polls again: a batch once taken is always handed over whole, so a
+        stop still finishes everything its confirmed polls carried."""
+        while True:
+            running = [task for task in self._in_hand if not task.done()]
+            if len(running) < self.limit:
+                return
+            await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
 
     async def close(self, grace: float = DRAIN_SECONDS) -> None:
         """The process is stopping: the updates already taken finish (their poll was

@@ -99,5 +99,6 @@ class MaxPoller:
                     await self._positions.keep(self.source, str(marker))
                 for update in page.get("updates") or []:
                     await self._order.submit(key_of(update), update)
+                await self._order.room()  # no next poll while too many updates are in hand
         finally:
             await self._order.close()

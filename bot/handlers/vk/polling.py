@@ -158,12 +158,14 @@ class VkPoller:
                 kept = str(longpoll.ts)
 
     async def _take(self, events: list[dict[str, Any]], ts: str) -> bool:
-        """Store where this batch ends, then hand its events over; False once the stop has
-        begun (the batch is then read again by the next run)."""
+        """Store where this batch ends, then hand its events over, and return once there is
+        room for the next batch (`PerKeyOrder.room`); False once the stop has begun (the batch
+        is then read again by the next run)."""
         if self._order.closed:
             return False
         await self._positions.keep(self._source, ts)
         await self._dispatch(events)
+        await self._order.room()  # the next poll waits while too many updates are in hand
         return True
 
     async def _dispatch(self, events: list[dict[str, Any]]) -> None:
