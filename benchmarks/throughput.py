@@ -14,8 +14,9 @@ time; the three bots take turns in `--turns` slices, so a drift of the machine's
 them all, and the survey / bare-io ratio is given per turn too), CPU ms per update (this
 process: the bot, aiogram, SQLAlchemy, the driver and the load generator), SQL statements per
 update, updates that failed, and p50/p99 latency at fixed offered loads (open loop: one
-update every 1/rate s, each to an idle citizen). Databases: SQLite (a temporary file) and
-PostgreSQL (`--pg-url`, dropped and re-created).
+update every 1/rate s, each to an idle citizen; as when polling, at most `UPDATES_IN_HAND` are
+in hand at once and the rest wait, their wait counted in their latency). Databases: SQLite
+(a temporary file) and PostgreSQL (`--pg-url`, dropped and re-created).
 
 `--instances N` (or `--redis-url`) runs the survey bot in N processes of its own against one
 PostgreSQL (and Redis, if given), saturated with `--people` citizens split between them, and
@@ -53,6 +54,8 @@ from aiogram.types import (
 )
 from aiohttp import web
 from sqlalchemy import event
+
+from bot.handlers.ordering import UPDATES_IN_HAND
 
 TOKEN = "123456:BENCH"
 BOT_ID = 123456
@@ -249,6 +252,9 @@ class Target:
     fixed_length: bool
     statements: list[int] = field(default_factory=lambda: [0])
     close: Callable[[], Awaitable[None]] | None = None
+    in_hand: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(UPDATES_IN_HAND))
+    """As `python -m bot run` polls: at most UPDATES_IN_HAND updates taken at once, the rest
+    wait at the messenger (their latency counts from the moment they were offered)."""
 
 
 def _bot(api_url: str) -> tuple[Bot, KeyboardSession]:
@@ -379,10 +385,11 @@ class Crowd:
         data = citizen.next_update()
         started = time.perf_counter()
         try:
-            # As the webhook handler does: parsed once, bound to the bot. (An update parsed
-            # without the bot is parsed again by aiogram, for every bot alike.)
-            update = Update.model_validate(data, context={"bot": self._target.bot})
-            await self._target.dispatcher.feed_update(self._target.bot, update)
+            async with self._target.in_hand:
+                # Parsed once, bound to the bot, as polling and the webhook handler do. (An
+                # update parsed without the bot is parsed again by aiogram.)
+                update = Update.model_validate(data, context={"bot": self._target.bot})
+                await self._target.dispatcher.feed_update(self._target.bot, update)
         except Exception:
             result.failed += 1
             citizen.done = True
