@@ -21,9 +21,10 @@ UPDATES_IN_HAND = 100
 finished in a process; a poll for more waits until some finish. Without the bound a crowd
 beyond what the bot can serve piled up taken updates without end, and those waiting longer
 than the database's pool timeout (15 s) failed and were lost, their polls long confirmed
-(`benchmarks/throughput.py` feeds updates with no bound: 289 of 2,500 offered at 250/s for
-10 s failed so on SQLite). With it the excess waits unread at the messenger, which keeps it. 100 is twice the crowd under which one process already
-serves as many updates per second as it can (`benchmarks/throughput.py`)."""
+(`benchmarks/throughput.py` feeding updates with no bound: 289 of 2,500 offered at 250/s for
+10 s failed so on SQLite). With it the excess waits unread at the messenger, which keeps it.
+100 is twice the crowd under which one process already serves as many updates per second as
+it can (`benchmarks/throughput.py`)."""
 
 DRAIN_SECONDS = 30.0
 """How long a stopping bot lets the updates in hand finish (systemd's default stop timeout
