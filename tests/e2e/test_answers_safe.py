@@ -230,7 +230,9 @@ async def test_disk_shows_groups_never_one_person_and_nothing_after_close(
     bot: RunningBot,
 ) -> None:
     if not bot.settings.database_url.startswith("sqlite"):
-        pytest.skip("reads SQLite's files; test_postgres_system_columns_keep_no_order covers PostgreSQL")
+        pytest.skip(
+            "reads SQLite's files; test_postgres_system_columns_keep_no_order covers PostgreSQL"
+        )
     database = Path(bot.settings.database_url.split("///", 1)[1])
     view = await bot.services.windows.open_window("note")
     group = bot.settings.min_group_size

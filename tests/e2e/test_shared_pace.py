@@ -47,7 +47,9 @@ async def test_vk_clients_of_two_instances_share_20_per_second(
 ) -> None:
     fake = FakeVk()
     await fake.start()
-    clients = [VkClient(make_vk_api("vk-test-token", fake.base_url), workers=8) for _ in coordination_pair]
+    clients = [
+        VkClient(make_vk_api("vk-test-token", fake.base_url), workers=8) for _ in coordination_pair
+    ]
     for client, coordination in zip(clients, coordination_pair, strict=True):
         client.vk.RPS_DELAY = 0.0  # only the shared pace spaces them
         client.shared_pace = partial(coordination.pace, "vk")
