@@ -11,23 +11,10 @@ import requests
 
 from bot.devtools.fake_vk import GROUP_TOKEN, FakeVk
 from bot.handlers.backoff import Backoff
-from bot.handlers.positions import PollPositions
 from bot.handlers.vk.client import VkClient, make_vk_api
 from bot.handlers.vk.polling import VkPoller
+from tests.support.polled import StoredPositions
 from tests.support.waits import CEILING
-
-
-class StoredPositions(PollPositions):
-    """Positions kept in a dict: these tests run the poller without a database."""
-
-    def __init__(self) -> None:
-        self.stored: dict[str, str] = {}
-
-    async def load(self, source: str) -> str | None:
-        return self.stored.get(source)
-
-    async def save(self, source: str, position: str) -> None:
-        self.stored[source] = position
 
 
 async def test_community_calls_are_paced_at_twenty_per_second(fake_vk: FakeVk) -> None:
@@ -114,27 +101,3 @@ async def test_a_batch_that_comes_after_the_stop_began_is_left_to_the_next_run()
     await poller._order.close()
     assert not await poller._take([event], "6")
     assert (len(handled), positions.stored) == (1, {"vk:1": "5"})
-
-
-async def test_no_poll_for_more_while_the_updates_in_hand_are_at_the_bound() -> None:
-    """A crowd beyond what the bot can serve waits at the messenger, unread: taken, its
-    updates would queue for the database until they timed out, their poll long confirmed.
-    The batch is handed over whole; only the next poll waits for room."""
-    gate = asyncio.Event()
-    started: list[int] = []
-    all_started = asyncio.Event()
-
-    async def handler(event: dict) -> None:  # type: ignore[type-arg]
-        started.append(event["object"]["peer_id"])
-        if len(started) == 3:
-            all_started.set()
-        await gate.wait()
-
-    poller = VkPoller(make_vk_api("token"), 1, handler, StoredPositions())
-    poller._order.limit = 2
-    events = [{"type": "message_event", "object": {"peer_id": p}} for p in (1, 2, 3)]
-    taking = asyncio.create_task(poller._take(events, "5"))
-    await asyncio.wait_for(all_started.wait(), CEILING)  # the whole batch was handed over
-    assert not taking.done()  # three in hand, the bound is two: no next poll yet
-    gate.set()
-    assert await asyncio.wait_for(taking, CEILING)

@@ -13,6 +13,7 @@ from bot.devtools.fake_telegram import FakeTelegram
 from bot.devtools.fake_vk import GROUP_TOKEN as VK_GROUP_TOKEN
 from bot.devtools.fake_vk import FakeVk
 from bot.devtools.holds import Holds
+from bot.handlers.positions import PollPositions
 from tests.support.database import ADMIN
 from tests.support.waits import wait_until
 
@@ -177,3 +178,16 @@ class PolledMax(Polled):
     async def press(self, person: int, label: str) -> None:
         pressed = self.server.with_button(label, person)
         await self.server.push(self.server.message_callback(person, pressed, label))
+
+
+class StoredPositions(PollPositions):
+    """Positions kept in a dict: for tests that run a poller without a database."""
+
+    def __init__(self) -> None:
+        self.stored: dict[str, str] = {}
+
+    async def load(self, source: str) -> str | None:
+        return self.stored.get(source)
+
+    async def save(self, source: str, position: str) -> None:
+        self.stored[source] = position
