@@ -36,9 +36,9 @@ async def run_polling(settings: Settings, resources: Resources | None = None) ->
         connect_max,
         connect_telegram,
         connect_vk,
+        poll_telegram,
         settle_heap,
     )
-    from bot.handlers.ordering import UPDATES_IN_HAND
     from bot.handlers.telegram.menu import publish_commands
 
     services = build_services(settings, resources=resources)
@@ -66,15 +66,7 @@ async def run_polling(settings: Settings, resources: Resources | None = None) ->
             # aiogram would close the bot's HTTP session as its polling ends, cutting the Bot
             # API calls of the updates still in hand (their replies lost, the poll confirmed):
             # the session closes below, once they finished.
-            # At most UPDATES_IN_HAND at once: the rest wait at Telegram, unconfirmed.
-            pollers.append(
-                dispatcher.start_polling(
-                    bot,
-                    handle_signals=False,
-                    close_bot_session=False,
-                    tasks_concurrency_limit=UPDATES_IN_HAND,
-                )
-            )
+            pollers.append(poll_telegram(dispatcher, bot, close_bot_session=False))
         if not settings.all_admins:
             log.warning(texts.NO_ADMINS_WARNING)
         settle_heap()

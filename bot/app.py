@@ -7,12 +7,12 @@ call these builders with their own settings, clock and API address.
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Coroutine
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import time
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import aiohttp
 from aiogram import Bot, Dispatcher
@@ -43,6 +43,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings, SettingsError
 from bot.coordination import Coordination
 from bot.db.session import create_engine, create_reader_engine, create_sessionmaker
+from bot.handlers import ordering
 from bot.handlers.backoff import Backoff
 from bot.handlers.max import MaxBot, build_max
 from bot.handlers.max.client import REQUESTS_PER_SECOND
@@ -278,6 +279,18 @@ def build_dispatcher(services: Services, bot: Bot) -> Dispatcher:
     dispatcher.update.outer_middleware(PerUserLock(services.coordination))
     dispatcher.include_routers(*get_routers())
     return dispatcher
+
+
+def poll_telegram(dispatcher: Dispatcher, bot: Bot, **options: Any) -> Coroutine[Any, Any, None]:
+    """aiogram's long polling as the bot runs it (`python -m bot run`, and the test harness):
+    the signals are the bot's own (bot/__main__.py), and at most `UPDATES_IN_HAND` updates are
+    in hand (bot/handlers/ordering.py); the rest wait at Telegram, unconfirmed."""
+    return dispatcher.start_polling(
+        bot,
+        handle_signals=False,
+        tasks_concurrency_limit=ordering.UPDATES_IN_HAND,
+        **options,
+    )
 
 
 APPEALS_DIGEST_AT = time(9, 0)

@@ -19,6 +19,7 @@ from bot.app import (
     build_services,
     build_vk_bot,
     connect_vk,
+    poll_telegram,
 )
 from bot.clock import Clock
 from bot.config import Settings
@@ -27,7 +28,6 @@ from bot.devtools.fake_telegram import Call, FakeTelegram
 from bot.devtools.fake_vk import GROUP_TOKEN, FakeVk, VkCall
 from bot.handlers.backoff import Backoff
 from bot.handlers.max import MaxBot
-from bot.handlers.ordering import UPDATES_IN_HAND
 from bot.handlers.vk import VkBot
 from bot.scheduler import WindowScheduler
 from bot.texts import vk as vk_texts
@@ -114,12 +114,8 @@ class RunningBot:
         if self.dispatcher is not None:
             dispatcher = self.dispatcher
             self._task = asyncio.create_task(
-                dispatcher.start_polling(
-                    self.bot,
-                    handle_as_tasks=self.concurrent,
-                    polling_timeout=1,
-                    handle_signals=False,
-                    tasks_concurrency_limit=UPDATES_IN_HAND,  # as `python -m bot run`
+                poll_telegram(
+                    dispatcher, self.bot, handle_as_tasks=self.concurrent, polling_timeout=1
                 )
             )
             # Until polling has started, stop_polling() would refuse: wait for it, so a block

@@ -1,18 +1,30 @@
 """The bound on updates in hand (`UPDATES_IN_HAND`): a crowd beyond what the bot can serve waits
 at the messenger, unread. Taken, its updates would queue for the database until they timed out,
-their poll long confirmed. A batch is handed over whole; only the next poll waits for room."""
+their poll long confirmed. VK and MAX hand a batch they took over whole, and only their next
+poll waits for room; Telegram's polling takes no update beyond the bound, leaving it
+unconfirmed."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
+import pytest
+from sqlalchemy import func, select
+
+from bot.config import Settings
+from bot.db.models import SurveyDraft
+from bot.devtools.fake_telegram import FakeTelegram
+from bot.devtools.harness import RunningBot
+from bot.handlers import ordering
 from bot.handlers.max.client import MaxClient
 from bot.handlers.max.polling import MaxPoller
 from bot.handlers.vk.client import make_vk_api
 from bot.handlers.vk.polling import VkPoller
+from tests.support.clock import FakeClock
+from tests.support.database import ADMIN
 from tests.support.polled import StoredPositions
-from tests.support.waits import CEILING
+from tests.support.waits import CEILING, wait_until
 
 
 class Gate:
@@ -77,3 +89,36 @@ async def test_max_polls_no_more_while_the_updates_in_hand_are_at_the_bound() ->
         gate.opened.set()  # so the stop does not wait for held updates
         polling.cancel()
         await asyncio.gather(polling, return_exceptions=True)
+
+
+async def test_telegram_takes_no_more_updates_than_the_bound(
+    settings: Settings, fake: FakeTelegram, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the dispatcher as `python -m bot run` polls (`poll_telegram`): three people
+    follow the survey link at once, and their first messages are held at Telegram. With
+    a bound of two, the third person's /start is not taken (no draft is written for it) until
+    one of the first two is finished; then it is, and all three get their question."""
+    monkeypatch.setattr(ordering, "UPDATES_IN_HAND", 2)
+    people = (711, 712, 713)
+    async with RunningBot(settings, fake, clock, concurrent=True) as bot:
+        await bot.say(ADMIN, "/open_survey csi")
+        await wait_until(lambda: fake.sent(ADMIN))  # its answer is not among the held ones
+
+        async def drafts() -> int:
+            async with bot.services.sessionmaker() as session:
+                return int(await session.scalar(select(func.count()).select_from(SurveyDraft)))
+
+        fake.holds.hold("sendMessage")
+        pushes = [
+            asyncio.create_task(fake.push(fake.message_update(p, "/start csi"))) for p in people
+        ]
+        try:
+            await wait_until(lambda: fake.holds.held("sendMessage") >= 2)
+            assert await drafts() == 2  # the third /start waits, unconfirmed, at Telegram
+        finally:
+            fake.holds.release("sendMessage")
+        await asyncio.wait_for(asyncio.gather(*pushes), CEILING)  # all three were taken
+        await wait_until(
+            lambda: all(fake.sent(p) and "Вопрос 1 из" in fake.last(p).text for p in people)
+        )
+        assert await drafts() == 3
